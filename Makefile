@@ -1,0 +1,62 @@
+# Detente — the two commands a fresh machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8080
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := libwebsockets-dev pkg-config
+BROWSER_PACKAGES := chromium chromium-driver
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: run test setup setup-browser venv build build-release unit e2e browser bench eval clean
+
+## Set up, build, and serve a demo workshop on http://127.0.0.1:$(PORT)
+run: setup build-release
+	.build/release/detente serve --port $(PORT) --demo
+
+## Set up and pass every test: Swift unit tests, websocket end-to-end, crash test, browser tests
+test: setup setup-browser venv build unit e2e browser
+
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)); \
+	  else echo "Missing:$$missing — run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+setup-browser:
+	@missing=""; for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)); \
+	  else echo "Missing:$$missing — run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements-test.txt
+	touch $@
+
+build:
+	swift build $(SWIFT_BUILD_FLAGS)
+
+build-release:
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+unit:
+	swift test $(SWIFT_BUILD_FLAGS)
+
+e2e: build venv
+	DETENTE_BIN=$(CURDIR)/.build/debug/detente $(PY) -m pytest -q Tests/e2e
+
+browser: build venv setup-browser
+	DETENTE_BIN=$(CURDIR)/.build/debug/detente $(PY) -m pytest -q Tests/browser
+
+## Benchmarks (not tests): fan-out, durable ingest, replay, anonymiser and drafter throughput
+bench: setup venv build-release
+	$(PY) bench/run.py --bin .build/release/detente
+
+## Quality on the development sets: anonymiser recall/preservation, drafter scores and a cross-check
+eval: setup build-release
+	python3 ../shared/data/pii/score.py --corpus ../shared/data/pii/pii-sample.jsonl --cmd ".build/release/detente anonymise --jsonl" --misses 0
+	python3 tools/eval_drafter.py --bin .build/release/detente --dataset ../shared/data/workshop/dev-set.json
+
+clean:
+	rm -rf .build $(VENV)

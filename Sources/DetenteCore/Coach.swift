@@ -1,0 +1,149 @@
+import Foundation
+
+/// Flags blaming or sweeping language and vague requirements while people write, with a
+/// suggestion the bot can offer. Rules are general English and workshop knowledge, each with a
+/// name so the facilitator can see why something was flagged.
+public struct Coach: Sendable {
+    public struct Blame: Sendable, Equatable {
+        public let trigger: String
+        public let rule: String
+        public let reframing: String
+    }
+
+    public struct Advice: Sendable, Equatable {
+        public let blame: Blame?
+        /// Nil when the requirement is actionable (a team could tell when it is done).
+        public let followUp: String?
+        public let tooShort: Bool
+        public var isActionable: Bool { followUp == nil }
+    }
+
+    public init() {}
+
+    public func review(_ text: String, kind: ItemKind) -> Advice {
+        let words = Tokens.words(text)
+        let blame = detectBlame(text, words: words)
+        let followUp = kind == .requirement ? vagueness(text, words: words) : nil
+        return Advice(blame: blame, followUp: followUp, tooShort: words.count < 6)
+    }
+
+    // MARK: blame
+
+    /// Insults and contempt, about people or a group.
+    static let insults: Set<String> = [
+        "lazy", "incompetent", "useless", "clueless", "stupid", "idiots", "idiot", "morons", "moron", "sloppy", "careless",
+        "arrogant", "cowboys", "cowboy", "dinosaurs", "hopeless", "pathetic", "whine", "whining", "whines", "whiny",
+        "gatekeepers", "bureaucrats", "paper-pushers", "amateurs", "amateur", "ignorant", "selfish", "childish",
+        "lazily", "dumb", "inept", "unprofessional", "reckless", "scared", "scare", "cowards", "cowardly", "hates", "hate",
+        "rots", "rot", "dumped", "dump", "beg", "begging", "paperwork", "clowns", "useless.", "negligent", "obstructive",
+        "obstruct", "sabotage", "blame", "blaming", "blames", "grow", "overpriced", "talking", "loves",
+    ]
+    /// Words that only blame in some company (`grow up`, `talking down`, `loves paperwork`): checked as phrases.
+    static let contextual: Set<String> = ["grow", "talking", "loves", "blame", "blaming", "blames", "dump", "dumped", "rot", "rots", "beg", "begging", "scare", "scared", "paperwork", "overpriced", "hate", "hates", "obstruct"]
+
+    static let blamePhrases: [(String, String)] = [
+        ("couldn't care less", "imputed motive"), ("could not care less", "imputed motive"), ("don't care", "imputed motive"),
+        ("do not care", "imputed motive"), ("doesn't care", "imputed motive"), ("can't be bothered", "imputed motive"),
+        ("cannot be bothered", "imputed motive"), ("would rather", "imputed motive"), ("'d rather", "imputed motive"),
+        ("’d rather", "imputed motive"), ("just because", "imputed motive"), ("hide behind", "imputed motive"),
+        ("hiding behind", "imputed motive"), ("looks good on", "imputed motive"), ("when they think nobody", "imputed motive"),
+        ("when nobody is watching", "imputed motive"), ("over the wall", "sweeping claim"), ("for once", "sarcasm"),
+        ("as usual", "sarcasm"), ("get your act together", "demand without content"), ("department of 'no'", "label"),
+        ("department of no", "label"), ("department of “no”", "label"), ("grow up", "insult"), ("talk down", "contempt"),
+        ("talking down", "contempt"), ("a bunch of", "contempt"), ("all they do", "sweeping claim"), ("all you do", "sweeping claim"),
+        ("whatever it wants", "imputed motive"), ("whatever they want", "imputed motive"), ("no idea", "contempt"),
+        ("scare them", "contempt"), ("scares them", "contempt"), ("loves paperwork", "imputed motive"), ("love paperwork", "imputed motive"),
+        ("blame our", "blame"), ("blame us", "blame"), ("blames us", "blame"), ("isn't your", "contempt"), ("is not your", "contempt"),
+        ("make us beg", "contempt"), ("making us beg", "contempt"), ("sort it out", "demand without content"),
+        ("which it always does", "sweeping claim"), ("tell us nothing", "sweeping claim"), ("tells us nothing", "sweeping claim"),
+        ("where it rots", "contempt"), ("we always find out", "sweeping claim"), ("nobody ever", "sweeping claim"),
+        ("unless someone forces", "imputed motive"), ("push anything through", "imputed motive"), ("to make it look", "imputed motive"),
+    ]
+
+    static let sweeping: Set<String> = ["always", "never", "constantly", "nothing", "every", "everything", "nobody", "anything"]
+    static let groupSubjects: Set<String> = ["they", "they're", "theyre", "you", "you're", "youre", "your", "ops", "dev", "devs", "developers",
+                                             "operations", "dba", "dbas", "security", "sre", "sres", "admins", "platform", "qa", "testers",
+                                             "engineers", "management", "their", "them"]
+
+    func detectBlame(_ text: String, words: [String]) -> Blame? {
+        let lower = text.lowercased().replacingOccurrences(of: "’", with: "'")
+        for (phrase, rule) in Self.blamePhrases where lower.contains(phrase) {
+            return Blame(trigger: phrase, rule: rule, reframing: reframing)
+        }
+        for (i, w) in words.enumerated() where Self.insults.contains(w) && !Self.contextual.contains(w) {
+            // "not lazy" or a quoted label is still about people; an insult word anywhere is enough.
+            _ = i
+            return Blame(trigger: w, rule: "insult", reframing: reframing)
+        }
+        // Sweeping claims: "they always …", "you never …", "Ops never …" — a group as subject with
+        // an absolute. An imperative rule ("Never patch production by hand") has no group subject.
+        for (i, w) in words.enumerated() where Self.sweeping.contains(w) {
+            if w == "every" || w == "everything" || w == "anything" || w == "nothing" {
+                // "every request ... rots", "tell us nothing": only with contempt nearby; handled by phrases.
+                continue
+            }
+            let window = words[max(0, i - 3)..<i]
+            if window.contains(where: Self.groupSubjects.contains) {
+                return Blame(trigger: words[max(0, i - 1)...i].joined(separator: " "), rule: "sweeping claim about a group", reframing: reframing)
+            }
+        }
+        return nil
+    }
+
+    let reframing = "“We need … so that …; could we agree on …?” — name the situation and what would help, not the people."
+
+    // MARK: actionability
+
+    /// Concrete things a team can produce or change: a requirement naming one is checkable.
+    static let concreteNouns: Set<String> = [
+        "runbook", "runbooks", "playbook", "dashboard", "dashboards", "endpoint", "endpoints", "pipeline", "pipelines", "log", "logs",
+        "test", "tests", "suite", "environment", "environments", "staging", "sandbox", "calendar", "channel", "notes", "checklist",
+        "template", "image", "images", "flag", "flags", "flags.", "alert", "alerts", "alerting", "metric", "metrics", "slo", "slos", "sla",
+        "access", "ticket", "tickets", "review", "reviews", "retro", "retrospective", "postmortem", "post-mortem", "rotation",
+        "rota", "on-call", "pager", "cab", "approval", "approvals", "change", "changes", "release", "releases", "deploy", "deploys",
+        "deployment", "deployments", "window", "freeze", "backup", "backups", "restore", "schema", "migration", "migrations",
+        "terraform", "ansible", "git", "repo", "repository", "script", "scripts", "api", "health", "health-check", "healthcheck",
+        "trace", "tracing", "documentation", "docs", "wiki", "meeting", "planning", "standup", "stand-up", "demo", "shadowing",
+        "rollback", "canary", "notice", "sprint", "version", "control", "config", "configuration", "certificate", "secrets",
+        "vault", "patch", "patching", "incident", "incidents", "sev1", "sev-1", "p1", "escalation", "contact", "owner", "owners",
+        "report", "capacity", "load", "performance", "budget", "quota", "policy", "standard", "baseline", "scan", "scans",
+        "vulnerability", "vulnerabilities", "credentials", "index", "indexes", "query", "queries", "replica", "database", "databases",
+    ]
+    static let timeOrNumber = try! NSRegularExpression(pattern: #"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|daily|weekly|monthly|quarterly|hourly|every|each|within|before|after|by|until|per)\b"#, options: [.caseInsensitive])
+    /// Verbs of attitude rather than action: "care", "trust", "respect", "understand".
+    static let attitudeVerbs: Set<String> = ["care", "trust", "trusting", "respect", "understand", "think", "thought", "communicate", "communication",
+                                             "agile", "flexible", "flexibility", "bureaucratic", "collaborate", "collaboration",
+                                             "ownership", "open", "transparent", "proactive", "loop", "better", "more", "less", "faster",
+                                             "slow", "grow", "behave", "listen", "stop", "improve", "help", "learn"]
+
+    func vagueness(_ text: String, words: [String]) -> String? {
+        let concrete = words.filter(Self.concreteNouns.contains).count
+        let range = NSRange(text.startIndex..., in: text)
+        let hasTimeOrNumber = Self.timeOrNumber.firstMatch(in: text, range: range) != nil
+        let attitude = words.filter(Self.attitudeVerbs.contains).count
+        let score = concrete * 2 + (hasTimeOrNumber ? 1 : 0) - (attitude > 0 && concrete == 0 ? 1 : 0) + (words.count >= 10 && concrete > 0 ? 1 : 0)
+        if concrete == 0 || score < 2 {
+            return "what would “done” look like, and by when? Name something the other department could show you."
+        }
+        return nil
+    }
+}
+
+/// Word tokenisation shared by the coach and the drafter: lowercase, letters/digits/'-, with
+/// curly apostrophes folded.
+enum Tokens {
+    static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        for ch in text.lowercased() {
+            if ch.isLetter || ch.isNumber || ch == "-" || ch == "'" || ch == "’" {
+                current.append(ch == "’" ? "'" : ch)
+            } else if !current.isEmpty {
+                out.append(current.trimmingCharacters(in: CharacterSet(charactersIn: "-'")))
+                current = ""
+            }
+        }
+        if !current.isEmpty { out.append(current.trimmingCharacters(in: CharacterSet(charactersIn: "-'"))) }
+        return out.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,78 @@
+/// Identifiers are opaque random strings chosen by the composition layer (the core has no
+/// randomness of its own), so an id never reveals creation order.
+public typealias ParticipantID = String
+public typealias ItemID = String
+public typealias ClauseID = String
+public typealias Department = String
+
+public enum Phase: String, Sendable, CaseIterable, Codable {
+    case lobby, checkIn = "check_in", outmodel, requirements, review, reveal, reactions, agreement, close
+
+    public var next: Phase? { Phase.allCases.firstIndex(of: self).flatMap { i in i + 1 < Phase.allCases.count ? Phase.allCases[i + 1] : nil } }
+    public var previous: Phase? { Phase.allCases.firstIndex(of: self).flatMap { i in i > 0 ? Phase.allCases[i - 1] : nil } }
+    /// Phases before the reveal: department rooms are sealed.
+    public var isSealed: Bool { Phase.allCases.firstIndex(of: self)! < Phase.allCases.firstIndex(of: .reveal)! }
+}
+
+public enum ItemKind: String, Sendable, CaseIterable {
+    case outmodel, requirement, offer
+}
+
+/// How a department answers what another department wrote about or asked of it.
+public enum Verdict: String, Sendable, CaseIterable {
+    // outmodel statements
+    case accurate, partly, wrong
+    // requirements
+    case accept, conditional, cannot
+
+    public var appliesTo: ItemKind { [.accurate, .partly, .wrong].contains(self) ? .outmodel : .requirement }
+}
+
+public struct Participant: Sendable, Equatable {
+    public let id: ParticipantID
+    public var department: Department
+    public let tokenHash: String
+}
+
+public struct Item: Sendable, Equatable {
+    public let id: ItemID
+    public let department: Department
+    public let kind: ItemKind
+    public let target: Department
+    public var text: String
+    /// The text as others will see it: personal identifiers scrubbed.
+    public var anonymised: String
+    public var replacements: [Replacement]
+    public let author: ParticipantID
+    /// Which guided question it answers (outmodel), for the transcript's grouping.
+    public let prompt: Int?
+    /// Server-internal: when the item was last touched, used only for quiet-department nudges.
+    public var hidden = false
+    public var withdrawn = false
+    public var mergedInto: ItemID?
+    public var voters: Set<ParticipantID> = []
+
+    public var isLive: Bool { !hidden && !withdrawn && mergedInto == nil }
+}
+
+public struct Reaction: Sendable, Equatable {
+    public let verdict: Verdict
+    public let comment: String
+}
+
+public struct TimerState: Sendable, Equatable {
+    /// Milliseconds since the epoch, supplied by the command that started or resumed the timer.
+    public var endsAt: Int64?
+    public var remainingWhenPaused: Int64?
+    public var warned = false
+    public var expired = false
+
+    public func remaining(at now: Int64) -> Int64 {
+        if let endsAt { return max(0, endsAt - now) }
+        return remainingWhenPaused ?? 0
+    }
+}
+
+public struct ReadyCheck: Sendable, Equatable {
+    public var ready: Set<ParticipantID> = []
+}

@@ -1,0 +1,35 @@
+/// Settings of the libwebsockets server. Defaults are the production defaults.
+public struct TransportConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var publicDirectory: String = "Public"
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Origins allowed to open a websocket; empty means same origin as the Host header.
+    /// Clients that send no Origin (non-browser tools) are allowed.
+    public var allowedOrigins: [String] = []
+    /// Largest whole message accepted; larger ones close the connection with 1009.
+    public var maxMessageBytes: Int = 64 * 1024
+    /// Messages per second a connection may send on average, and the burst above that.
+    public var messagesPerSecond: Double = 20
+    public var messageBurst: Double = 40
+    /// Rate-limit violations tolerated (each gets an error reply) before closing with 1008.
+    public var rateViolationsBeforeClose: Int = 20
+    /// A connection whose unsent frames exceed either cap is dropped as a slow consumer.
+    public var maxQueuedFrames: Int = 2_048
+    public var maxQueuedBytes: Int = 8 * 1024 * 1024
+    /// Keepalive: ping after this many idle seconds, hang up after this many without a pong.
+    public var pingAfterSeconds: Int = 30
+    public var hangUpAfterSeconds: Int = 75
+    /// Extra headers on every HTTP response.
+    public var securityHeaders: [(String, String)] = TransportConfiguration.defaultSecurityHeaders
+
+    public static let defaultSecurityHeaders: [(String, String)] = [
+        ("content-security-policy:", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        ("x-content-type-options:", "nosniff"),
+        ("x-frame-options:", "DENY"),
+        ("referrer-policy:", "no-referrer"),
+    ]
+
+    public init() {}
+}

@@ -1,0 +1,259 @@
+import ArgumentParser
+import DetenteCore
+import DetenteJournal
+import DetenteServer
+import Foundation
+import Logging
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@main
+struct Detente: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detente",
+        abstract: "A workshop facilitation chat-bot server for making Dev and Ops work together.",
+        subcommands: [Serve.self, New.self, Verify.self, Events.self, Export.self, Anonymise.self, Analyse.self, Purge.self]
+    )
+}
+
+/// Writes a line to standard output unbuffered, so a supervising process sees it at once.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+func env(_ name: String) -> String? { ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+
+func makeLogger(_ label: String = "detente") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = env("DETENTE_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (HTTP, WebSocket /ws).")
+
+    @Option(help: "Address to listen on (env DETENTE_HOST).") var host: String = env("DETENTE_HOST") ?? "127.0.0.1"
+    @Option(help: "Port (env DETENTE_PORT).") var port: Int = env("DETENTE_PORT").flatMap(Int.init) ?? 8080
+    @Option(help: "Data folder with one journal per workshop (env DETENTE_SESSIONS).") var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+    @Option(name: .customLong("public"), help: "Static browser pages (env DETENTE_PUBLIC).") var publicDirectory: String = env("DETENTE_PUBLIC") ?? "Public"
+    @Option(help: "TLS certificate (PEM) for HTTPS/WSS (env DETENTE_TLS_CERT).") var tlsCert: String? = env("DETENTE_TLS_CERT")
+    @Option(help: "TLS private key (PEM) (env DETENTE_TLS_KEY).") var tlsKey: String? = env("DETENTE_TLS_KEY")
+    @Option(help: "Comma-separated origins allowed to open websockets; default same origin (env DETENTE_ALLOWED_ORIGINS).")
+    var allowedOrigins: String = env("DETENTE_ALLOWED_ORIGINS") ?? ""
+    @Option(help: "Largest websocket message in bytes (env DETENTE_MAX_MESSAGE).") var maxMessage: Int = env("DETENTE_MAX_MESSAGE").flatMap(Int.init) ?? 65536
+    @Option(help: "Messages per second per connection (env DETENTE_RATE).") var rate: Double = env("DETENTE_RATE").flatMap(Double.init) ?? 20
+    @Option(help: "Burst above the rate (env DETENTE_BURST).") var burst: Double = env("DETENTE_BURST").flatMap(Double.init) ?? 40
+    @Flag(help: "Create a demo workshop at start-up and print its links.") var demo = false
+
+    func run() throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = makeLogger()
+        let registry = MetricsSetup.bootstrap()
+        let organiserToken = env("DETENTE_ORGANISER_TOKEN") ?? Secrets.token()
+        var config = ServerConfiguration(organiserToken: organiserToken)
+        config.sessionsDirectory = sessions
+        config.transport.host = host
+        config.transport.port = port
+        config.transport.publicDirectory = publicDirectory
+        config.transport.tlsCertificate = tlsCert
+        config.transport.tlsKey = tlsKey
+        config.transport.allowedOrigins = allowedOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        config.transport.maxMessageBytes = maxMessage
+        config.transport.messagesPerSecond = rate
+        config.transport.messageBurst = burst
+        let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
+        try server.start()
+        say("Detente is running on \(config.baseURL)")
+        say("Organiser page (creates workshops): \(config.baseURL)/organiser.html#token=\(organiserToken)")
+        let base = config.baseURL
+        if demo {
+            let done = DispatchSemaphore(value: 0)
+            server.createWorkshop(title: "Demo: making cats work with dogs", departments: ["dev", "ops"], template: "cats-and-dogs", k: 3) { result in
+                if case let .success(c) = result {
+                    say("Demo workshop \(c.id), join code \(c.code)")
+                    say("  Facilitator: \(base)/facilitator.html#token=\(c.facilitatorToken)")
+                    for d in c.departments { say("  Join as \(d): \(base)/join.html?code=\(c.code)&department=\(d)") }
+                }
+                done.signal()
+            }
+            done.wait()
+        }
+        // Graceful shutdown: stop accepting, close with 1001, flush the journal.
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { stop.signal() }
+            s.resume()
+            sources.append(s)
+        }
+        stop.wait()
+        logger.info("shutting down")
+        server.shutdown()
+        _ = sources
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a workshop on a running server.")
+    @Option var template: String = "cats-and-dogs"
+    @Option(help: "Comma-separated departments, e.g. dev,ops.") var departments: String = "dev,ops"
+    @Option var title: String = "Making cats work with dogs"
+    @Option(help: "Anonymity threshold k.") var k: Int = 3
+    @Option(help: "Server base URL (env DETENTE_URL).") var server: String = env("DETENTE_URL") ?? "http://127.0.0.1:8080"
+    @Option(help: "Organiser token (env DETENTE_ORGANISER_TOKEN).") var token: String? = env("DETENTE_ORGANISER_TOKEN")
+
+    func run() throws {
+        guard let token else { throw ValidationError("set DETENTE_ORGANISER_TOKEN or pass --token (serve prints it in the organiser URL)") }
+        var request = URLRequest(url: URL(string: server + "/api/workshops")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let body: JSON = ["title": .string(title), "departments": JSON(departments.split(separator: ",").map(String.init)),
+                          "template": .string(template), "k": .int(k)]
+        request.httpBody = Data(body.encoded().utf8)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: (Data?, Int, Error?) = (nil, 0, nil)
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            outcome = (data, (response as? HTTPURLResponse)?.statusCode ?? 0, error)
+            done.signal()
+        }.resume()
+        done.wait()
+        if let error = outcome.2 { throw ValidationError("could not reach \(server): \(error.localizedDescription)") }
+        let text = outcome.0.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard outcome.1 == 201, let json = try? JSONParser.parse(text) else { throw ValidationError("server said \(outcome.1): \(text)") }
+        print("Workshop:    \(json["workshop"]?.stringValue ?? "")")
+        print("Join code:   \(json["code"]?.stringValue ?? "")")
+        print("Facilitator: \(json["facilitator_url"]?.stringValue ?? "")")
+        for link in json["join_links"]?.arrayValue ?? [] {
+            print("Join \(link["department"]?.stringValue ?? ""): \(link["url"]?.stringValue ?? "")")
+        }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a journal's checksums and hash chain, and summarise it.")
+    @Argument(help: "Path to a .journal file.") var journal: String
+
+    func run() throws {
+        let contents = try JournalReader.read(path: journal)
+        var counts: [String: Int] = [:]
+        for r in contents.records { counts[r.event.name, default: 0] += 1 }
+        print("records: \(contents.records.count)")
+        print("bytes: \(contents.goodLength) of \(contents.totalLength)")
+        print("last hash: \(contents.lastHash)")
+        for (name, n) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n)") }
+        if let problem = contents.problem {
+            print("INVALID: \(problem)")
+            throw ExitCode(1)
+        }
+        print("OK: chain verified")
+    }
+}
+
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a workshop's raw event history (operator view; includes author ids).")
+    @Argument var workshop: String
+    @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+
+    func run() throws {
+        let contents = try JournalReader.read(path: JournalWriter.journalPath(sessions, workshop))
+        for r in contents.records { print(JSON.object([("seq", .int(r.seq)), ("at", .int(Int(r.at))), ("event", r.event.json)]).encoded()) }
+        if let problem = contents.problem { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export a workshop transcript (pseudonymous).")
+    @Argument var workshop: String
+    @Option(help: "md, html, json or csv.") var format: String = "md"
+    @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+    @Flag(help: "Add an attendance list (names only, not linked to items).") var attendance = false
+
+    func run() throws {
+        let store = SessionStore(directory: sessions)
+        let contents = try JournalReader.read(path: JournalWriter.journalPath(sessions, workshop))
+        guard let first = contents.records.first, case let .created(setup) = first.event else { throw ValidationError("not a workshop journal") }
+        var w = Workshop(setup: setup)
+        for r in contents.records.dropFirst() { w.apply(r.event) }
+        let names = attendance ? try store.readRoster(workshop).values.sorted() : nil
+        guard let rendered = Transcript(workshop: w).render(format, attendance: names) else { throw ValidationError("format must be md, html, json or csv") }
+        print(rendered.body, terminator: "")
+    }
+}
+
+struct Purge: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster (names), leaving a record no item can be tied to a person by name.")
+    @Argument var workshop: String
+    @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+
+    func run() throws {
+        try SessionStore(directory: sessions).purgeRoster(workshop)
+        print("roster of \(workshop) deleted")
+    }
+}
+
+struct Anonymise: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Anonymise JSON lines {\"id\",\"text\",\"roster\"} from stdin to {\"id\",\"text\"}.")
+    @Flag(help: "JSON lines in and out.") var jsonl = false
+    @Flag(help: "Also print the replacements and the rule that fired.") var explain = false
+
+    func run() throws {
+        var out = ""
+        out.reserveCapacity(1 << 16)
+        while let line = readLine(strippingNewline: true) {
+            guard !line.isEmpty else { continue }
+            let json: JSON
+            do { json = try JSONParser.parse(line) } catch {
+                FileHandle.standardError.write(Data("skipping a line that is not JSON: \(error.reason)\n".utf8))
+                continue
+            }
+            let roster = json["roster"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let result = Anonymiser(roster: roster).anonymise(json["text"]?.stringValue ?? "")
+            var fields: [(String, JSON)] = [("id", json["id"] ?? .null), ("text", .string(result.text))]
+            if explain {
+                fields.append(("replacements", .array(result.replacements.map { ["kind": .string($0.kind.rawValue), "original": .string($0.original), "rule": .string($0.rule)] })))
+            }
+            out += JSON.object(fields).encoded()
+            out += "\n"
+            if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct Analyse: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Group, pair, classify and coach a workshop dataset; write the scorer's prediction format.")
+    @Option(help: "Dataset JSON with items {id, department, kind, target, text}.") var dataset: String
+    @Option(help: "Where to write predictions JSON.") var predictions: String
+    @Option(help: "Grouping threshold override.") var groupThreshold: Double?
+    @Option(help: "Trade threshold override.") var tradeThreshold: Double?
+    @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
+
+    func run() throws {
+        let text = try String(contentsOfFile: dataset, encoding: .utf8)
+        let json = try JSONParser.parse(text)
+        let rawItems = json["items"]?.arrayValue ?? json.arrayValue ?? []
+        let allowed = try only.map { Set(try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n").map(String.init)) }
+        let items: [AnalysisItem] = rawItems.compactMap { item in
+            // Only these fields are read; gold labels, if present, are ignored.
+            guard let id = item["id"]?.stringValue, let d = item["department"]?.stringValue, let k = item["kind"]?.stringValue.flatMap(ItemKind.init),
+                  let text = item["text"]?.stringValue else { return nil }
+            if let allowed, !allowed.contains(id) { return nil }
+            return AnalysisItem(id: id, department: d, kind: k, target: item["target"]?.stringValue ?? "", text: text)
+        }
+        var drafter = AgreementDrafter()
+        if let groupThreshold { drafter.groupThreshold = groupThreshold }
+        if let tradeThreshold { drafter.tradeThreshold = tradeThreshold }
+        let a = drafter.analyse(items)
+        let out: JSON = [
+            "clusters": .array(a.groups.map { JSON($0.members) }),
+            "reciprocal_pairs": .array(a.trades.map { JSON([$0.a, $0.b]) }),
+            "themes": .object(items.map { ($0.id, .string(a.themes[$0.id]?.rawValue ?? "culture")) }),
+            "blame": JSON(items.filter { a.blame[$0.id] != nil }.map(\.id)),
+            "actionable": .object(items.filter { $0.kind == .requirement }.map { ($0.id, .bool(a.actionable[$0.id] ?? true)) }),
+        ]
+        try out.encoded().write(toFile: predictions, atomically: true, encoding: .utf8)
+    }
+}
