@@ -5,10 +5,13 @@ and the names that are also everyday English words, which need context before re
 Sources (openly licensed, installed from PyPI by this script's caller):
   - Faker's person providers (MIT licence): first and last names for ~86 locales; only names in
     Latin script (after removing accents) are kept, since contributions are written in Latin script.
-  - wordfreq (Apache-2.0 code; data CC BY-SA 4.0): English word frequencies, used to mark names
-    that are also everyday words ("will", "grace", "long").
+  - SCOWL's American English word list (Debian package `wamerican`, permissive licence): its
+    lowercase entries are everyday words, so a name that is also one ("will", "grace", "long",
+    "memory") needs context before it is removed, while "Zhou" or "Henrik" do not.
+  - wordfreq (Apache-2.0 code; data CC BY-SA 4.0): keeps only words in everyday use, so the file stays small.
 
-Run:  python3 -m venv /tmp/gz && /tmp/gz/bin/pip install faker wordfreq && /tmp/gz/bin/python tools/build_gazetteer.py
+Run:  apt-get install -y wamerican && python3 -m venv /tmp/gz && /tmp/gz/bin/pip install faker wordfreq \
+      && /tmp/gz/bin/python tools/build_gazetteer.py
 """
 import importlib
 import pkgutil
@@ -50,13 +53,14 @@ for mod in pkgutil.iter_modules(person.__path__):
                 if LATIN.match(f) and 2 <= len(f) <= 20:
                     target.add(f)
 
-# Everyday English words: names that are also common words need context before they are removed.
-common = {w for w in top_n_list("en", 25000) if LATIN.match(w) and len(w) >= 2}
-ambiguous = sorted(n for n in (given | family) if zipf_frequency(n, "en") >= 3.6 or n in common and zipf_frequency(n, "en") >= 3.2)
-
-# Everyday words that are not names: a capitalised one at a sentence start or in a title is not a person.
+# Everyday words: lowercase dictionary entries that are in common use.
+frequent = set(top_n_list("en", 30000))
+dictionary = {w.strip() for w in open("/usr/share/dict/american-english", encoding="utf-8")
+              if w.strip() and w.strip().islower() and "'" not in w}
+dictionary = {w for w in dictionary if w in frequent and LATIN.match(w) and len(w) >= 2}
 names = given | family
-words = sorted(w for w in top_n_list("en", 12000) if LATIN.match(w) and len(w) >= 2 and w not in names)
+ambiguous = sorted(names & dictionary)
+words = sorted(dictionary - names)
 
 out = Path(__file__).resolve().parent.parent / "Sources/DetenteCore/GazetteerData.swift"
 with open(out, "w", encoding="utf-8") as f:

@@ -80,7 +80,7 @@ public struct Anonymiser: Sendable {
     /// Finds every identifier span, sorted and non-overlapping (earlier and longer spans win).
     func detect(_ text: String) -> [Span] {
         var spans: [Span] = []
-        spans += PatternDetector.detect(text)
+        spans += PatternDetector.detect(text, roster: roster)
         spans += NameDetector(roster: roster).detect(text, excluding: spans)
         spans.sort { $0.range.lowerBound == $1.range.lowerBound ? $0.range.upperBound > $1.range.upperBound : $0.range.lowerBound < $1.range.lowerBound }
         var merged: [Span] = []

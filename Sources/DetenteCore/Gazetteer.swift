@@ -48,6 +48,11 @@ enum Gazetteer {
         "on-call", "rota", "schedule", "channel", "board", "process", "window", "freeze", "deploy", "deploys", "theme", "tickets",
     ]
 
+    /// Words after a run of capitalised words that make it a place or event, not a person.
+    static let placeWords: Set<String> = ["city", "town", "street", "st", "road", "rd", "avenue", "ave", "square", "station", "airport",
+                                          "bridge", "county", "district", "province", "state", "island", "islands", "port", "harbour",
+                                          "harbor", "university", "college", "hospital", "museum", "lumieres", "lumières", "festival", "valley"]
+
     static let particles: Set<String> = ["de", "la", "le", "del", "della", "der", "den", "van", "von", "da", "di", "du", "dos", "das",
                                          "ter", "ten", "bin", "ibn", "al", "el", "ap", "ab", "mac", "st"]
     static let honorifics: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "frau", "herr", "mme", "madame", "monsieur",

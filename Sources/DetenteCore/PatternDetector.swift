@@ -33,12 +33,14 @@ enum PatternDetector {
     /// Service accounts before an @ are not personal mailboxes.
     static let serviceLocalParts: Set<String> = ["git", "root", "admin", "noreply", "no-reply", "jenkins", "deploy", "ci", "postmaster",
                                                  "ops", "support", "help", "helpdesk", "security", "info", "alerts", "oncall", "team", "dev", "sre", "dba"]
+    static let strongIDCues: Set<String> = ["staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge",
+                                            "payroll", "worker", "locum", "locums", "emp", "hr", "pernr"]
     static let ticketPrefixes: Set<String> = ["CHG", "INC", "RITM", "REQ", "PRB", "TASK", "KB", "CVE", "SR", "PO", "ORA", "MR", "PR", "CR",
                                               "RFC", "JIRA", "SEV", "P", "Q", "ISO", "SOC", "PCI", "SHP", "MSCU", "BUG", "CASE", "CS", "TKT", "WO"]
     static let idCues: Set<String> = ["staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge", "payroll",
                                       "id", "ids", "number", "no", "worker", "locum", "locums", "starter", "quoted", "emp", "hr", "pernr", "sap"]
 
-    static func detect(_ text: String) -> [Span] {
+    static func detect(_ text: String, roster: RosterIndex) -> [Span] {
         let ns = text as NSString
         let whole = NSRange(location: 0, length: ns.length)
         var spans: [Span] = []
@@ -57,7 +59,7 @@ enum PatternDetector {
                 r.length -= 1
             }
             let link = ns.substring(with: r)
-            if let rule = URLPolicy.personalRule(link) { add(r, .url, rule) } else {
+            if let rule = URLPolicy.personalRule(link, roster: roster) { add(r, .url, rule) } else {
                 // An ordinary link is kept, and nothing inside it is treated as a handle or an ip.
                 if let range = Range(r, in: text) { spans.append(Span(range: range, kind: .url, rule: "keep")) }
             }
@@ -125,7 +127,13 @@ enum PatternDetector {
         if letters.isEmpty, digits.count < 5 { return false }
         let before = ns.substring(to: range.location)
         let window = Array(Tokens.words(String(before.suffix(80))).suffix(6))
-        let hasCue = window.contains(where: idCues.contains)
+        // "id", "number" and "no." count only as part of "staff number", "personnel no.": a
+        // container number or a ticket number is not a person's id.
+        let strong = window.contains(where: strongIDCues.contains)
+        let weakOnly = window.contains { ["id", "ids", "quoted"].contains($0) }
+        // A text that talks about staff numbers makes a long id-shaped token in it an id.
+        let documentCue = digits.count >= 5 && Tokens.words(ns as String).contains(where: strongIDCues.contains)
+        let hasCue = strong || weakOnly || documentCue
         // Right after a person's name in brackets or after a comma: "Mariana Oyelaran-Cruz (CTR-0932)".
         let trimmed = before.trimmingCharacters(in: .whitespaces)
         let afterName: Bool = {
@@ -150,7 +158,7 @@ enum URLPolicy {
                                         "shared", "public", "internal", "group", "groups", "company", "projects", "services", "apps", "status",
                                         "dashboards", "grafana", "wiki", "runbooks", "explore", "search", "issues", "pulls", "topics", "orgs"]
 
-    static func personalRule(_ link: String) -> String? {
+    static func personalRule(_ link: String, roster: RosterIndex) -> String? {
         let lower = link.lowercased()
         guard let schemeEnd = lower.range(of: "://").map({ $0.upperBound }) ?? (lower.hasPrefix("www.") ? lower.startIndex : nil) else { return nil }
         let rest = lower[schemeEnd...]
@@ -165,6 +173,13 @@ enum URLPolicy {
             return "profile or user path"
         }
         if lower.contains("name=") && (lower.contains("user") || lower.contains("profile")) { return "profile query" }
+        // A path segment built from a participant's name: "/hmarchetti/", "/robin-achterberg-3b1a".
+        for segment in segments.prefix(2) where segment.count >= 4 {
+            let folded = Gazetteer.fold(segment)
+            for token in roster.tokens.keys where token.count >= 4 && folded.contains(token) && !Gazetteer.commonWords.contains(token) {
+                return "user path with a participant's name"
+            }
+        }
         if codeHosts.contains(where: { host.contains($0) }), let owner = segments.first, !orgWords.contains(owner) {
             let hostLabels = Set(host.split(separator: ".").flatMap { $0.split(separator: "-") }.map(String.init))
             if !hostLabels.contains(owner), !owner.split(separator: "-").contains(where: { hostLabels.contains(String($0)) }),
