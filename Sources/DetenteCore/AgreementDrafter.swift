@@ -39,8 +39,11 @@ public struct AgreementDrafter: Sendable {
     /// set and checked on the other half (`make eval` prints both).
     public var groupThreshold: Double
     public var tradeThreshold: Double
+    /// Every pair inside a group must reach this share of the threshold (guards against chaining).
+    public var linkageFloor: Double = 0.85
+    public var crossDepartmentMargin: Double = 0.15
 
-    public init(groupThreshold: Double = 0.5, tradeThreshold: Double = 0.3) {
+    public init(groupThreshold: Double = 0.5, tradeThreshold: Double = 0.4) {
         self.groupThreshold = groupThreshold
         self.tradeThreshold = tradeThreshold
     }
@@ -76,10 +79,10 @@ public struct AgreementDrafter: Sendable {
     }
 
     static func theme(concepts: Set<Int>, stems: [String]) -> Theme {
-        var votes: [Theme: Double] = [:]
+        var votes = ThemeCues.votes(stems)
         for c in concepts {
             let concept = ConceptLexicon.concepts[c]
-            votes[concept.theme, default: 0] += concept.vague ? 0.6 : 1
+            votes[concept.theme, default: 0] += concept.vague ? 0.5 : 1
         }
         if votes.isEmpty { return .culture }
         return Theme.allCases.max { (votes[$0] ?? 0, -Double(Theme.allCases.firstIndex(of: $0)!)) < (votes[$1] ?? 0, -Double(Theme.allCases.firstIndex(of: $1)!)) }!
@@ -90,13 +93,24 @@ public struct AgreementDrafter: Sendable {
     func similarity(_ a: Features, _ b: Features, weights: [Int: Double]) -> (Double, String) {
         if a.vague != b.vague { return (0, "a vague wish and a concrete ask are never merged") }
         let shared = a.concepts.intersection(b.concepts)
-        let union = a.concepts.union(b.concepts)
         let w = { (s: Set<Int>) in s.reduce(0.0) { $0 + (weights[$1] ?? 1) } }
-        let conceptScore = union.isEmpty ? 0 : w(shared) / w(union)
+        // Overlap relative to the smaller item: a short ask ("Joint retro, monthly") is the same
+        // ask as a long one that says more around it.
+        let smaller = min(w(a.concepts), w(b.concepts))
+        let conceptScore = smaller == 0 ? 0 : w(shared) / smaller
         let sharedWords = a.content.intersection(b.content)
         let allWords = a.content.union(b.content)
         let wordScore = allWords.isEmpty ? 0 : Double(sharedWords.count) / Double(allWords.count)
-        let score = 0.75 * conceptScore + 0.25 * wordScore
+        var score = 0.7 * conceptScore + 0.3 * min(1, wordScore * 2)
+        if a.vague && b.vague {
+            // Vague wishes group only when they wish for the same thing, not merely both vaguely.
+            let union = a.concepts.union(b.concepts)
+            score = 0.7 * (union.isEmpty ? 0 : w(shared) / w(union)) + 0.3 * min(1, wordScore * 2)
+        }
+        if a.item.department != b.item.department {
+            // Across departments a shared topic is as often a trade as a duplicate: ask for more.
+            score -= crossDepartmentMargin
+        }
         let names = shared.map { ConceptLexicon.concepts[$0].id }.sorted()
         let reason = names.isEmpty ? "shared words: \(sharedWords.sorted().prefix(4).joined(separator: ", "))" : "same concepts: \(names.joined(separator: ", "))"
         return (score, reason)
@@ -121,7 +135,11 @@ public struct AgreementDrafter: Sendable {
         for f in reqs { for c in f.concepts { df[c, default: 0] += 1 } }
         let n = Double(max(reqs.count, 1))
         var weights: [Int: Double] = [:]
-        for (c, k) in df { weights[c] = 1 + log2(n / Double(k)) * 0.25 }
+        for (c, k) in df {
+            // Rarer concepts say more; broad ones (attitudes, "faster", "tell us") say less.
+            let concept = ConceptLexicon.concepts[c]
+            weights[c] = (1 + log2(n / Double(k)) * 0.5) * (concept.vague || ConceptLexicon.broad.contains(concept.id) ? 0.4 : 1)
+        }
 
         // Average-linkage agglomerative grouping, deterministic by id order.
         var clusters: [[Int]] = reqs.indices.map { [$0] }
@@ -138,7 +156,7 @@ public struct AgreementDrafter: Sendable {
                 var minimum = 1.0
                 for i in clusters[a] { for j in clusters[b] { total += sim[i][j]; minimum = min(minimum, sim[i][j]) } }
                 let avg = total / Double(clusters[a].count * clusters[b].count)
-                if avg >= best.score, minimum >= groupThreshold * 0.6 { best = (avg, a, b) }
+                if avg >= best.score, minimum >= groupThreshold * linkageFloor { best = (avg, a, b) }
             } }
             if best.a < 0 { break }
             clusters[best.a] += clusters[best.b]
@@ -161,10 +179,15 @@ public struct AgreementDrafter: Sendable {
             let a = reqs[i], b = reqs[j]
             guard a.item.department == b.item.target, b.item.department == a.item.target, a.item.department != b.item.department else { continue }
             if let g = groupOf[a.item.id], groupOf[b.item.id] == g { continue }
-            let shared = a.concepts.intersection(b.concepts).filter { !ConceptLexicon.concepts[$0].vague || a.vague && b.vague }
-            guard !shared.isEmpty else { continue }
-            let score = shared.reduce(0.0) { $0 + (weights[$1] ?? 1) } / max(1, Double(min(a.concepts.count, b.concepts.count)))
-            candidates.append((min(1, score * 0.5), i, j, "same topic: " + shared.map { ConceptLexicon.concepts[$0].id }.sorted().joined(separator: ", ")))
+            // Same topic: specific concepts in common, measured against the smaller item.
+            let specific = { (f: Features) in f.concepts.filter { !ConceptLexicon.concepts[$0].vague && !ConceptLexicon.broad.contains(ConceptLexicon.concepts[$0].id) } }
+            let sa = specific(a), sb = specific(b)
+            let shared = sa.intersection(sb)
+            guard !shared.isEmpty || a.vague && b.vague && !a.concepts.isDisjoint(with: b.concepts) else { continue }
+            let weight = { (s: Set<Int>) in s.reduce(0.0) { $0 + (weights[$1] ?? 1) } }
+            let score = shared.isEmpty ? 0.5 : weight(shared) / max(0.001, min(weight(sa), weight(sb)))
+            let names = (shared.isEmpty ? a.concepts.intersection(b.concepts) : shared).map { ConceptLexicon.concepts[$0].id }.sorted()
+            candidates.append((min(1, score), i, j, "same topic: " + names.joined(separator: ", ")))
         } }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : (reqs[$0.a].item.id, reqs[$0.b].item.id) < (reqs[$1.a].item.id, reqs[$1.b].item.id) }
         var used: Set<Int> = []

@@ -11,6 +11,9 @@ struct Concept: Sendable {
 }
 
 enum ConceptLexicon {
+    /// Concepts that colour many asks without being what they ask for.
+    static let broad: Set<String> = ["lead-time", "release-cadence", "notify", "access", "risk", "incident", "customer", "speed", "metrics", "planning", "configuration"]
+
     static let concepts: [Concept] = [
         Concept(id: "environment", theme: .automation, forms: ["environment", "env", "staging", "sandbox", "preprod", "pre-production", "integration environment", "test environment", "test infrastructure", "test system", "dev box", "ephemeral", "short-lived"]),
         Concept(id: "self-service", theme: .automation, forms: ["self-service", "self service", "on demand", "on-demand", "spin up", "tear down", "without a ticket", "without filing", "no approval", "push-button", "push button", "ourselves", "our own", "without asking", "one click", "one-click"]),
@@ -91,6 +94,42 @@ enum ConceptLexicon {
             i += max(1, matched)
         }
         return found
+    }
+}
+
+/// Words that point to a CALMS theme on their own (stems), for items that name no concept or
+/// that talk about a concept through the lens of another theme ("measured on ticket closure").
+enum ThemeCues {
+    static let cues: [Theme: [String]] = [
+        .measurement: ["measure", "measur", "metric", "kpi", "count", "number", "rate", "rat", "reward", "bonus", "target", "judg", "success",
+                       "score", "scoreboard", "dashboard", "report", "sla", "slo", "availability", "uptime", "downtime", "percent", "point",
+                       "velocity", "data", "capacity", "forecast", "benchmark", "track", "trend", "baseline", "finding", "finding",
+                       "how long", "how many", "lead time", "time-to-delivery", "stat", "statistic", "graph", "chart", "evidence", "proof", "result"],
+        .sharing: ["know", "knowledge", "learn", "tell", "told", "share", "shar", "wiki", "document", "doc", "documentation", "runbook", "head",
+                   "loop", "inform", "visible", "visibility", "read", "see", "explain", "clueless", "aware", "hear", "heard", "find out",
+                   "comment", "note", "channel", "access", "transparen", "understand", "show", "ask", "question", "announce", "publish", "silo"],
+        .lean: ["window", "batch", "freeze", "wait", "queue", "handoff", "hand-off", "approval", "cab", "step", "small", "big", "plan", "flow",
+                "delay", "bottleneck", "wip", "cadence", "week", "month", "peak", "ticket", "process", "bureaucra", "paperwork", "itil",
+                "change request", "schedule", "maintenance", "waste", "rework", "lead", "faster", "slow", "backlog", "prioriti", "sprint"],
+        .automation: ["script", "automat", "manual", "by hand", "pipeline", "tool", "terraform", "ansible", "container", "vm", "build",
+                      "provision", "self-service", "infrastructure", "config", "image", "test", "deploy", "jenkins", "kubernetes",
+                      "checklist", "click", "install", "server", "laptop", "code"],
+        .culture: ["fear", "afraid", "trust", "blame", "care", "value", "resent", "hate", "enjoy", "attitude", "respect", "failure", "hero",
+                   "pride", "proud", "ownership", "own", "weekend", "night", "woken", "stress", "burnout", "morale", "believe", "assume",
+                   "feel", "personal", "reward", "incentive", "together", "joint", "shadow", "empathy", "listen", "us", "them"],
+    ]
+
+    /// Prefix matches on stems, so "measured", "measuring" and "measurement" all count.
+    static func votes(_ stems: [String]) -> [Theme: Double] {
+        var votes: [Theme: Double] = [:]
+        let joined = " " + stems.joined(separator: " ") + " "
+        for (theme, list) in cues {
+            for cue in list {
+                if cue.contains(" ") { if joined.contains(" " + cue) { votes[theme, default: 0] += 0.6 } }
+                else if stems.contains(where: { $0.hasPrefix(cue) }) { votes[theme, default: 0] += 0.5 }
+            }
+        }
+        return votes
     }
 }
 
