@@ -56,6 +56,8 @@ final class Connection {
     var lastRefill: UInt64
     var violations = 0
     var closing: (CloseCode, String)?
+    /// The peer sent a close frame: lws answers it; nothing more may be written.
+    var peerClosed = false
 
     init(id: ConnectionID, wsi: OpaquePointer, burst: Double) {
         self.id = id
@@ -327,7 +329,7 @@ public final class WebSocketServer: @unchecked Sendable {
         switch item {
         case let .send(frame, ids):
             for id in ids {
-                guard let c = connections[id], c.closing == nil else { continue }
+                guard let c = connections[id], c.closing == nil, !c.peerClosed else { continue }
                 c.outbound.append(frame)
                 c.queuedBytes += frame.length
                 if c.pendingFrames > configuration.maxQueuedFrames || c.queuedBytes > configuration.maxQueuedBytes {
@@ -408,8 +410,18 @@ public final class WebSocketServer: @unchecked Sendable {
             delegate?.received(message, from: c.id)
             return 0
 
+        case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+            if let c = Self.connection(user) {
+                c.peerClosed = true
+                c.outbound.removeAll()
+                c.outboundHead = 0
+                c.queuedBytes = 0
+            }
+            return 0
+
         case LWS_CALLBACK_SERVER_WRITEABLE:
             guard let wsi, let c = Self.connection(user) else { return -1 }
+            if c.peerClosed { return 0 }
             if let (code, reason) = c.closing, c.pendingFrames == 0 || code != .normal {
                 var bytes = Array(reason.utf8.prefix(120))
                 CLWS_close_reason(wsi, code.rawValue, &bytes, bytes.count)

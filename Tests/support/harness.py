@@ -87,7 +87,8 @@ class Server:
 class Client:
     """Records every frame it receives, so tests can assert visibility rules over all of them."""
 
-    def __init__(self, ws, name=""):
+    def __init__(self, ws, name="", record=True):
+        self.record = record
         self.ws = ws
         self.name = name
         self.frames = []
@@ -95,9 +96,9 @@ class Client:
         self.ref = 0
 
     @classmethod
-    async def connect(cls, server, name="", **kw):
+    async def connect(cls, server, name="", record=True, **kw):
         ws = await websockets.connect(server.ws_url, subprotocols=["detente.v1"], max_size=2 ** 22, **kw)
-        return cls(ws, name)
+        return cls(ws, name, record)
 
     async def send(self, **msg):
         self.ref += 1
@@ -115,25 +116,22 @@ class Client:
 
     async def until(self, predicate, timeout=5):
         """Returns the first frame matching `predicate`, keeping the others for later."""
-        kept = []
+        for i, f in enumerate(self.pending):
+            if predicate(f):
+                return self.pending.pop(i)
         deadline = time.time() + timeout
-        try:
-            while True:
-                for i, f in enumerate(self.pending):
-                    if predicate(f):
-                        self.pending.pop(i)
-                        return f
-                remaining = deadline - time.time()
-                if remaining <= 0:
-                    raise asyncio.TimeoutError(f"{self.name}: no matching frame; last frames: {self.frames[-5:]}")
-                raw = await asyncio.wait_for(self.ws.recv(), remaining)
-                frame = json.loads(raw)
+        while True:
+            remaining = deadline - time.time()
+            if remaining <= 0:
+                raise asyncio.TimeoutError(f"{self.name}: no matching frame; last frames: {self.frames[-5:]}")
+            raw = await asyncio.wait_for(self.ws.recv(), remaining)
+            frame = json.loads(raw)
+            if self.record:
                 self.frames.append(frame)
-                if predicate(frame):
-                    return frame
-                kept.append(frame)
-        finally:
-            self.pending.extend(kept)
+            if predicate(frame):
+                return frame
+            if self.record:
+                self.pending.append(frame)
 
     async def call(self, timeout=5, **msg):
         """Sends a message and waits for its ack or error (matched by ref)."""
