@@ -97,7 +97,8 @@ class Client:
 
     @classmethod
     async def connect(cls, server, name="", record=True, **kw):
-        ws = await websockets.connect(server.ws_url, subprotocols=["detente.v1"], max_size=2 ** 22, **kw)
+        # Unbounded queue: a test client that reads late must not stall the socket (and its close).
+        ws = await websockets.connect(server.ws_url, subprotocols=["detente.v1"], max_size=2 ** 22, max_queue=None, **kw)
         return cls(ws, name, record)
 
     async def send(self, **msg):
