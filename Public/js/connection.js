@@ -1,0 +1,91 @@
+// One websocket to /ws (subprotocol detente.v1) that survives network drops, reloads and a
+// locked phone: it reconnects with backoff, says hello with its token again, and the server
+// answers with a complete snapshot (`welcome`), so nothing is missed. Messages sent while
+// offline wait in a queue and go out after the welcome.
+export class Connection {
+  constructor({ onFrame, onStatus, token = null }) {
+    this.onFrame = onFrame;
+    this.onStatus = onStatus || (() => {});
+    this.token = token;
+    this.queue = [];
+    this.pending = new Map();
+    this.ref = 0;
+    this.attempt = 0;
+    this.ws = null;
+    this.ready = false;
+    this.stopped = false;
+    window.addEventListener("offline", () => { this.status("offline"); if (this.ws) this.ws.close(); });
+    window.addEventListener("online", () => { this.attempt = 0; this.open(); });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && (!this.ws || this.ws.readyState > 1)) { this.attempt = 0; this.open(); }
+    });
+  }
+
+  url() {
+    return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  }
+
+  status(s) { this.onStatus(s); }
+
+  open() {
+    if (this.stopped) return;
+    if (this.ws && this.ws.readyState <= 1) return;
+    clearTimeout(this.timer);
+    this.status("connecting");
+    const ws = new WebSocket(this.url(), "detente.v1");
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.attempt = 0;
+      if (this.token) this.raw({ type: "hello", token: this.token }); else this.welcomed();
+    });
+    ws.addEventListener("message", (event) => {
+      let frame;
+      try { frame = JSON.parse(event.data); } catch { return; }
+      if (frame.type === "welcome") this.welcomed();
+      if (frame.ref && this.pending.has(frame.ref) && ["ack", "error", "created", "joined", "welcome", "pong"].includes(frame.type)) {
+        const { resolve } = this.pending.get(frame.ref);
+        this.pending.delete(frame.ref);
+        resolve(frame);
+      }
+      this.onFrame(frame);
+    });
+    ws.addEventListener("close", () => {
+      if (this.ws !== ws) return;
+      this.ready = false;
+      // Unanswered messages may or may not have arrived: say so rather than wait forever.
+      for (const [ref, { resolve }] of this.pending) resolve({ type: "error", code: "disconnected", ref, message: "The connection dropped before the server confirmed this; check and try again." });
+      this.pending.clear();
+      if (this.stopped) return;
+      this.status(navigator.onLine === false ? "offline" : "reconnecting");
+      const delay = Math.min(10000, 250 * 2 ** this.attempt++) + Math.random() * 250;
+      this.timer = setTimeout(() => this.open(), delay);
+    });
+  }
+
+  welcomed() {
+    this.ready = true;
+    this.status("online");
+    const queued = this.queue;
+    this.queue = [];
+    for (const message of queued) this.raw(message);
+  }
+
+  raw(message) {
+    if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
+  }
+
+  /// Sends a message; resolves with its ack or error. Queued while offline.
+  send(message) {
+    const ref = `r${++this.ref}`;
+    const full = { ...message, ref };
+    return new Promise((resolve) => {
+      this.pending.set(ref, { resolve, message: full });
+      if (this.ready || message.type === "hello" || message.type === "join" || message.type === "create") {
+        if (this.ws && this.ws.readyState === 1) { this.raw(full); return; }
+      }
+      this.queue.push(full);
+    });
+  }
+
+  stop() { this.stopped = true; if (this.ws) this.ws.close(); }
+}
