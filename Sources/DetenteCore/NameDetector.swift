@@ -192,7 +192,9 @@ struct NameDetector {
                 // Lowercase: only a roster name that is not an everyday word ("kavitha", "rohan").
                 if person[i] == nil || isWord(f) { score -= 2.5 } else if Gazetteer.isWorkWord(f) { score -= 1.5 }
             } else if !w.sentenceStart {
-                score += 1
+                // Mid-sentence capitals mark a name; for a participant's name that is also a word
+                // ("then Memory.") they are the main evidence.
+                score += person[i] != nil ? 1.5 : 1
             }
             if Gazetteer.isWorkWord(f) && person[i] == nil {
                 // "Sunday Eze": a name that is also a weekday or tool, followed by another name.
@@ -227,7 +229,7 @@ struct NameDetector {
             if Gazetteer.honorificSuffixes.contains(where: { text[w.range.upperBound...].lowercased().hasPrefix($0) }) {
                 total[i] += 3; rule[i] = "name (before an honorific)"
             }
-            if isSignature(text, w) { total[i] += 2; rule[i] = "name (signature)" }
+            if isSignature(text, w), w.capitalised { total[i] += 3; rule[i] = "name (signature)" }
         }
         // Neighbours: a word next to a name of the same roster person, or two capitalised
         // name-like words side by side ("Sunday Eze", "Park Seo-yeon", "Gareth Pryce-Jones").

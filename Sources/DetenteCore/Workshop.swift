@@ -415,7 +415,9 @@ public struct Workshop: Sendable {
         var batch: [RevealedItem] = []
         // Sorted by random id first so the shuffle's input carries no creation order either.
         for item in items.values.sorted(by: { $0.id < $1.id }) where item.isLive && item.kind != .offer {
-            let text = anonymiser.anonymise(item.text, pseudonyms: &table).text
+            // Start from the form the author approved, and scrub again with today's roster (people
+            // who joined after the item was written).
+            let text = anonymiser.anonymise(item.anonymised, pseudonyms: &table).text
             let votes = item.voters.count + items.values.filter { $0.mergedInto == item.id }.reduce(0) { $0 + $1.voters.count }
             batch.append(RevealedItem(id: item.id, department: item.department, kind: item.kind, target: item.target, text: text, votes: votes))
         }

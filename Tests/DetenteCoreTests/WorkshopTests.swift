@@ -10,7 +10,7 @@ struct Harness {
 
     init(departments: [Department] = ["dev", "ops"], k: Int = 3) {
         let setup = WorkshopSetup(id: "w_1", title: "Cats and dogs", template: "cats-and-dogs", departments: departments,
-                                  anonymityThreshold: k, joinCode: "ABCDEF", facilitatorTokenHash: "f", createdAt: 0)
+                                  anonymityThreshold: k, joinCode: "ABCDEF", facilitatorTokenHash: String(repeating: "fa", count: 32), createdAt: 0)
         (w, events) = Workshop.create(setup)
     }
 

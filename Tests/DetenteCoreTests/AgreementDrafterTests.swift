@@ -1,0 +1,91 @@
+@testable import DetenteCore
+import Testing
+
+private func req(_ id: String, _ d: Department, _ t: Department, _ text: String) -> AnalysisItem {
+    AnalysisItem(id: id, department: d, kind: .requirement, target: t, text: text)
+}
+
+@Suite struct AgreementDrafterTests {
+    let items = [
+        req("d1", "dev", "ops", "Give us a self-service way to spin up a test environment without filing a ticket."),
+        req("d2", "dev", "ops", "We need to create and tear down our own short-lived staging environments on demand."),
+        req("d3", "dev", "ops", "Read-only access to production logs for the developer on duty."),
+        req("o1", "ops", "dev", "Before you ask for a new environment, give us its spec as code in Terraform."),
+        req("o2", "ops", "dev", "Write a runbook for every service before it goes live."),
+        req("d4", "dev", "ops", "Communicate more with us."),
+        AnalysisItem(id: "m1", department: "dev", kind: .outmodel, target: "ops", text: "They are measured on uptime, never on lead time."),
+    ]
+
+    @Test func paraphrasedAsksAreGroupedWithAReason() {
+        let a = AgreementDrafter().analyse(items)
+        let group = a.groups.first { $0.members.contains("d1") }
+        #expect(group?.members.contains("d2") == true)
+        #expect(group.map { !$0.reason.isEmpty && $0.confidence > 0 } == true)
+    }
+
+    @Test func vagueWishNeverJoinsAConcreteAsk() {
+        let a = AgreementDrafter().analyse(items)
+        #expect(!a.groups.contains { $0.members.contains("d4") && $0.members.count > 1 })
+        #expect(a.actionable["d4"] == false)
+        #expect(a.actionable["d1"] == true)
+    }
+
+    @Test func reciprocalAsksOnOneTopicAreATradeNotAGroup() {
+        let a = AgreementDrafter().analyse(items)
+        #expect(a.trades.contains { Set([$0.a, $0.b]) == ["d1", "o1"] || Set([$0.a, $0.b]) == ["d2", "o1"] })
+        #expect(!a.groups.contains { $0.members.contains("o1") && ($0.members.contains("d1") || $0.members.contains("d2")) })
+    }
+
+    @Test func themesCoverEveryItem() {
+        let a = AgreementDrafter().analyse(items)
+        #expect(Set(a.themes.keys) == Set(items.map(\.id)))
+        #expect(a.themes["m1"] == .measurement)
+        #expect(a.themes["o2"] == .sharing)
+    }
+
+    @Test func draftHasEverySectionWithSources() {
+        let reactions: [ItemID: [Reaction]] = [
+            "m1": [Reaction(verdict: .wrong, comment: "We track lead time weekly.")],
+            "d3": [Reaction(verdict: .cannot, comment: "Logs hold card data until masking ships.")],
+        ]
+        let draft = AgreementDrafter().draft(items: items, reactions: reactions, departments: ["dev", "ops"], reviewInDays: 30)
+        let sections = Set(draft.clauses.map(\.section))
+        #expect(sections.isSuperset(of: [.trade, .disagreement, .perceptionGap, .measure, .review]))
+        for c in draft.clauses where c.section != .measure && c.section != .review { #expect(!c.sources.isEmpty) }
+        #expect(draft.clauses.first { $0.section == .perceptionGap }?.text.contains("We track lead time weekly") == true)
+        #expect(draft.clauses.first { $0.section == .measure }?.text.contains("time-to-delivery") == true)
+    }
+
+    @Test func sameInputSameDraftWhateverTheOrder() {
+        let a = AgreementDrafter().draft(items: items, reactions: [:], departments: ["dev", "ops"], reviewInDays: 30)
+        let b = AgreementDrafter().draft(items: items.reversed(), reactions: [:], departments: ["dev", "ops"], reviewInDays: 30)
+        #expect(a == b)
+    }
+
+    @Test func anUnrelatedItemDoesNotReshuffleExistingGroups() {
+        let before = AgreementDrafter().analyse(items).groups.map(\.members)
+        let after = AgreementDrafter().analyse(items + [req("z9", "ops", "dev", "Label every Kafka topic with its owning team's name.")]).groups.map(\.members)
+        for g in before { #expect(after.contains(g)) }
+    }
+}
+
+@Suite struct CoachTests {
+    @Test func blameAndSweepingClaimsAreFlaggedWithAReframing() {
+        for text in ["Ops are just lazy and hide behind ITIL.", "They always say no first.", "You never tell us anything.", "Stop being the department of 'no'."] {
+            let advice = Coach().review(text, kind: .requirement)
+            #expect(advice.blame != nil, "not flagged: \(text)")
+            #expect(advice.blame?.reframing.isEmpty == false)
+        }
+    }
+
+    @Test func absoluteWordsInANeutralRuleAreNotBlame() {
+        for text in ["Never patch production by hand: every change goes through the pipeline.", "Always attach the rollback steps to the change request."] {
+            #expect(Coach().review(text, kind: .requirement).blame == nil, "flagged: \(text)")
+        }
+    }
+
+    @Test func vagueRequirementsGetAFollowUpQuestion() {
+        #expect(Coach().review("Be more agile.", kind: .requirement).followUp?.contains("done") == true)
+        #expect(Coach().review("Publish the change calendar every Monday by 10:00.", kind: .requirement).followUp == nil)
+    }
+}
