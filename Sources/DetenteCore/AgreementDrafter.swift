@@ -50,9 +50,11 @@ public struct AgreementDrafter: Sendable {
 
     struct Features {
         let item: AnalysisItem
-        let stems: [String]
-        let content: Set<String>
-        let concepts: Set<Int>
+        let advice: Coach.Advice
+        /// Content words as sorted ids (for a fast merge-intersection).
+        let words: [Int32]
+        /// Concepts as a bit set: the lexicon has fewer than 64 concepts.
+        let concepts: UInt64
         let vague: Bool
         let theme: Theme
     }
@@ -65,17 +67,24 @@ public struct AgreementDrafter: Sendable {
         "out", "up", "down", "just", "only", "also", "still", "too", "very", "what", "which", "who", "how", "if", "but", "because",
         "get", "give", "let", "make", "stop", "start", "keep", "put", "one", "two", "three", "dev", "ops", "team", "teams", "developer",
         "developers", "people", "someone", "anyone", "thing", "things", "way", "time", "today", "there", "here", "i", "me", "my", "he",
-        "she", "his", "her", "ve", "re", "ll", "d", "s", "t", "it's", "we're", "we'll", "they're", "you're", "via", "per", "at least",
+        "she", "his", "her", "ve", "re", "ll", "d", "s", "t", "it's", "we're", "we'll", "they're", "you're", "via", "per",
         "dba", "security", "platform", "sre", "qa", "department", "side",
     ]
 
-    func features(_ item: AnalysisItem, coach: Coach) -> Features {
+    static func mask(_ concepts: [Int]) -> UInt64 { concepts.reduce(0) { $0 | (1 << UInt64($1)) } }
+    static func bits(_ mask: UInt64) -> [Int] { (0..<64).filter { mask & (1 << UInt64($0)) != 0 } }
+
+    func features(_ item: AnalysisItem, coach: Coach, wordIDs: inout [String: Int32]) -> Features {
         let stems = Stemmer.stems(item.text)
-        let concepts = Set(ConceptLexicon.concepts(in: stems))
-        let content = Set(stems.filter { !Self.stopwords.contains($0) && $0.count > 2 && !$0.allSatisfy(\.isNumber) })
+        let concepts = ConceptLexicon.concepts(in: stems)
+        var ids: [Int32] = []
+        for w in Set(stems) where !Self.stopwords.contains(w) && w.count > 2 && !w.allSatisfy(\.isNumber) {
+            if let id = wordIDs[w] { ids.append(id) } else { let id = Int32(wordIDs.count); wordIDs[w] = id; ids.append(id) }
+        }
         let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind)
         let vague = item.kind != .outmodel && !advice.isActionable
-        return Features(item: item, stems: stems, content: content, concepts: concepts, vague: vague, theme: Self.theme(concepts: concepts, stems: stems))
+        return Features(item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
+                        theme: Self.theme(concepts: Set(concepts), stems: stems))
     }
 
     static func theme(concepts: Set<Int>, stems: [String]) -> Theme {
@@ -88,107 +97,145 @@ public struct AgreementDrafter: Sendable {
         return Theme.allCases.max { (votes[$0] ?? 0, -Double(Theme.allCases.firstIndex(of: $0)!)) < (votes[$1] ?? 0, -Double(Theme.allCases.firstIndex(of: $1)!)) }!
     }
 
-    /// Similarity of two requirements, with the reason: shared concepts count most (weighted by
-    /// rarity), shared content words a little.
-    func similarity(_ a: Features, _ b: Features, weights: [Int: Double]) -> (Double, String) {
-        if a.vague != b.vague { return (0, "a vague wish and a concrete ask are never merged") }
-        let shared = a.concepts.intersection(b.concepts)
-        let w = { (s: Set<Int>) in s.reduce(0.0) { $0 + (weights[$1] ?? 1) } }
-        // Overlap relative to the smaller item: a short ask ("Joint retro, monthly") is the same
-        // ask as a long one that says more around it.
-        let smaller = min(w(a.concepts), w(b.concepts))
-        let conceptScore = smaller == 0 ? 0 : w(shared) / smaller
-        let sharedWords = a.content.intersection(b.content)
-        let allWords = a.content.union(b.content)
-        let wordScore = allWords.isEmpty ? 0 : Double(sharedWords.count) / Double(allWords.count)
-        var score = 0.7 * conceptScore + 0.3 * min(1, wordScore * 2)
+    static func sharedCount(_ a: [Int32], _ b: [Int32]) -> Int {
+        var i = 0, j = 0, n = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { n += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return n
+    }
+
+    /// Similarity of two requirements: shared concepts count most (weighted by rarity, relative
+    /// to the smaller item), shared content words a little. Zero when they share no concept.
+    func similarity(_ a: Features, _ b: Features, weights: [Double]) -> Double {
+        if a.vague != b.vague { return 0 }  // a vague wish and a concrete ask are never merged
+        let shared = a.concepts & b.concepts
+        guard shared != 0 else { return 0 }
+        let w = { (m: UInt64) in Self.bits(m).reduce(0.0) { $0 + weights[$1] } }
+        let sharedWords = Self.sharedCount(a.words, b.words)
+        let allWords = a.words.count + b.words.count - sharedWords
+        let wordScore = allWords == 0 ? 0 : Double(sharedWords) / Double(allWords)
+        var conceptScore: Double
         if a.vague && b.vague {
             // Vague wishes group only when they wish for the same thing, not merely both vaguely.
-            let union = a.concepts.union(b.concepts)
-            score = 0.7 * (union.isEmpty ? 0 : w(shared) / w(union)) + 0.3 * min(1, wordScore * 2)
+            conceptScore = w(shared) / max(0.001, w(a.concepts | b.concepts))
+        } else {
+            // Relative to the smaller item: a short ask ("Joint retro, monthly") is the same ask as
+            // a long one that says more around it.
+            conceptScore = w(shared) / max(0.001, min(w(a.concepts), w(b.concepts)))
         }
+        var score = 0.7 * conceptScore + 0.3 * min(1, wordScore * 2)
         if a.item.department != b.item.department {
             // Across departments a shared topic is as often a trade as a duplicate: ask for more.
             score -= crossDepartmentMargin
         }
-        let names = shared.map { ConceptLexicon.concepts[$0].id }.sorted()
-        let reason = names.isEmpty ? "shared words: \(sharedWords.sorted().prefix(4).joined(separator: ", "))" : "same concepts: \(names.joined(separator: ", "))"
-        return (score, reason)
+        return score
+    }
+
+    func reason(_ a: Features, _ b: Features) -> String {
+        let names = Self.bits(a.concepts & b.concepts).map { ConceptLexicon.concepts[$0].id }.sorted()
+        return "same concepts: " + names.joined(separator: ", ")
     }
 
     public func analyse(_ items: [AnalysisItem]) -> Analysis {
         let coach = Coach()
         let sorted = items.sorted { $0.id < $1.id }
-        let feats = sorted.map { features($0, coach: coach) }
+        var wordIDs: [String: Int32] = [:]
+        let feats = sorted.map { features($0, coach: coach, wordIDs: &wordIDs) }
         var themes: [ItemID: Theme] = [:]
         var blame: [ItemID: Coach.Blame] = [:]
         var actionable: [ItemID: Bool] = [:]
         for f in feats {
             themes[f.item.id] = f.theme
-            let advice = coach.review(f.item.text, kind: f.item.kind == .offer ? .requirement : f.item.kind)
-            if let b = advice.blame { blame[f.item.id] = b }
-            if f.item.kind == .requirement { actionable[f.item.id] = advice.isActionable }
+            if let b = f.advice.blame { blame[f.item.id] = b }
+            if f.item.kind == .requirement { actionable[f.item.id] = f.advice.isActionable }
         }
         let reqs = feats.filter { $0.item.kind == .requirement }
-        // Concept weights: rarer concepts are more specific (inverse document frequency).
-        var df: [Int: Int] = [:]
-        for f in reqs { for c in f.concepts { df[c, default: 0] += 1 } }
+        // Concept weights: rarer concepts are more specific (inverse document frequency); broad
+        // ones (attitudes, "faster", "tell us") say less.
+        var df = [Int](repeating: 0, count: 64)
+        for f in reqs { for c in Self.bits(f.concepts) { df[c] += 1 } }
         let n = Double(max(reqs.count, 1))
-        var weights: [Int: Double] = [:]
-        for (c, k) in df {
-            // Rarer concepts say more; broad ones (attitudes, "faster", "tell us") say less.
+        var weights = [Double](repeating: 1, count: 64)
+        for c in ConceptLexicon.concepts.indices where df[c] > 0 {
             let concept = ConceptLexicon.concepts[c]
-            weights[c] = (1 + log2(n / Double(k)) * 0.5) * (concept.vague || ConceptLexicon.broad.contains(concept.id) ? 0.4 : 1)
+            weights[c] = (1 + log2(n / Double(df[c])) * 0.5) * (concept.vague || ConceptLexicon.broad.contains(concept.id) ? 0.4 : 1)
         }
+        // Candidate pairs: only items sharing a concept can reach the threshold (an inverted
+        // index keeps this near-linear for large workshops).
+        var byConcept = [[Int]](repeating: [], count: 64)
+        for (i, f) in reqs.enumerated() { for c in Self.bits(f.concepts) { byConcept[c].append(i) } }
+        let count = reqs.count
+        var sims = [Float](repeating: 0, count: count * count)  // [i * count + j], i < j
+        var edges: [(score: Double, i: Int, j: Int)] = []
+        for i in reqs.indices {
+            var seen = Set<Int>()
+            for c in Self.bits(reqs[i].concepts) { for j in byConcept[c] where j > i { seen.insert(j) } }
+            for j in seen.sorted() {
+                let s = similarity(reqs[i], reqs[j], weights: weights)
+                if s > 0 { sims[i * count + j] = Float(s) }
+                if s >= groupThreshold * linkageFloor { edges.append((s, i, j)) }
+            }
+        }
+        func sim(_ a: Int, _ b: Int) -> Double { Double(sims[min(a, b) * count + max(a, b)]) }
 
-        // Average-linkage agglomerative grouping, deterministic by id order.
-        var clusters: [[Int]] = reqs.indices.map { [$0] }
-        var sim = [[Double]](repeating: [Double](repeating: 0, count: reqs.count), count: reqs.count)
-        var why = [[String]](repeating: [String](repeating: "", count: reqs.count), count: reqs.count)
-        for i in reqs.indices { for j in reqs.indices where j > i {
-            let (s, r) = similarity(reqs[i], reqs[j], weights: weights)
-            sim[i][j] = s; sim[j][i] = s; why[i][j] = r; why[j][i] = r
-        } }
-        while true {
-            var best = (score: groupThreshold, a: -1, b: -1)
-            for a in clusters.indices { for b in clusters.indices where b > a {
-                var total = 0.0
-                var minimum = 1.0
-                for i in clusters[a] { for j in clusters[b] { total += sim[i][j]; minimum = min(minimum, sim[i][j]) } }
-                let avg = total / Double(clusters[a].count * clusters[b].count)
-                if avg >= best.score, minimum >= groupThreshold * linkageFloor { best = (avg, a, b) }
-            } }
-            if best.a < 0 { break }
-            clusters[best.a] += clusters[best.b]
-            clusters.remove(at: best.b)
+        // Greedy average linkage over edges, strongest first: two groups merge when their average
+        // similarity reaches the threshold and no pair falls below the floor (no chaining).
+        edges.sort { $0.score != $1.score ? $0.score > $1.score : ($0.i, $0.j) < ($1.i, $1.j) }
+        var groupOf = Array(reqs.indices)
+        var members: [Int: [Int]] = Dictionary(uniqueKeysWithValues: reqs.indices.map { ($0, [$0]) })
+        for e in edges {
+            let ga = groupOf[e.i], gb = groupOf[e.j]
+            guard ga != gb, let a = members[ga], let b = members[gb] else { continue }
+            var total = 0.0, minimum = 1.0
+            for x in a { for y in b { let s = sim(x, y); total += s; minimum = min(minimum, s) } }
+            guard total / Double(a.count * b.count) >= groupThreshold, minimum >= groupThreshold * linkageFloor else { continue }
+            let (keep, drop) = ga < gb ? (ga, gb) : (gb, ga)
+            members[keep] = (members[keep] ?? []) + (members[drop] ?? [])
+            members[drop] = nil
+            for x in members[keep]! { groupOf[x] = keep }
         }
         var groups: [Analysis.Group] = []
-        var groupOf: [ItemID: Int] = [:]
-        for c in clusters where c.count > 1 {
-            let ids = c.map { reqs[$0].item.id }.sorted()
+        var groupIndex: [ItemID: Int] = [:]
+        for key in members.keys.sorted() {
+            guard let m = members[key], m.count > 1 else { continue }
+            let ids = m.map { reqs[$0].item.id }.sorted()
             var total = 0.0, pairs = 0
-            var reason = ""
-            for x in c { for y in c where y > x { total += sim[x][y]; pairs += 1; if reason.isEmpty { reason = why[x][y] } } }
-            for id in ids { groupOf[id] = groups.count }
-            groups.append(.init(members: ids, confidence: min(1, total / Double(max(pairs, 1))), reason: reason))
+            var best = (score: -1.0, reason: "")
+            for x in m { for y in m where y > x {
+                let s = sim(x, y); total += s; pairs += 1
+                if s > best.score { best = (s, reason(reqs[x], reqs[y])) }
+            } }
+            for id in ids { groupIndex[id] = groups.count }
+            groups.append(.init(members: ids, confidence: min(1, total / Double(max(pairs, 1))), reason: best.reason))
         }
+        groups.sort { $0.members[0] < $1.members[0] }
 
-        // Trades: X asks Y, Y asks X, same topic, different asks.
+        // Trades: X asks Y, Y asks X, same specific topic, not the same ask.
+        let specificMask = Self.mask(ConceptLexicon.concepts.indices.filter {
+            !ConceptLexicon.concepts[$0].vague && !ConceptLexicon.broad.contains(ConceptLexicon.concepts[$0].id)
+        })
+        let weight = { (m: UInt64) in Self.bits(m).reduce(0.0) { $0 + weights[$1] } }
         var candidates: [(score: Double, a: Int, b: Int, reason: String)] = []
-        for i in reqs.indices { for j in reqs.indices where j > i {
-            let a = reqs[i], b = reqs[j]
-            guard a.item.department == b.item.target, b.item.department == a.item.target, a.item.department != b.item.department else { continue }
-            if let g = groupOf[a.item.id], groupOf[b.item.id] == g { continue }
-            // Same topic: specific concepts in common, measured against the smaller item.
-            let specific = { (f: Features) in f.concepts.filter { !ConceptLexicon.concepts[$0].vague && !ConceptLexicon.broad.contains(ConceptLexicon.concepts[$0].id) } }
-            let sa = specific(a), sb = specific(b)
-            let shared = sa.intersection(sb)
-            guard !shared.isEmpty || a.vague && b.vague && !a.concepts.isDisjoint(with: b.concepts) else { continue }
-            let weight = { (s: Set<Int>) in s.reduce(0.0) { $0 + (weights[$1] ?? 1) } }
-            let score = shared.isEmpty ? 0.5 : weight(shared) / max(0.001, min(weight(sa), weight(sb)))
-            let names = (shared.isEmpty ? a.concepts.intersection(b.concepts) : shared).map { ConceptLexicon.concepts[$0].id }.sorted()
-            candidates.append((min(1, score), i, j, "same topic: " + names.joined(separator: ", ")))
-        } }
+        for i in reqs.indices {
+            var seen = Set<Int>()
+            for c in Self.bits(reqs[i].concepts) { for j in byConcept[c] where j > i { seen.insert(j) } }
+            for j in seen.sorted() {
+                let a = reqs[i], b = reqs[j]
+                guard a.item.department == b.item.target, b.item.department == a.item.target, a.item.department != b.item.department else { continue }
+                if let g = groupIndex[a.item.id], groupIndex[b.item.id] == g { continue }
+                let sa = a.concepts & specificMask, sb = b.concepts & specificMask
+                let shared = sa & sb
+                let score: Double
+                if shared != 0 {
+                    score = weight(shared) / max(0.001, min(weight(sa), weight(sb)))
+                } else if a.vague && b.vague {
+                    score = 0.5
+                } else { continue }
+                let names = Self.bits(shared != 0 ? shared : a.concepts & b.concepts).map { ConceptLexicon.concepts[$0].id }.sorted()
+                candidates.append((min(1, score), i, j, "same topic: " + names.joined(separator: ", ")))
+            }
+        }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : (reqs[$0.a].item.id, reqs[$0.b].item.id) < (reqs[$1.a].item.id, reqs[$1.b].item.id) }
         var used: Set<Int> = []
         var trades: [Analysis.Trade] = []

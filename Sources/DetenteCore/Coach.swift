@@ -65,10 +65,15 @@ public struct Coach: Sendable {
                                              "operations", "dba", "dbas", "security", "sre", "sres", "admins", "platform", "qa", "testers",
                                              "engineers", "management", "their", "them"]
 
+    static let phraseIndex = PhraseIndex(blamePhrases.map { ($0.0, $0.1) })
+
     func detectBlame(_ text: String, words: [String]) -> Blame? {
-        let lower = text.lowercased().replacingOccurrences(of: "’", with: "'")
-        for (phrase, rule) in Self.blamePhrases where lower.contains(phrase) {
+        if let (phrase, rule) = Self.phraseIndex.firstMatch(in: words) {
             return Blame(trigger: phrase, rule: rule, reframing: reframing)
+        }
+        // "they'd rather", "you'd rather": an imputed preference.
+        for (i, w) in words.enumerated().dropLast() where w.hasSuffix("'d") && words[i + 1] == "rather" {
+            return Blame(trigger: "\(w) rather", rule: "imputed motive", reframing: reframing)
         }
         for (i, w) in words.enumerated() where Self.insults.contains(w) && !Self.contextual.contains(w) {
             // "not lazy" or a quoted label is still about people; an insult word anywhere is enough.
@@ -124,6 +129,30 @@ public struct Coach: Sendable {
         let score = concrete * 2 + (hasTimeOrNumber ? 1 : 0) - (attitude > 0 && concrete == 0 ? 1 : 0) + (words.count >= 10 && concrete > 0 ? 1 : 0)
         if concrete == 0 || score < 2 {
             return "what would “done” look like, and by when? Name something the other department could show you."
+        }
+        return nil
+    }
+}
+
+/// Phrases matched as word sequences (fast, and "for once" never matches inside "performance").
+struct PhraseIndex: Sendable {
+    private let byFirst: [String: [(words: [String], phrase: String, tag: String)]]
+
+    init(_ phrases: [(String, String)]) {
+        var map: [String: [(words: [String], phrase: String, tag: String)]] = [:]
+        for (phrase, tag) in phrases {
+            let words = Tokens.words(phrase)
+            guard let first = words.first else { continue }
+            map[first, default: []].append((words, phrase, tag))
+        }
+        byFirst = map
+    }
+
+    func firstMatch(in words: [String]) -> (String, String)? {
+        for i in words.indices {
+            for candidate in byFirst[words[i]] ?? [] where i + candidate.words.count <= words.count {
+                if words[i..<i + candidate.words.count].elementsEqual(candidate.words) { return (candidate.phrase, candidate.tag) }
+            }
         }
         return nil
     }

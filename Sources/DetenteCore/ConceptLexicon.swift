@@ -63,6 +63,9 @@ enum ConceptLexicon {
         Concept(id: "monitoring", theme: .measurement, forms: ["monitoring", "alert", "alerts", "alerting", "alarm", "threshold", "observability", "apm"]),
     ]
 
+    /// The drafter keeps concept sets as 64-bit masks.
+    static let fitsInAMask: Bool = { precondition(concepts.count <= 64, "more than 64 concepts: widen the drafter's masks"); return true }()
+
     /// Every form, split into stemmed words, with its concept index; longest forms first.
     static let forms: [(words: [String], concept: Int)] = {
         var out: [(words: [String], concept: Int)] = []
@@ -80,6 +83,7 @@ enum ConceptLexicon {
 
     /// Concept indices found in stemmed words, longest match first, each word used once.
     static func concepts(in stems: [String]) -> [Int] {
+        _ = fitsInAMask
         var found: [Int] = []
         var i = 0
         while i < stems.count {
@@ -119,16 +123,29 @@ enum ThemeCues {
                    "feel", "personal", "reward", "incentive", "together", "joint", "shadow", "empathy", "listen", "us", "them"],
     ]
 
-    /// Prefix matches on stems, so "measured", "measuring" and "measurement" all count.
+    static let single: [String: [Theme]] = {
+        var map: [String: [Theme]] = [:]
+        for (theme, list) in cues { for cue in list where !cue.contains(" ") { map[cue, default: []].append(theme) } }
+        return map
+    }()
+    static let phrases: [(String, Theme)] = cues.flatMap { theme, list in list.filter { $0.contains(" ") }.map { ($0, theme) } }
+
+    /// Prefix matches on stems, so "measured", "measuring" and "measurement" all count; each cue
+    /// counts once per item.
     static func votes(_ stems: [String]) -> [Theme: Double] {
         var votes: [Theme: Double] = [:]
-        let joined = " " + stems.joined(separator: " ") + " "
-        for (theme, list) in cues {
-            for cue in list {
-                if cue.contains(" ") { if joined.contains(" " + cue) { votes[theme, default: 0] += 0.6 } }
-                else if stems.contains(where: { $0.hasPrefix(cue) }) { votes[theme, default: 0] += 0.5 }
+        var counted = Set<String>()
+        for stem in stems {
+            var prefix = ""
+            for ch in stem {
+                prefix.append(ch)
+                if let themes = single[prefix], counted.insert(prefix).inserted {
+                    for t in themes { votes[t, default: 0] += 0.5 }
+                }
             }
         }
+        let joined = " " + stems.joined(separator: " ") + " "
+        for (cue, theme) in phrases where joined.contains(" " + cue) { votes[theme, default: 0] += 0.6 }
         return votes
     }
 }

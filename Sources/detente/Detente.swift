@@ -137,12 +137,21 @@ struct Verify: ParsableCommand {
     @Argument(help: "Path to a .journal file.") var journal: String
 
     func run() throws {
+        let started = DispatchTime.now().uptimeNanoseconds
         let contents = try JournalReader.read(path: journal)
+        // Replaying is part of verifying: every event must apply to the workshop it builds.
+        if let first = contents.records.first, case let .created(setup) = first.event {
+            var workshop = Workshop(setup: setup)
+            for r in contents.records.dropFirst() { workshop.apply(r.event) }
+            _ = workshop.phase
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         var counts: [String: Int] = [:]
         for r in contents.records { counts[r.event.name, default: 0] += 1 }
         print("records: \(contents.records.count)")
         print("bytes: \(contents.goodLength) of \(contents.totalLength)")
         print("last hash: \(contents.lastHash)")
+        print("read, checked and replayed in \(String(format: "%.3f", seconds)) s (\(Int(Double(contents.records.count) / max(seconds, 1e-9))) events/s)")
         for (name, n) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n)") }
         if let problem = contents.problem {
             print("INVALID: \(problem)")
@@ -230,6 +239,7 @@ struct Analyse: ParsableCommand {
     @Option(help: "Grouping threshold override.") var groupThreshold: Double?
     @Option(help: "Trade threshold override.") var tradeThreshold: Double?
     @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
+    @Flag(help: "Print how long the analysis and the agreement draft took (one core, in process).") var time = false
 
     func run() throws {
         let text = try String(contentsOfFile: dataset, encoding: .utf8)
@@ -246,6 +256,13 @@ struct Analyse: ParsableCommand {
         var drafter = AgreementDrafter()
         if let groupThreshold { drafter.groupThreshold = groupThreshold }
         if let tradeThreshold { drafter.tradeThreshold = tradeThreshold }
+        if time {
+            // The whole job the server does at the agreement phase: analysis plus draft.
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = drafter.draft(items: items, reactions: [:], departments: Array(Set(items.map(\.department))).sorted(), reviewInDays: 30)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            FileHandle.standardError.write(Data("analysed and drafted \(items.count) items in \(String(format: "%.1f", ms)) ms\n".utf8))
+        }
         let a = drafter.analyse(items)
         let out: JSON = [
             "clusters": .array(a.groups.map { JSON($0.members) }),
