@@ -46,12 +46,17 @@ public enum Actor: Sendable, Equatable {
 /// core never stores, so identities can be purged).
 public struct DecisionContext: Sendable {
     public var now: Int64
-    public var roster: [String]
     public var seed: UInt64
+    /// The anonymiser for the current roster (display names), prepared once per roster change.
+    public var anonymiser: Anonymiser
     private var freshIDs: [String]
 
     public init(now: Int64, roster: [String] = [], seed: UInt64 = 0, freshIDs: [String] = []) {
-        self.now = now; self.roster = roster; self.seed = seed; self.freshIDs = freshIDs
+        self.init(now: now, anonymiser: Anonymiser(roster: roster), seed: seed, freshIDs: freshIDs)
+    }
+
+    public init(now: Int64, anonymiser: Anonymiser, seed: UInt64 = 0, freshIDs: [String] = []) {
+        self.now = now; self.anonymiser = anonymiser; self.seed = seed; self.freshIDs = freshIDs
     }
 
     mutating func newID(_ prefix: String) -> String {

@@ -4,6 +4,8 @@ struct RosterIndex: Sendable {
     /// folded token → canonical person keys (a token can belong to two people).
     var tokens: [String: [String]] = [:]
     var nicknames: [String: String] = [:]
+    /// Short forms: prefixes ("kavi" of "kavitha") and suffixes ("lupe" of "guadalupe").
+    var shortForms: [String: String] = [:]
     var people: [String] = []
 
     init(_ roster: [String]) {
@@ -21,19 +23,29 @@ struct RosterIndex: Sendable {
                 }
             }
         }
+        indexShortForms()
     }
 
     func person(forToken t: String) -> String? { tokens[t]?.first }
 
+    mutating func indexShortForms() {
+        for (token, keys) in tokens.sorted(by: { $0.key < $1.key }) {
+            let chars = Array(token)
+            guard chars.count >= 5, let key = keys.first else { continue }
+            for length in 3...(chars.count - 2) where length >= 4 || chars.count <= 7 {
+                let prefix = String(chars[..<length])
+                if shortForms[prefix] == nil { shortForms[prefix] = key }
+            }
+            for length in stride(from: 4, through: chars.count - 2, by: 1) {
+                let suffix = String(chars[(chars.count - length)...])
+                if shortForms[suffix] == nil { shortForms[suffix] = key }
+            }
+        }
+    }
+
     /// "Kavi" for Kavitha, "Lupe" for Guadalupe: a capitalised short form of a roster token.
     func nicknamePerson(_ t: String) -> String? {
-        if let p = nicknames[t] { return p }
-        guard t.count >= 3 else { return nil }
-        for (token, keys) in tokens where token.count >= t.count + 2 {
-            if token.hasPrefix(t) && t.count >= 4 || token.hasPrefix(t) && t.count == 3 && token.count <= 7 { return keys.first }
-            if token.hasSuffix(t) && t.count >= 4 { return keys.first }
-        }
-        return nil
+        nicknames[t] ?? (t.count >= 3 ? shortForms[t] : nil)
     }
 }
 
@@ -129,7 +141,7 @@ struct NameDetector {
             let w = words[i]
             let before = w.range.lowerBound > text.startIndex ? text[text.index(before: w.range.lowerBound)] : " "
             let after = w.range.upperBound < text.endIndex ? text[w.range.upperBound] : " "
-            let honorific = Gazetteer.honorificSuffixes.contains { text[w.range.upperBound...].lowercased().hasPrefix($0) }
+            let honorific = Gazetteer.honorificSuffixes.contains { text[w.range.upperBound...].prefix(8).lowercased().hasPrefix($0) }
             return before == "-" || before == "/" || before == "." || before == "@" || before == "#" || before == "_"
                 || (after == "-" && !honorific) || after == "@" || after == "/" || after == "_" || (after == "." && w.range.upperBound < text.index(before: text.endIndex) && text[text.index(after: w.range.upperBound)].isLetter)
         }
@@ -226,7 +238,7 @@ struct NameDetector {
             if let p = (i > 0 ? words[i - 1] : nil), Gazetteer.honorifics.contains(p.folded), adjacent(i - 1, i), w.capitalised {
                 total[i] += 3; rule[i] = "name (after a title)"
             }
-            if Gazetteer.honorificSuffixes.contains(where: { text[w.range.upperBound...].lowercased().hasPrefix($0) }) {
+            if Gazetteer.honorificSuffixes.contains(where: { text[w.range.upperBound...].prefix(8).lowercased().hasPrefix($0) }) {
                 total[i] += 3; rule[i] = "name (before an honorific)"
             }
             if isSignature(text, w), w.capitalised { total[i] += 3; rule[i] = "name (signature)" }

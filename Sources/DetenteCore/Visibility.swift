@@ -120,27 +120,17 @@ public enum Visibility {
 
     static func timerMessage(_ w: Workshop) -> JSON { ["type": "timer", "timer": timerJSON(w)] }
 
-    /// Counts only: the facilitator's view of the sealed rooms. One pass over the items.
+    /// Counts only: the facilitator's view of the sealed rooms (kept up to date by the workshop).
     public static func progress(_ w: Workshop) -> JSON {
-        var counts: [Department: (outmodel: Int, requirements: Int, offers: Int, authors: Set<ParticipantID>)] = [:]
-        for item in w.items.values where item.isLive {
-            var c = counts[item.department] ?? (0, 0, 0, [])
-            switch item.kind {
-            case .outmodel: c.outmodel += 1; c.authors.insert(item.author)
-            case .requirement: c.requirements += 1; c.authors.insert(item.author)
-            case .offer: c.offers += 1
-            }
-            counts[item.department] = c
-        }
         var members: [Department: Int] = [:]
         for p in w.participants.values { members[p.department, default: 0] += 1 }
         let departments: [JSON] = w.departments.map { d in
-            let c = counts[d] ?? (0, 0, 0, [])
+            let t = w.tallies[d] ?? Workshop.DepartmentTally()
             let approvals = w.approvals[d]?.count ?? 0
             let m = members[d] ?? 0
-            return ["department": .string(d), "members": .int(m), "outmodel": .int(c.outmodel), "requirements": .int(c.requirements),
-                    "offers": .int(c.offers), "contributors": .int(c.authors.count), "approvals": .int(approvals),
-                    "approved": .bool(m > 0 && approvals * 2 > m), "below_k": .bool(c.authors.count < w.setup.anonymityThreshold)]
+            return ["department": .string(d), "members": .int(m), "outmodel": .int(t.outmodel), "requirements": .int(t.requirements),
+                    "offers": .int(t.offers), "contributors": .int(t.contributors), "approvals": .int(approvals),
+                    "approved": .bool(m > 0 && approvals * 2 > m), "below_k": .bool(t.contributors < w.setup.anonymityThreshold)]
         }
         return ["type": "progress", "k": .int(w.setup.anonymityThreshold), "departments": .array(departments)]
     }

@@ -29,6 +29,14 @@ public struct Workshop: Sendable {
     public private(set) var notes: [String] = []
     public private(set) var botLog: [(audience: Audience, text: String)] = []
     public private(set) var pseudonyms: [String: String] = [:]
+    /// Live items per department, kept as the events arrive so progress costs nothing to report.
+    public struct DepartmentTally: Sendable, Equatable {
+        public var outmodel = 0, requirements = 0, offers = 0
+        /// Live outmodel and requirement items per author: the k-anonymity count is its size.
+        var authors: [ParticipantID: Int] = [:]
+        public var contributors: Int { authors.count }
+    }
+    public private(set) var tallies: [Department: DepartmentTally] = [:]
     /// Server-internal activity clock per department (never sent to anyone).
     private var lastActivity: [Department: Int64] = [:]
     private var nudged: Set<Department> = []
@@ -57,9 +65,30 @@ public struct Workshop: Sendable {
 
     /// Distinct authors of live items per department: the k-anonymity check before reveal.
     public func contributorCounts() -> [Department: Int] {
-        var authors: [Department: Set<ParticipantID>] = [:]
-        for item in items.values where item.isLive && item.kind != .offer { authors[item.department, default: []].insert(item.author) }
-        return Dictionary(uniqueKeysWithValues: departments.map { ($0, authors[$0]?.count ?? 0) })
+        Dictionary(uniqueKeysWithValues: departments.map { ($0, tallies[$0]?.contributors ?? 0) })
+    }
+
+    private mutating func count(_ item: Item, _ delta: Int) {
+        var t = tallies[item.department] ?? DepartmentTally()
+        switch item.kind {
+        case .outmodel: t.outmodel += delta
+        case .requirement: t.requirements += delta
+        case .offer: t.offers += delta
+        }
+        if item.kind != .offer {
+            let n = (t.authors[item.author] ?? 0) + delta
+            t.authors[item.author] = n > 0 ? n : nil
+        }
+        tallies[item.department] = t
+    }
+
+    /// Applies a change to an item and keeps the tallies in step when it stops being live.
+    private mutating func update(_ id: ItemID, _ change: (inout Item) -> Void) {
+        guard var item = items[id] else { return }
+        let wasLive = item.isLive
+        change(&item)
+        items[id] = item
+        if wasLive && !item.isLive { count(item, -1) }
     }
 
     public func isApproved(_ department: Department) -> Bool {
@@ -133,7 +162,7 @@ public struct Workshop: Sendable {
             }
             let itemID = ctx.newID("i_")
             var table = pseudonyms
-            let anon = Anonymiser(roster: ctx.roster).anonymise(text, pseudonyms: &table)
+            let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
             let prompt = kind == .outmodel ? (promptIndex[p.id] ?? 0) : nil
             let item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
                             anonymised: anon.text, replacements: anon.replacements, author: p.id, prompt: prompt)
@@ -149,7 +178,7 @@ public struct Workshop: Sendable {
             }
             let text = try Self.validText(rawText)
             var table = pseudonyms
-            let anon = Anonymiser(roster: ctx.roster).anonymise(text, pseudonyms: &table)
+            let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
             var events: [Event] = [.itemEdited(itemID, text: text, anonymised: anon.text, replacements: anon.replacements)]
             if approvals[p.department]?.isEmpty == false {
                 // Approvals were for the set as it was; a changed item asks for a fresh look.
@@ -411,7 +440,7 @@ public struct Workshop: Sendable {
 
     func makeRevealBatch(context: DecisionContext) -> [RevealedItem] {
         var table = pseudonyms
-        let anonymiser = Anonymiser(roster: context.roster)
+        let anonymiser = context.anonymiser
         var batch: [RevealedItem] = []
         // Sorted by random id first so the shuffle's input carries no creation order either.
         for item in items.values.sorted(by: { $0.id < $1.id }) where item.isLive && item.kind != .offer {
@@ -450,16 +479,17 @@ public struct Workshop: Sendable {
             if ph != .reveal, ph != .reactions { presenting = nil }
         case let .itemSubmitted(item, at):
             items[item.id] = item
+            count(item, 1)
             lastActivity[item.department] = at
             nudged.remove(item.department)
             notePseudonyms(item.replacements)
         case let .itemEdited(id, text, anon, repl):
             items[id]?.text = text; items[id]?.anonymised = anon; items[id]?.replacements = repl
             notePseudonyms(repl)
-        case let .itemWithdrawn(id): items[id]?.withdrawn = true
-        case let .itemHidden(id): items[id]?.hidden = true
+        case let .itemWithdrawn(id): update(id) { $0.withdrawn = true }
+        case let .itemHidden(id): update(id) { $0.hidden = true }
         case let .itemsMerged(kept, absorbed):
-            items[absorbed]?.mergedInto = kept
+            update(absorbed) { $0.mergedInto = kept }
             // Votes follow the merged item, one per voter.
             if let voters = items[absorbed]?.voters { items[kept]?.voters.formUnion(voters); items[absorbed]?.voters = [] }
         case let .voted(p, i, on):

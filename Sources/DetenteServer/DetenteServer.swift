@@ -29,7 +29,19 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         var workshop: Workshop
         var names: [ParticipantID: String]
         var connections: Set<ConnectionID> = []
+        /// Presence changed since it was last sent; flushed a few times a second so a thousand
+        /// people arriving at once cost a few updates, not a million frames.
+        var presenceDirty = false
+        /// Rebuilt only when someone joins: building the roster index costs more than using it.
+        private var preparedAnonymiser: (count: Int, anonymiser: Anonymiser)?
         init(workshop: Workshop, names: [ParticipantID: String]) { self.workshop = workshop; self.names = names }
+
+        var anonymiser: Anonymiser {
+            if let prepared = preparedAnonymiser, prepared.count == names.count { return prepared.anonymiser }
+            let a = Anonymiser(roster: names.values.sorted())
+            preparedAnonymiser = (names.count, a)
+            return a
+        }
     }
 
     struct Session {
@@ -54,6 +66,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     private var credentials: [String: Credential] = [:]
     private var sessions: [ConnectionID: Session] = [:]
     private var ticker: DispatchSourceTimer?
+    private var presenceTimer: DispatchSourceTimer?
     private let clock: @Sendable () -> Int64
 
     let connectionsGauge = Gauge(label: "detente_connections")
@@ -104,12 +117,18 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         t.setEventHandler { [weak self] in self?.tick() }
         t.resume()
         ticker = t
+        let p = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "detente-presence"))
+        p.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+        p.setEventHandler { [weak self] in self?.flushPresence() }
+        p.resume()
+        presenceTimer = p
         logger.info("serving", metadata: ["url": "\(configuration.baseURL)", "sessions": "\(configuration.sessionsDirectory)"])
     }
 
     /// Stops accepting, closes connections with 1001, and flushes the journal.
     public func shutdown() {
         ticker?.cancel()
+        presenceTimer?.cancel()
         transport?.shutdown()
         writer.shutdown()
         logger.info("stopped; journal flushed")
@@ -198,14 +217,12 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         lock.lock()
         let session = sessions.removeValue(forKey: id)
         let count = sessions.count
-        var presenceUpdates: [(String, [ConnectionID])] = []
         if let wid = session?.workshop, let room = rooms[wid] {
             room.connections.remove(id)
-            presenceUpdates = presenceFrames(room)
+            room.presenceDirty = true
         }
         lock.unlock()
         connectionsGauge.record(count)
-        for (text, ids) in presenceUpdates { transport.send(text, to: ids) }
     }
 
     public func received(_ text: String, from id: ConnectionID) {
@@ -286,7 +303,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         room.connections.insert(id)
         var snapshot = Visibility.snapshot(of: room.workshop, for: viewer, online: online(room), names: room.names)
         if case var .object(pairs) = snapshot { pairs.append(("ref", ref ?? .null)); snapshot = .object(pairs) }
-        return [(snapshot.encoded(), [id])] + presenceFrames(room)
+        room.presenceDirty = true
+        return [(snapshot.encoded(), [id])]
     }
 
     private func online(_ room: Room) -> Set<ParticipantID> {
@@ -342,7 +360,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     private func context(_ room: Room) -> DecisionContext {
         var rng = SystemRandomNumberGenerator()
-        return DecisionContext(now: clock(), roster: room.names.values.sorted(), seed: rng.next(),
+        return DecisionContext(now: clock(), anonymiser: room.anonymiser, seed: rng.next(),
                                freshIDs: (0..<4).map { _ in Secrets.id(bits: 64) })
     }
 
@@ -399,6 +417,17 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             self.lock.unlock()
             for (text, ids) in out { self.transport.send(text, to: ids); self.messagesOut.increment(by: ids.count) }
         }
+    }
+
+    private func flushPresence() {
+        lock.lock()
+        var out: [(String, [ConnectionID])] = []
+        for room in rooms.values where room.presenceDirty {
+            room.presenceDirty = false
+            out += presenceFrames(room)
+        }
+        lock.unlock()
+        for (text, ids) in out { transport.send(text, to: ids) }
     }
 
     private func tick() {

@@ -211,6 +211,8 @@ struct Anonymise: ParsableCommand {
     func run() throws {
         var out = ""
         out.reserveCapacity(1 << 16)
+        // Items of one workshop share a roster: index it once.
+        var anonymisers: [[String]: Anonymiser] = [:]
         while let line = readLine(strippingNewline: true) {
             guard !line.isEmpty else { continue }
             let json: JSON
@@ -219,7 +221,9 @@ struct Anonymise: ParsableCommand {
                 continue
             }
             let roster = json["roster"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let result = Anonymiser(roster: roster).anonymise(json["text"]?.stringValue ?? "")
+            let anonymiser = anonymisers[roster] ?? Anonymiser(roster: roster)
+            anonymisers[roster] = anonymiser
+            let result = anonymiser.anonymise(json["text"]?.stringValue ?? "")
             var fields: [(String, JSON)] = [("id", json["id"] ?? .null), ("text", .string(result.text))]
             if explain {
                 fields.append(("replacements", .array(result.replacements.map { ["kind": .string($0.kind.rawValue), "original": .string($0.original), "rule": .string($0.rule)] })))

@@ -238,3 +238,26 @@ func expectCode(_ expected: DetenteError.Code, _ body: () throws -> Void) {
         #expect(!h.w.isEndorsed(clause.id), "an edited clause is voted again")
     }
 }
+
+@Suite struct TallyTests {
+    @Test func talliesMatchARecountAfterSubmitWithdrawMergeAndHide() throws {
+        var h = Harness(k: 1)
+        for (p, d) in [("a", "dev"), ("b", "dev"), ("c", "ops")] { try h.join(p, d) }
+        try h.advance(to: .outmodel)
+        var ids: [ItemID] = []
+        for (i, p) in ["a", "b", "a", "c", "b"].enumerated() {
+            let e = try h.run(.submit(kind: .outmodel, text: "They fear change number \(i) in production.", target: nil), .participant(p))
+            if case let .itemSubmitted(item, _) = e[0] { ids.append(item.id) }
+        }
+        try h.run(.withdraw(ids[1]), .participant("b"))
+        try h.advance(to: .review)
+        try h.run(.mergeItems(kept: ids[0], absorbed: ids[2]), .participant("a"))
+        try h.advance(to: .reveal)
+        try h.run(.hide(ids[3]), .facilitator)
+        for d in h.w.departments {
+            let live = h.w.items.values.filter { $0.department == d && $0.isLive }
+            #expect(h.w.tallies[d]?.outmodel ?? 0 == live.count)
+            #expect(h.w.tallies[d]?.contributors ?? 0 == Set(live.map(\.author)).count)
+        }
+    }
+}
