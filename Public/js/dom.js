@@ -58,3 +58,9 @@ export function formatRemaining(timer) {
   const s = Math.ceil(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}${timer.running ? "" : " (paused)"}`;
 }
+
+/// Shows the connection state in the header badge.
+export function showStatus(node, state) {
+  node.textContent = { online: "Connected", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline — reconnecting when back" }[state] || state;
+  node.className = "status" + (state === "online" ? "" : state === "offline" ? " offline" : " connecting");
+}

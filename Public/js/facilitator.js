@@ -2,7 +2,7 @@
 // present mode, the agreement draft with editing and live endorsement, exports.
 import { Connection } from "./connection.js";
 import { barChart } from "./charts.js";
-import { $, el, replace, fragmentToken, PHASES, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
+import { $, el, replace, showStatus, fragmentToken, PHASES, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
 import { qrSvg } from "./qr.js";
 
 const TOKEN_KEY = "detente.facilitator";
@@ -18,11 +18,7 @@ const state = {
   timer: null, ready: null, notes: [], delegate: null, presenting: null, presentOpen: false,
 };
 
-function setStatus(s) {
-  const node = $("#status");
-  node.textContent = { online: "Connected", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline — reconnecting when back" }[s] || s;
-  node.className = "status" + (s === "online" ? "" : s === "offline" ? " offline" : " connecting");
-}
+const setStatus = (s) => showStatus($("#status"), s);
 
 function showError(message) { $("#error").textContent = message || ""; }
 

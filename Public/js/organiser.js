@@ -1,6 +1,6 @@
 // The organiser's page: create a workshop (needs the organiser token from `detente serve`).
 import { Connection } from "./connection.js";
-import { $, el, replace, fragmentToken, departmentName } from "./dom.js";
+import { $, el, replace, showStatus, fragmentToken, departmentName } from "./dom.js";
 import { qrSvg } from "./qr.js";
 
 const KEY = "detente.organiser";
@@ -14,11 +14,7 @@ replace($("#departments"), DEFAULTS.map((d) => el("label", {},
 const connection = new Connection({
   token,
   onFrame: () => {},
-  onStatus: (s) => {
-    const node = $("#status");
-    node.textContent = { online: "Connected", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline" }[s] || s;
-    node.className = "status" + (s === "online" ? "" : s === "offline" ? " offline" : " connecting");
-  },
+  onStatus: (s) => showStatus($("#status"), s),
 });
 if (!token) $("#error").textContent = "This page needs the organiser link that `detente serve` prints (it carries a secret token).";
 connection.open();

@@ -1,7 +1,7 @@
 // The participant page: join with a code, then one chat with the facilitator bot, the
 // department's items, the reveal, reactions and the agreement vote.
 import { Connection } from "./connection.js";
-import { $, el, replace, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
+import { $, el, replace, showStatus, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
 
 const params = new URLSearchParams(location.search);
 const codeParam = (params.get("code") || "").toUpperCase();
@@ -17,10 +17,7 @@ const state = {
 let connection = null;
 
 function setStatus(s) {
-  const node = $("#status");
-  const text = { online: "Connected", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline — reconnecting when back" }[s] || s;
-  node.textContent = text;
-  node.className = "status" + (s === "online" ? "" : s === "offline" ? " offline" : " connecting");
+  showStatus($("#status"), s);
   $("#send").disabled = false;
 }
 

@@ -29,17 +29,15 @@ public struct Coach: Sendable {
 
     // MARK: blame
 
-    /// Insults and contempt, about people or a group.
+    /// Insults and contempt, about people or a group. Words that blame only in some company
+    /// ("grow up", "talking down", "loves paperwork") are phrases below instead.
     static let insults: Set<String> = [
         "lazy", "incompetent", "useless", "clueless", "stupid", "idiots", "idiot", "morons", "moron", "sloppy", "careless",
         "arrogant", "cowboys", "cowboy", "dinosaurs", "hopeless", "pathetic", "whine", "whining", "whines", "whiny",
         "gatekeepers", "bureaucrats", "paper-pushers", "amateurs", "amateur", "ignorant", "selfish", "childish",
-        "lazily", "dumb", "inept", "unprofessional", "reckless", "scared", "scare", "cowards", "cowardly", "hates", "hate",
-        "rots", "rot", "dumped", "dump", "beg", "begging", "paperwork", "clowns", "useless.", "negligent", "obstructive",
-        "obstruct", "sabotage", "blame", "blaming", "blames", "grow", "overpriced", "talking", "loves",
+        "lazily", "dumb", "inept", "unprofessional", "reckless", "cowards", "cowardly", "clowns", "negligent", "obstructive",
+        "sabotage", "hates", "hate", "scared", "rots", "dumped", "beg", "overpriced",
     ]
-    /// Words that only blame in some company (`grow up`, `talking down`, `loves paperwork`): checked as phrases.
-    static let contextual: Set<String> = ["grow", "talking", "loves", "blame", "blaming", "blames", "dump", "dumped", "rot", "rots", "beg", "begging", "scare", "scared", "paperwork", "overpriced", "hate", "hates", "obstruct"]
 
     static let blamePhrases: [(String, String)] = [
         ("couldn't care less", "imputed motive"), ("could not care less", "imputed motive"), ("don't care", "imputed motive"),
@@ -75,10 +73,8 @@ public struct Coach: Sendable {
         for (i, w) in words.enumerated().dropLast() where w.hasSuffix("'d") && words[i + 1] == "rather" {
             return Blame(trigger: "\(w) rather", rule: "imputed motive", reframing: reframing)
         }
-        for (i, w) in words.enumerated() where Self.insults.contains(w) && !Self.contextual.contains(w) {
-            // "not lazy" or a quoted label is still about people; an insult word anywhere is enough.
-            _ = i
-            return Blame(trigger: w, rule: "insult", reframing: reframing)
+        if let w = words.first(where: Self.insults.contains) {
+            return Blame(trigger: w, rule: "insult or contempt", reframing: reframing)
         }
         // Sweeping claims: "they always …", "you never …", "Ops never …" — a group as subject with
         // an absolute. An imperative rule ("Never patch production by hand") has no group subject.
