@@ -109,7 +109,13 @@ public struct Coach: Sendable {
         "vault", "patch", "patching", "incident", "incidents", "sev1", "sev-1", "p1", "escalation", "contact", "owner", "owners",
         "report", "capacity", "load", "performance", "budget", "quota", "policy", "standard", "baseline", "scan", "scans",
         "vulnerability", "vulnerabilities", "credentials", "index", "indexes", "query", "queries", "replica", "database", "databases",
+        "production", "prod", "server", "servers", "service", "services", "version", "versions", "library", "libraries", "dependency",
+        "dependencies", "definition", "define", "shadow", "traffic", "checklist", "catalog", "category", "form", "field",
     ]
+    /// A requirement that opens with an attitude ("Respect…", "Be less…", "Care about…") asks for a
+    /// disposition, not a deliverable, unless it names a number or a deadline.
+    static let attitudeOpeners: Set<String> = ["respect", "care", "understand", "trust", "be", "think", "communicate", "show", "grow", "listen",
+                                               "appreciate", "value", "accept", "remember", "consider"]
     static let timeOrNumber = try! NSRegularExpression(pattern: #"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|daily|weekly|monthly|quarterly|hourly|every|each|within|before|after|by|until|per)\b"#, options: [.caseInsensitive])
     /// Verbs of attitude rather than action: "care", "trust", "respect", "understand".
     static let attitudeVerbs: Set<String> = ["care", "trust", "trusting", "respect", "understand", "think", "thought", "communicate", "communication",
@@ -123,7 +129,9 @@ public struct Coach: Sendable {
         let hasTimeOrNumber = Self.timeOrNumber.firstMatch(in: text, range: range) != nil
         let attitude = words.filter(Self.attitudeVerbs.contains).count
         let score = concrete * 2 + (hasTimeOrNumber ? 1 : 0) - (attitude > 0 && concrete == 0 ? 1 : 0) + (words.count >= 10 && concrete > 0 ? 1 : 0)
-        if concrete == 0 || score < 2 {
+        let attitudeOnly = words.first.map(Self.attitudeOpeners.contains) == true && !hasTimeOrNumber
+        let emptyDemand = text.lowercased().contains("act together")
+        if concrete == 0 || score < 2 || attitudeOnly || emptyDemand {
             return "what would “done” look like, and by when? Name something the other department could show you."
         }
         return nil
