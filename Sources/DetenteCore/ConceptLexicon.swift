@@ -1,4 +1,7 @@
-/// Domain knowledge for reading DevOps workshop text: concepts with the many ways people name
+/// Domain knowledge for reading DevOps workshop text. Themes follow CALMS as Humble describes
+/// it: communication, joint planning and people exchange are Sharing; load and capacity
+/// evidence is Measurement.
+///: concepts with the many ways people name
 /// them (CAB / change board / change approval; deploy / release / ship), each with the CALMS
 /// theme it usually belongs to. This is general knowledge of the field, not of any one workshop.
 struct Concept: Sendable {
@@ -27,7 +30,7 @@ enum ConceptLexicon {
         Concept(id: "metrics", theme: .measurement, forms: ["metric", "metrics", "dora", "deploy frequency", "deployment frequency", "change failure rate", "mttr", "mean time", "availability", "uptime", "velocity", "kpi", "kpis", "measure", "measured", "numbers", "sla", "slo", "slos", "error budget", "incident numbers", "stability"]),
         Concept(id: "time-to-delivery", theme: .measurement, forms: ["time-to-delivery", "time to delivery", "lead time for changes", "cycle time", "idea to production", "commit to production", "delivery time", "time to market"]),
         Concept(id: "deploy-window", theme: .lean, forms: ["deploy window", "deployment window", "release window", "maintenance window", "saturday", "weekend", "night", "business hours", "weekday", "weekdays", "1-5 a.m", "2 a.m", "3 a.m", "office hours", "daytime"]),
-        Concept(id: "planning", theme: .culture, forms: ["sprint planning", "planning", "backlog", "refinement", "standup", "stand-up", "sprint review", "demo", "kick-off", "kickoff"]),
+        Concept(id: "planning", theme: .sharing, forms: ["sprint planning", "planning", "backlog", "refinement", "standup", "stand-up", "sprint review", "demo", "kick-off", "kickoff"]),
         Concept(id: "runbook", theme: .sharing, forms: ["runbook", "runbooks", "playbook", "playbooks", "kb", "knowledge base", "operational docs", "operational documentation", "how to restart", "ops docs", "handover document", "wiki page", "documentation", "docs", "document"]),
         Concept(id: "health-check", theme: .automation, forms: ["health check", "health-check", "healthcheck", "/health", "health endpoint", "liveness", "readiness", "probe", "status endpoint"]),
         Concept(id: "structured-logs", theme: .automation, forms: ["structured log", "structured logs", "json log", "correlation id", "trace id", "traceable", "tracing", "request id", "log format", "log level", "debug level"]),
@@ -36,10 +39,10 @@ enum ConceptLexicon {
         Concept(id: "pipeline", theme: .automation, forms: ["pipeline", "ci/cd", "ci", "cd", "jenkins", "build server", "deploy job", "automated deploy", "automated deployment", "through the pipeline"]),
         Concept(id: "manual-change", theme: .automation, forms: ["by hand", "manual", "manually", "hotfix", "hotfixes", "ssh", "sshing", "quickly fix", "hand edit", "hand edits", "hand-edit", "on the server", "click-ops", "clickops"]),
         Concept(id: "on-call", theme: .culture, forms: ["on-call", "on call", "oncall", "pager", "rota", "rotation", "carry the pager", "pagerduty", "opsgenie", "standby", "woken up", "night shift", "out of hours", "out-of-hours", "escalation"]),
-        Concept(id: "load-test", theme: .automation, forms: ["load test", "load-test", "load tests", "load testing", "performance test", "stress test", "capacity", "peak", "traffic", "black friday", "sized like production", "soak test"]),
+        Concept(id: "load-test", theme: .measurement, forms: ["load test", "load-test", "load tests", "load testing", "performance test", "stress test", "capacity", "peak", "traffic", "black friday", "sized like production", "soak test"]),
         Concept(id: "freeze", theme: .lean, forms: ["change freeze", "freeze", "freezes", "blackout", "blackouts", "holiday", "code freeze", "moratorium"]),
         Concept(id: "retrospective", theme: .culture, forms: ["retrospective", "retro", "retros", "look back", "lessons"]),
-        Concept(id: "shadowing", theme: .culture, forms: ["shadow", "shadowing", "exchange", "embed", "embedded", "swap", "pairing", "pair with", "sit with", "job rotation", "secondment", "spend a day", "spend a week", "visit"]),
+        Concept(id: "shadowing", theme: .sharing, forms: ["shadow", "shadowing", "exchange", "embed", "embedded", "swap", "pairing", "pair with", "sit with", "job rotation", "secondment", "spend a day", "spend a week", "visit"]),
         Concept(id: "channel", theme: .sharing, forms: ["channel", "slack", "chat", "war room", "chatroom", "mailing list", "teams channel", "one place"]),
         Concept(id: "calendar", theme: .sharing, forms: ["change calendar", "calendar", "schedule", "upcoming", "blackouts", "forward schedule", "maintenance calendar"]),
         Concept(id: "notify", theme: .sharing, forms: ["notify", "notification", "tell us", "warn", "warning", "notice", "heads-up", "heads up", "inform", "informed", "let us know", "page the owning", "alert us", "find out", "hear about", "heard about", "visible"]),
@@ -53,7 +56,7 @@ enum ConceptLexicon {
         Concept(id: "data-protection", theme: .culture, forms: ["card details", "customer emails", "personal data", "pii", "gdpr", "sensitive data", "secrets", "passwords", "compliance", "audit", "sox", "pci"]),
         Concept(id: "incident", theme: .culture, forms: ["incident", "incidents", "sev1", "sev-1", "sev 1", "outage", "outages", "down", "p1", "major incident", "firefighting"]),
         Concept(id: "ownership", theme: .culture, forms: ["ownership", "own what", "owning", "you build it", "take ownership", "responsible", "accountable"]),
-        Concept(id: "communication", theme: .culture, forms: ["communicate", "communication", "in the loop", "talk to", "talk", "talking", "listen", "informed", "keep us posted"], vague: true),
+        Concept(id: "communication", theme: .sharing, forms: ["communicate", "communication", "in the loop", "talk to", "talk", "talking", "listen", "informed", "keep us posted"], vague: true),
         Concept(id: "attitude", theme: .culture, forms: ["trust", "respect", "care about", "care", "understand", "flexibility", "flexible", "bureaucracy", "bureaucratic", "gatekeeping", "gatekeepers", "department of 'no'", "agile", "mindset", "attitude", "same side", "blame", "process"], vague: true),
         Concept(id: "speed", theme: .lean, forms: ["speed", "fast", "quick", "quickly", "slow down", "slow", "delivery"], vague: true),
         Concept(id: "customer", theme: .culture, forms: ["customer", "customers", "business", "users"], vague: true),
