@@ -43,7 +43,7 @@ public struct Item: Sendable, Equatable {
     /// The text as others will see it: personal identifiers scrubbed.
     public var anonymised: String
     public var replacements: [Replacement]
-    public let author: ParticipantID
+    public var author: ParticipantID
     /// Which guided question it answers (outmodel), for the transcript's grouping.
     public let prompt: Int?
     /// Server-internal: when the item was last touched, used only for quiet-department nudges.

@@ -36,6 +36,7 @@ public final class JournalWriter: @unchecked Sendable {
     private var stopped = false
     private var journals: [String: OpenFile] = [:]
     private var rosters: [String: Int32] = [:]
+    private var seals: [String: AuthorSeal] = [:]
     private var thread: Thread?
     private var _fsyncs = 0
     private var _healthy = true
@@ -130,9 +131,14 @@ public final class JournalWriter: @unchecked Sendable {
                         newFiles = true
                     }
                     if buffers[file.fd] == nil { order.append(file.fd) }
+                    let seal: AuthorSeal
+                    if let existing = seals[workshop] { seal = existing } else {
+                        seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: true)
+                        seals[workshop] = seal
+                    }
                     for event in events {
                         file.seq += 1
-                        let (line, hash) = JournalRecord.encode(seq: file.seq, at: at, event: event, prev: file.lastHash)
+                        let (line, hash) = JournalRecord.encode(seq: file.seq, at: at, event: seal.sealed(event), prev: file.lastHash)
                         file.lastHash = hash
                         buffers[file.fd, default: []].append(contentsOf: line.utf8)
                     }

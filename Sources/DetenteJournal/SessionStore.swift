@@ -8,6 +8,8 @@ public struct SessionStore: Sendable {
     public struct Loaded: Sendable {
         public let workshop: String
         public let records: [JournalRecord]
+        /// The records' events with author links opened (stand-ins once the workshop was purged).
+        public let events: [Event]
         public let names: [ParticipantID: String]
         /// Set when a bad tail was moved aside.
         public let recovered: String?
@@ -36,7 +38,9 @@ public struct SessionStore: Sendable {
             ])
             recovered = problem
         }
-        return Loaded(workshop: workshop, records: contents.records, names: try readRoster(workshop), recovered: recovered)
+        let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: false)
+        return Loaded(workshop: workshop, records: contents.records, events: contents.records.map { seal.opened($0.event) },
+                      names: try readRoster(workshop), recovered: recovered)
     }
 
     /// Reads a roster; a torn last line (crash mid-write, never acknowledged) is ignored.
@@ -52,9 +56,12 @@ public struct SessionStore: Sendable {
         return names
     }
 
-    /// Deletes the roster of a workshop: what remains links no item to a name.
-    public func purgeRoster(_ workshop: String) throws {
-        let path = JournalWriter.rosterPath(directory, workshop)
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    /// Deletes the roster (names) and the key that seals author links: what remains ties no item
+    /// to a person, nor to other items by the same author, and its chain still verifies.
+    public func purge(_ workshop: String) throws {
+        for path in [JournalWriter.rosterPath(directory, workshop), AuthorSeal.keyPath(directory, workshop)]
+        where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
     }
 }

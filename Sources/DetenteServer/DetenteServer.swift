@@ -95,12 +95,12 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         var eventCount = 0
         for id in try store.journalIDs() {
             let loaded = try store.load(id, logger: logger)
-            guard let first = loaded.records.first, case let .created(setup) = first.event else {
+            guard let first = loaded.events.first, case let .created(setup) = first else {
                 logger.error("journal has no creation record; skipped", metadata: ["workshop": "\(id)"])
                 continue
             }
             var workshop = Workshop(setup: setup)
-            for record in loaded.records.dropFirst() { workshop.apply(record.event) }
+            for event in loaded.events.dropFirst() { workshop.apply(event) }
             eventCount += loaded.records.count
             register(Room(workshop: workshop, names: loaded.names))
             try writer.resume(workshop: id, seq: loaded.records.count, lastHash: loaded.records.last?.hash ?? JournalRecord.genesis)

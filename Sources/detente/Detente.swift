@@ -168,7 +168,8 @@ struct Events: ParsableCommand {
 
     func run() throws {
         let contents = try JournalReader.read(path: JournalWriter.journalPath(sessions, workshop))
-        for r in contents.records { print(JSON.object([("seq", .int(r.seq)), ("at", .int(Int(r.at))), ("event", r.event.json)]).encoded()) }
+        let seal = try AuthorSeal.load(directory: sessions, workshop: workshop, create: false)
+        for r in contents.records { print(JSON.object([("seq", .int(r.seq)), ("at", .int(Int(r.at))), ("event", seal.opened(r.event).json)]).encoded()) }
         if let problem = contents.problem { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
     }
 }
@@ -182,10 +183,10 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let store = SessionStore(directory: sessions)
-        let contents = try JournalReader.read(path: JournalWriter.journalPath(sessions, workshop))
-        guard let first = contents.records.first, case let .created(setup) = first.event else { throw ValidationError("not a workshop journal") }
+        let events = try store.load(workshop, logger: makeLogger()).events
+        guard let first = events.first, case let .created(setup) = first else { throw ValidationError("not a workshop journal") }
         var w = Workshop(setup: setup)
-        for r in contents.records.dropFirst() { w.apply(r.event) }
+        for e in events.dropFirst() { w.apply(e) }
         let names = attendance ? try store.readRoster(workshop).values.sorted() : nil
         guard let rendered = Transcript(workshop: w).render(format, attendance: names) else { throw ValidationError("format must be md, html, json or csv") }
         print(rendered.body, terminator: "")
@@ -193,13 +194,13 @@ struct Export: ParsableCommand {
 }
 
 struct Purge: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster (names), leaving a record no item can be tied to a person by name.")
+    static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster and the key sealing its author links: no item can then be tied to a person or to the author's other items.")
     @Argument var workshop: String
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
 
     func run() throws {
-        try SessionStore(directory: sessions).purgeRoster(workshop)
-        print("roster of \(workshop) deleted")
+        try SessionStore(directory: sessions).purge(workshop)
+        print("roster and author-link key of \(workshop) deleted; the journal's chain is unchanged")
     }
 }
 

@@ -38,10 +38,10 @@ func writeJournal(_ dir: String, _ events: [Event], workshop: String = "w_test")
     return JournalWriter.journalPath(dir, workshop)
 }
 
-func replay(_ records: [JournalRecord]) -> Workshop {
-    guard case let .created(setup) = records[0].event else { fatalError("no creation record") }
+func replay(_ events: [Event]) -> Workshop {
+    guard case let .created(setup) = events[0] else { fatalError("no creation record") }
     var w = Workshop(setup: setup)
-    for r in records.dropFirst() { w.apply(r.event) }
+    for e in events.dropFirst() { w.apply(e) }
     return w
 }
 
@@ -52,8 +52,9 @@ func replay(_ records: [JournalRecord]) -> Workshop {
         let contents = try JournalReader.read(path: path)
         #expect(contents.problem == nil)
         #expect(contents.records.count == events.count)
-        #expect(contents.records.map(\.event) == events)
-        let replayed = replay(contents.records)
+        let seal = try AuthorSeal.load(directory: (path as NSString).deletingLastPathComponent, workshop: "w_test", create: false)
+        #expect(contents.records.map { seal.opened($0.event) } == events)
+        let replayed = replay(contents.records.map { seal.opened($0.event) })
         #expect(replayed.items == live.items)
         #expect(replayed.phase == live.phase)
         #expect(replayed.participants == live.participants)
@@ -148,7 +149,24 @@ func replay(_ records: [JournalRecord]) -> Workshop {
         writer.shutdown()
         let store = SessionStore(directory: dir)
         #expect(try store.readRoster("w_test") == ["p_a": "Ann Lee"])
-        try store.purgeRoster("w_test")
+        try store.purge("w_test")
         #expect(try store.readRoster("w_test").isEmpty)
+    }
+
+    @Test func authorLinksAreSealedOnDiskAndGoneAfterPurge() throws {
+        let (_, events) = sampleHistory(items: 4)
+        let dir = tempDirectory()
+        let path = writeJournal(dir, events)
+        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!onDisk.contains("\"author\":\"p_"), "authors are stored sealed")
+        let store = SessionStore(directory: dir)
+        let before = try store.load("w_test", logger: Logger(label: "test")).events
+        #expect(before == events)
+        try store.purge("w_test")
+        let after = try store.load("w_test", logger: Logger(label: "test")).events
+        let authors = after.compactMap { e -> String? in if case let .itemSubmitted(item, _) = e { return item.author }; return nil }
+        #expect(authors.count == 4 && Set(authors).count == 4, "after a purge no two items share an author")
+        #expect(authors.allSatisfy { $0.hasPrefix("x_") })
+        #expect(try JournalReader.read(path: path).problem == nil, "the chain still verifies")
     }
 }

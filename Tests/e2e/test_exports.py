@@ -101,7 +101,7 @@ async def test_exports_need_the_facilitator_token(server):
     assert info.value.code == 400
 
 
-async def test_cli_export_and_purge(server):
+async def test_cli_export_and_purge_unlinks_authors(server):
     created, dev, ops = await recorded(server)
     server.stop()
     out = server.detente("export", created["workshop"], "--format", "json", "--sessions", server.sessions)
@@ -114,4 +114,11 @@ async def test_cli_export_and_purge(server):
     assert purge.returncode == 0, purge.stderr
     after = server.detente("export", created["workshop"], "--format", "md", "--attendance", "--sessions", server.sessions)
     assert "Dana Devlin" not in after.stdout and "Omar Opsworth" not in after.stdout
-    assert server.detente("verify", f"{server.sessions}/{created['workshop']}.journal").returncode == 0
+    assert "## Agreement" in after.stdout and "\\[Person A\\]" in after.stdout
+    journal = f"{server.sessions}/{created['workshop']}.journal"
+    assert '"author":"p_' not in open(journal).read(), "authors are never stored in the clear"
+    assert server.detente("verify", journal).returncode == 0, "the chain still verifies after a purge"
+    events = [json.loads(l)["event"] for l in server.detente("events", created["workshop"], "--sessions", server.sessions).stdout.splitlines()]
+    authors = [e["author"] for e in events if e["e"] == "item_submitted"]
+    assert len(authors) == 4 and len(set(authors)) == 4, "after a purge no two items share an author"
+    assert dev.participant not in authors and ops.participant not in authors
