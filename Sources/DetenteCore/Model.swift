@@ -46,7 +46,6 @@ public struct Item: Sendable, Equatable {
     public var author: ParticipantID
     /// Which guided question it answers (outmodel), for the transcript's grouping.
     public let prompt: Int?
-    /// Server-internal: when the item was last touched, used only for quiet-department nudges.
     public var hidden = false
     public var withdrawn = false
     public var mergedInto: ItemID?

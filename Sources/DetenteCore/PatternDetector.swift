@@ -37,8 +37,6 @@ enum PatternDetector {
                                             "payroll", "worker", "locum", "locums", "emp", "hr", "pernr"]
     static let ticketPrefixes: Set<String> = ["CHG", "INC", "RITM", "REQ", "PRB", "TASK", "KB", "CVE", "SR", "PO", "ORA", "MR", "PR", "CR",
                                               "RFC", "JIRA", "SEV", "P", "Q", "ISO", "SOC", "PCI", "SHP", "MSCU", "BUG", "CASE", "CS", "TKT", "WO"]
-    static let idCues: Set<String> = ["staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge", "payroll",
-                                      "id", "ids", "number", "no", "worker", "locum", "locums", "starter", "quoted", "emp", "hr", "pernr", "sap"]
 
     static func detect(_ text: String, roster: RosterIndex) -> [Span] {
         let ns = text as NSString
