@@ -52,25 +52,20 @@ public struct AuthorSeal: Sendable {
     }
 
     /// The form written to disk.
-    public func sealed(_ event: Event) -> Event {
-        switch event {
-        case let .itemSubmitted(item, at):
-            var copy = item
-            copy.author = seal(item.author)
-            return .itemSubmitted(copy, at: at)
-        case let .botSaid(.participant(p), text): return .botSaid(.participant(seal(p)), text: text)
-        default: return event
-        }
-    }
+    public func sealed(_ event: Event) -> Event { Self.mapAuthorLinks(event, seal) }
 
     /// The form the core works with.
-    public func opened(_ event: Event) -> Event {
+    public func opened(_ event: Event) -> Event { Self.mapAuthorLinks(event, unseal) }
+
+    /// The one list of fields that link a person to what they wrote: an item's author, and the
+    /// recipient of a bot line (which follows the item it answers).
+    static func mapAuthorLinks(_ event: Event, _ transform: (String) -> String) -> Event {
         switch event {
         case let .itemSubmitted(item, at):
             var copy = item
-            copy.author = unseal(item.author)
+            copy.author = transform(item.author)
             return .itemSubmitted(copy, at: at)
-        case let .botSaid(.participant(p), text): return .botSaid(.participant(unseal(p)), text: text)
+        case let .botSaid(.participant(p), text): return .botSaid(.participant(transform(p)), text: text)
         default: return event
         }
     }

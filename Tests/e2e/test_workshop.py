@@ -52,22 +52,21 @@ async def run_workshop(server, departments):
     author_of = {}
     text_of = {}
 
+    async def everyone_writes(kind, texts):
+        for d in departments:
+            for p, text in zip(people[d], texts[d]):
+                ack = await p.call(type="submit", kind=kind, text=text)
+                assert ack["type"] == "ack", ack
+                author_of[ack["id"]] = p
+                text_of[ack["id"]] = text
+                if kind == "outmodel":
+                    await p.call(type="next_prompt")
+
     await fac.call(type="advance")  # check-in
     await fac.call(type="advance")  # outmodel
-    for d in departments:
-        for p, text in zip(people[d], OUTMODEL[d]):
-            ack = await p.call(type="submit", kind="outmodel", text=text)
-            assert ack["type"] == "ack", ack
-            author_of[ack["id"]] = p
-            text_of[ack["id"]] = text
-            await p.call(type="next_prompt")
+    await everyone_writes("outmodel", OUTMODEL)
     await fac.call(type="advance")  # requirements
-    for d in departments:
-        for p, text in zip(people[d], REQUIREMENTS[d]):
-            ack = await p.call(type="submit", kind="requirement", text=text)
-            assert ack["type"] == "ack", ack
-            author_of[ack["id"]] = p
-            text_of[ack["id"]] = text
+    await everyone_writes("requirement", REQUIREMENTS)
     # Nobody outside a department saw its items before the reveal; the facilitator saw none.
     for c in everyone + [fac]:
         await c.drain(0.05)
