@@ -1,10 +1,48 @@
 /// Given names and surnames from many cultures, the everyday words that are also names, and
 /// the vocabulary of DevOps work that must never be mistaken for a person.
 enum Gazetteer {
-    static let givenNames: Set<String> = Set(GazetteerData.givenNames.split(separator: " ").map(String.init))
-    static let familyNames: Set<String> = Set(GazetteerData.familyNames.split(separator: " ").map(String.init))
-    static let ambiguousNames: Set<String> = Set(GazetteerData.ambiguousNames.split(separator: " ").map(String.init))
-    static let commonWords: Set<String> = Set(GazetteerData.commonWords.split(separator: " ").map(String.init))
+    /// What a folded word can be; one word can be several ("grace": given name and everyday word).
+    struct WordClass: OptionSet, Sendable {
+        let rawValue: UInt16
+        static let givenName = WordClass(rawValue: 1)
+        static let familyName = WordClass(rawValue: 2)
+        /// A name that is also an everyday word ("will", "bill", "grace").
+        static let ambiguousName = WordClass(rawValue: 4)
+        static let commonWord = WordClass(rawValue: 8)
+        static let work = WordClass(rawValue: 16)
+        // Context words around a name (lists in NameDetector and below).
+        static let cueBefore = WordClass(rawValue: 32)
+        static let cueAfter = WordClass(rawValue: 64)
+        static let determiner = WordClass(rawValue: 128)
+        static let thingContinuation = WordClass(rawValue: 256)
+        static let honorific = WordClass(rawValue: 512)
+        static let particle = WordClass(rawValue: 1024)
+        static let placeWord = WordClass(rawValue: 2048)
+
+        var isName: Bool { !isDisjoint(with: [.givenName, .familyName]) }
+        var isEverydayWord: Bool { !isDisjoint(with: [.commonWord, .ambiguousName]) }
+    }
+
+    /// Every word list in one table, so classifying a word costs one hash lookup.
+    static let lexicon: [String: WordClass] = {
+        var table: [String: WordClass] = [:]
+        table.reserveCapacity(120_000)
+        for (list, cls) in [(GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
+                            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord)] {
+            for word in list.utf8.split(separator: UInt8(ascii: " ")) { table[String(Substring(word)), default: []].insert(cls) }
+        }
+        for (words, cls) in [(workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
+                             (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),
+                             (particles, .particle), (placeWords, .placeWord)] {
+            for word in words { table[word, default: []].insert(cls) }
+        }
+        return table
+    }()
+
+    static func classify(_ folded: String) -> WordClass { lexicon[folded] ?? [] }
+    static func isGivenName(_ folded: String) -> Bool { classify(folded).contains(.givenName) }
+    static func isFamilyName(_ folded: String) -> Bool { classify(folded).contains(.familyName) }
+    static func isCommonWord(_ folded: String) -> Bool { classify(folded).contains(.commonWord) }
 
     /// Tools, products, platforms and team words: capitalised like names, never people.
     static let workVocabulary: Set<String> = [
@@ -84,40 +122,56 @@ enum Gazetteer {
     ]
 
     /// Lowercase, accents removed, a few letters spelled out: "Zsófia" → "zsofia", "Øyvind" → "oyvind".
-    static func fold(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.lowercased().unicodeScalars {
-            if scalar.isASCII { out.unicodeScalars.append(scalar); continue }
-            switch scalar {
-            case "ß": out += "ss"
-            case "ø": out += "o"
-            case "æ": out += "ae"
-            case "œ": out += "oe"
-            case "đ", "ð": out += "d"
-            case "ł": out += "l"
-            case "ı": out += "i"
-            case "þ": out += "th"
-            case "’": out += "'"
-            default:
-                if (0x0300...0x036F).contains(scalar.value) { continue }  // combining marks of decomposed input
-                out.unicodeScalars.append(foldMap[scalar] ?? scalar)
+    static func fold(_ s: String) -> String { fold(s.unicodeScalars) }
+
+    static func fold<S: Collection>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
+        // Most words are ASCII: lowercase them straight into the string's storage.
+        if scalars.allSatisfy({ $0.isASCII }) {
+            return String(unsafeUninitializedCapacity: scalars.count) { buffer in
+                var k = 0
+                for scalar in scalars {
+                    let v = UInt8(scalar.value)
+                    buffer[k] = v &- 0x41 < 26 ? v | 0x20 : v
+                    k += 1
+                }
+                return k
             }
         }
-        return out
+        var out = String.UnicodeScalarView()
+        for original in scalars {
+            if original.isASCII { out.append(ScalarText.lowerASCII(original)); continue }
+            for scalar in original.properties.lowercaseMapping.unicodeScalars {
+                if scalar.isASCII { out.append(scalar); continue }
+                switch scalar {
+                case "ß": out.append(contentsOf: "ss".unicodeScalars)
+                case "ø": out.append("o")
+                case "æ": out.append(contentsOf: "ae".unicodeScalars)
+                case "œ": out.append(contentsOf: "oe".unicodeScalars)
+                case "đ", "ð": out.append("d")
+                case "ł": out.append("l")
+                case "ı": out.append("i")
+                case "þ": out.append(contentsOf: "th".unicodeScalars)
+                case "’": out.append("'")
+                default:
+                    if (0x0300...0x036F).contains(scalar.value) { continue }  // combining marks of decomposed input
+                    out.append(foldMap[scalar] ?? scalar)
+                }
+            }
+        }
+        return String(out)
     }
 
-    static func isName(_ folded: String) -> Bool { givenNames.contains(folded) || familyNames.contains(folded) }
-    static func isWorkWord(_ folded: String) -> Bool { workVocabulary.contains(folded) }
+    static func isName(_ folded: String) -> Bool { classify(folded).isName }
+    static func isWorkWord(_ folded: String) -> Bool { classify(folded).contains(.work) }
 
     /// "tpennington", "hmarchetti", "robin-achterberg-3b1a", "tahmidrahman": a user name built from a person's name.
     static func looksLikePersonHandle(_ raw: String) -> Bool {
         let s = fold(raw)
         let parts = s.split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 2 }
-        if parts.contains(where: { isName($0) && !commonWords.contains($0) && !isWorkWord($0) }) { return true }
+        if parts.contains(where: { isName($0) && !isCommonWord($0) && !isWorkWord($0) }) { return true }
         if s.count >= 5, s.allSatisfy(\.isLetter) {
             // An initial plus a surname, or a surname plus an initial.
-            if familyNames.contains(String(s.dropFirst())) || familyNames.contains(String(s.dropLast())) { return true }
+            if isFamilyName(String(s.dropFirst())) || isFamilyName(String(s.dropLast())) { return true }
             return looksLikeFullNameLabel(s)
         }
         return false
@@ -129,7 +183,7 @@ enum Gazetteer {
         guard s.count >= 7, s.count <= 30, s.allSatisfy(\.isLetter) else { return false }
         for cut in 3...(s.count - 3) {
             let a = String(s[..<cut]), b = String(s[cut...])
-            if givenNames.contains(a), familyNames.contains(b) || givenNames.contains(b), !commonWords.contains(a) || !commonWords.contains(b) {
+            if isGivenName(a), isFamilyName(b) || isGivenName(b), !isCommonWord(a) || !isCommonWord(b) {
                 return true
             }
         }

@@ -75,29 +75,36 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 8)
+        bytes.append(UInt8(ascii: "\""))
+        func escape(_ e: String) { bytes.append(contentsOf: e.utf8) }
+        let utf8 = Array(s.utf8)
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            switch b {
+            case UInt8(ascii: "\""): escape("\\\"")
+            case UInt8(ascii: "\\"): escape("\\\\")
+            case UInt8(ascii: "\n"): escape("\\n")
+            case UInt8(ascii: "\r"): escape("\\r")
+            case UInt8(ascii: "\t"): escape("\\t")
+            // Escaped so JSON can sit inside HTML and JS source unchanged.
+            case UInt8(ascii: "<"): escape("\\u003c")
+            case UInt8(ascii: ">"): escape("\\u003e")
+            case UInt8(ascii: "&"): escape("\\u0026")
+            case 0..<0x20:
+                let hex = String(b, radix: 16)
+                escape("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                escape(utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")  // line separators end a JS string literal
+                i += 2
+            default: bytes.append(b)
             }
+            i += 1
         }
-        out += "\""
+        bytes.append(UInt8(ascii: "\""))
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }
 

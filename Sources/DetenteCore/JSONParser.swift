@@ -112,7 +112,17 @@ public struct JSONParser {
 
     private mutating func parseString() throws(Failure) -> String {
         index += 1
-        var raw: [UInt8] = []
+        // Most strings have no escapes: validate the bytes in place.
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            let end = index
+            // The bytes come from a Swift string and the slice ends at ASCII quotes: valid UTF-8.
+            let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            index += 1
+            return s
+        }
+        var raw: [UInt8] = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw fail("unterminated string") }
             let c = bytes[index]
@@ -151,11 +161,12 @@ public struct JSONParser {
                 }
                 continue
             }
-            raw.append(c)
-            index += 1
+            // Copy the run up to the next quote, escape or control character in one go.
+            let runStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
+            raw.append(contentsOf: bytes[runStart..<index])
         }
-        guard let s = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
-        return s
+        return String(decoding: raw, as: UTF8.self)
     }
 
     private mutating func parseNumber() throws(Failure) -> JSON {

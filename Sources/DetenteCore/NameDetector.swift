@@ -13,10 +13,10 @@ struct RosterIndex: Sendable {
             let key = Gazetteer.fold(name)
             people.append(key)
             for word in NameDetector.words(in: name) {
-                let part = Gazetteer.fold(String(word.text))
+                let part = word.folded
                 // "le" is a particle, but "Lê" (with its accent) is a name.
-                let accented = part != word.text.lowercased()
-                let pieces = [part] + (part.contains("-") ? part.split(separator: "-").map { String($0) } : [String]())
+                let accented = part != name[word.range].lowercased()
+                let pieces = [part] + (part.utf8.contains(UInt8(ascii: "-")) ? part.split(separator: "-").map { String($0) } : [String]())
                 for piece in pieces where piece.count >= 2 && (!Gazetteer.particles.contains(piece) || accented) {
                     tokens[piece, default: []].append(key)
                     for nick in Gazetteer.diminutives[piece] ?? [] where nicknames[nick] == nil { nicknames[nick] = key }
@@ -24,9 +24,21 @@ struct RosterIndex: Sendable {
             }
         }
         indexShortForms()
+        for token in tokens.keys { tokenShapes[Self.shape(token)] = true }
     }
 
-    func person(forToken t: String) -> String? { tokens[t]?.first }
+    /// Which (first byte, length) pairs roster tokens have: most words of a text are ruled out
+    /// without hashing them.
+    var tokenShapes = [Bool](repeating: false, count: 256 * 64)
+
+    static func shape(_ t: some StringProtocol) -> Int {
+        Int(t.utf8.first ?? 0) * 64 + min(t.utf8.count, 63)
+    }
+
+    func person(forToken t: String) -> String? {
+        guard tokenShapes[Self.shape(t)] else { return nil }
+        return tokens[t]?.first
+    }
 
     mutating func indexShortForms() {
         for (token, keys) in tokens.sorted(by: { $0.key < $1.key }) {
@@ -49,6 +61,66 @@ struct RosterIndex: Sendable {
     }
 }
 
+/// The text as Unicode scalars with their string positions. Name detection walks it by integer
+/// offset, which costs a fraction of walking `Character`s (no grapheme breaking, ASCII fast paths).
+struct ScalarText {
+    let text: String
+    let scalars: [Unicode.Scalar]
+    /// `positions[k]` is where scalar `k` starts; the last entry is `text.endIndex`.
+    let positions: [String.Index]
+
+    init(_ text: String) {
+        self.text = text
+        var scalars: [Unicode.Scalar] = []
+        var positions: [String.Index] = []
+        scalars.reserveCapacity(text.utf8.count)
+        positions.reserveCapacity(text.utf8.count + 1)
+        let view = text.unicodeScalars
+        var i = view.startIndex
+        while i < view.endIndex {
+            scalars.append(view[i])
+            positions.append(i)
+            view.formIndex(after: &i)
+        }
+        positions.append(text.endIndex)
+        self.scalars = scalars
+        self.positions = positions
+    }
+
+    var count: Int { scalars.count }
+    subscript(_ k: Int) -> Unicode.Scalar { k >= 0 && k < scalars.count ? scalars[k] : " " }
+    func range(_ lower: Int, _ upper: Int) -> Range<String.Index> { positions[lower]..<positions[upper] }
+
+    /// Whether the scalars from `k` spell `ascii`, ignoring ASCII case.
+    func hasPrefix(_ ascii: String, at k: Int) -> Bool {
+        var j = k
+        for u in ascii.unicodeScalars {
+            guard j < scalars.count, Self.lowerASCII(scalars[j]) == u else { return false }
+            j += 1
+        }
+        return true
+    }
+
+    static func lowerASCII(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        s.value &- 0x41 < 26 ? Unicode.Scalar(s.value | 0x20)! : s
+    }
+}
+
+extension Unicode.Scalar {
+    /// `Character.isLetter` for one scalar, with an ASCII fast path.
+    var isLetterScalar: Bool { value < 0x80 ? (value | 0x20) &- 0x61 < 26 : properties.isAlphabetic }
+    var isNumberScalar: Bool { value < 0x80 ? value &- 0x30 < 10 : properties.numericType != nil }
+    var isUppercaseScalar: Bool { value < 0x80 ? value &- 0x41 < 26 : properties.isUppercase }
+    /// Combining accents of decomposed text belong to the letter before them.
+    var isCombiningMark: Bool {
+        guard value >= 0x300 else { return false }
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+}
+
 /// Finds people's names: roster members in any case or accent form, nicknames, and colleagues
 /// who are not on the roster (gazetteer names plus context cues). Ordinary words that are also
 /// names ("will", "grace", "memory") and tools named like people ("Travis CI", "Jenkins") stay.
@@ -57,47 +129,59 @@ struct NameDetector {
     let roster: RosterIndex
 
     struct Word {
-        var text: Substring
+        /// Scalar offsets of the word in its `ScalarText`.
+        var start: Int
+        var end: Int
         var range: Range<String.Index>
         var folded: String
         var sentenceStart: Bool
-        var capitalised: Bool { text.first?.isUppercase ?? false }
-        var allCaps: Bool { text.count > 1 && text.allSatisfy { !$0.isLetter || $0.isUppercase } }
+        var capitalised: Bool
+        var allCaps: Bool
+        var lexical: Gazetteer.WordClass
+        var length: Int { end - start }
+        var isName: Bool { lexical.isName }
+        var isEverydayWord: Bool { lexical.isEverydayWord }
+        var isWork: Bool { lexical.contains(.work) }
     }
 
     /// Words with their ranges; a possessive ('s, ’s, trailing ') is left outside the word, and an
     /// honorific suffix (-san) too.
-    static func words(in text: String) -> [Word] {
+    static func words(in text: String) -> [Word] { words(in: ScalarText(text)) }
+
+    static func words(in t: ScalarText) -> [Word] {
         var out: [Word] = []
-        var i = text.startIndex
+        let s = t.scalars
+        let n = s.count
+        var i = 0
         var sentenceStart = true
-        while i < text.endIndex {
-            let c = text[i]
-            if c.isLetter {
-                var j = text.index(after: i)
-                while j < text.endIndex {
-                    let d = text[j]
-                    if d.isLetter || d.isNumber { j = text.index(after: j); continue }
-                    if d == "-" || d == "'" || d == "’", text.index(after: j) < text.endIndex, text[text.index(after: j)].isLetter {
-                        j = text.index(after: j); continue
-                    }
+        while i < n {
+            let c = s[i]
+            if c.isLetterScalar {
+                var j = i + 1
+                while j < n {
+                    let d = s[j]
+                    if d.isLetterScalar || d.isNumberScalar || d.isCombiningMark { j += 1; continue }
+                    if d == "-" || d == "'" || d == "’", j + 1 < n, s[j + 1].isLetterScalar { j += 1; continue }
                     break
                 }
                 var end = j
-                let word = text[i..<end]
-                let lower = word.lowercased()
-                for suffix in ["'s", "’s"] where lower.hasSuffix(suffix) && word.count > 3 { end = text.index(end, offsetBy: -2) }
-                for suffix in Gazetteer.honorificSuffixes where lower.hasSuffix(suffix) && word.count > suffix.count + 2 {
-                    end = text.index(end, offsetBy: -suffix.count)
+                if end - i > 3, s[end - 1] == "s" || s[end - 1] == "S", s[end - 2] == "'" || s[end - 2] == "’" { end -= 2 }
+                let length = j - i
+                for suffix in Gazetteer.honorificSuffixes where length > suffix.utf8.count + 2 {
+                    let k = end - suffix.utf8.count
+                    if k > i, s[k] == "-", t.hasPrefix(suffix, at: k), k + suffix.utf8.count == end { end = k }
                 }
-                let trimmed = text[i..<end]
-                out.append(Word(text: trimmed, range: i..<end, folded: Gazetteer.fold(String(trimmed)), sentenceStart: sentenceStart))
+                var lower = false
+                for k in i..<end where s[k].isLetterScalar && !s[k].isUppercaseScalar { lower = true; break }
+                let folded = Gazetteer.fold(s[i..<end])
+                out.append(Word(start: i, end: end, range: t.range(i, end), folded: folded, sentenceStart: sentenceStart,
+                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: Gazetteer.classify(folded)))
                 sentenceStart = false
                 i = j
             } else {
                 if c == "." || c == "!" || c == "?" || c == "\n" || c == ":" || c == "\"" || c == "“" || c == "(" || c == "—" || c == "–" { sentenceStart = true }
-                if c.isNumber { sentenceStart = false }
-                i = text.index(after: i)
+                if c.isNumberScalar { sentenceStart = false }
+                i += 1
             }
         }
         return out
@@ -123,78 +207,85 @@ struct NameDetector {
     static let threshold = 3.0
 
     func detect(_ text: String, excluding taken: [Span]) -> [Span] {
-        let words = Self.words(in: text)
+        let t = ScalarText(text)
+        let words = Self.words(in: t)
         guard !words.isEmpty else { return [] }
         var person = [String?](repeating: nil, count: words.count)
         var rule = [String](repeating: "", count: words.count)
 
         func blocked(_ i: Int) -> Bool { taken.contains { $0.range.overlaps(words[i].range) } }
-        func gap(_ i: Int, _ j: Int) -> Substring { text[words[i].range.upperBound..<words[j].range.lowerBound] }
-        func adjacent(_ i: Int, _ j: Int) -> Bool { let g = gap(i, j); return !g.isEmpty && g.allSatisfy { $0 == " " } }
+        func adjacent(_ i: Int, _ j: Int) -> Bool {
+            let from = words[i].end, to = words[j].start
+            guard from < to else { return false }
+            for k in from..<to where t.scalars[k] != " " { return false }
+            return true
+        }
         func next(_ i: Int) -> Word? { i + 1 < words.count && adjacent(i, i + 1) ? words[i + 1] : nil }
         func prev(_ i: Int) -> Word? { i > 0 && adjacent(i - 1, i) ? words[i - 1] : nil }
         func possessive(_ i: Int) -> Bool {
-            let rest = text[words[i].range.upperBound...]
-            return rest.hasPrefix("'s") || rest.hasPrefix("’s") || (words[i].folded.hasSuffix("s") && (rest.hasPrefix("' ") || rest.hasPrefix("’ ")))
+            let e = words[i].end
+            let apostrophe = t[e] == "'" || t[e] == "’"
+            return apostrophe && (t[e + 1] == "s" || words[i].folded.hasSuffix("s") && t[e + 1] == " " && e + 1 < t.count)
         }
+        func honorificFollows(_ e: Int) -> Bool { Gazetteer.honorificSuffixes.contains { t.hasPrefix($0, at: e) } }
         func inCompound(_ i: Int) -> Bool {
             let w = words[i]
-            let before = w.range.lowerBound > text.startIndex ? text[text.index(before: w.range.lowerBound)] : " "
-            let after = w.range.upperBound < text.endIndex ? text[w.range.upperBound] : " "
-            let honorific = Gazetteer.honorificSuffixes.contains { text[w.range.upperBound...].prefix(8).lowercased().hasPrefix($0) }
+            let before = t[w.start - 1], after = t[w.end]
             return before == "-" || before == "/" || before == "." || before == "@" || before == "#" || before == "_"
-                || (after == "-" && !honorific) || after == "@" || after == "/" || after == "_" || (after == "." && w.range.upperBound < text.index(before: text.endIndex) && text[text.index(after: w.range.upperBound)].isLetter)
+                || (after == "-" && !honorificFollows(w.end)) || after == "@" || after == "/" || after == "_"
+                || (after == "." && w.end + 1 < t.count && t[w.end + 1].isLetterScalar)
         }
         /// "DMing", "ORMs", "GitHub": product and jargon casing, unlike "McDonald" or "O'Rourke".
         func mixedCase(_ w: Word) -> Bool {
-            let chars = Array(w.text)
-            guard chars.count > 1, !w.allCaps else { return false }
-            if chars[0].isUppercase && chars[1].isUppercase { return true }
-            for k in 2..<chars.count where chars[k].isUppercase {
-                let before = chars[k - 1]
+            guard w.length > 1, !w.allCaps else { return false }
+            let s = t.scalars
+            if s[w.start].isUppercaseScalar && s[w.start + 1].isUppercaseScalar { return true }
+            for k in (w.start + 2)..<max(w.start + 2, w.end) where s[k].isUppercaseScalar {
+                let before = s[k - 1]
                 if before == "'" || before == "’" || before == "-" { continue }
-                let prefix = String(chars[..<k]).lowercased()
-                let rest = Gazetteer.fold(String(chars[k...]))
+                let prefix = Gazetteer.fold(s[w.start..<k])
+                let rest = Gazetteer.fold(s[k..<w.end])
                 if ["mc", "mac", "de", "la", "le", "van", "di", "fitz", "da", "del", "st"].contains(prefix), !isWord(rest) || Gazetteer.isName(rest) { continue }
                 return true
             }
             return false
         }
-        func rosterKey(_ w: Word) -> String? {
+        // Each word's roster person, looked up once.
+        let rosterKeys: [String?] = words.map { w in
             if let k = roster.person(forToken: w.folded) { return k }
-            guard w.folded.contains("-") else { return nil }
+            guard w.folded.utf8.contains(UInt8(ascii: "-")) else { return nil }
             return w.folded.split(separator: "-").lazy.compactMap { self.roster.person(forToken: String($0)) }.first
         }
-        func isWord(_ f: String) -> Bool { Gazetteer.commonWords.contains(f) || Gazetteer.ambiguousNames.contains(f) }
+        func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
 
         // Pass 1: what each word is on its own.
         var base = [Double](repeating: -10, count: words.count)
         for (i, w) in words.enumerated() where !blocked(i) {
             let f = w.folded
-            if w.text.count < 2 || f == "i" || Gazetteer.honorifics.contains(f) || (w.allCaps && rosterKey(w) == nil) || mixedCase(w) { continue }
+            if w.length < 2 || f == "i" || w.lexical.contains(.honorific) || (w.allCaps && rosterKeys[i] == nil) || mixedCase(w) { continue }
             if inCompound(i) { continue }
             // "long-running", "round-robin": a lowercase compound is a word, whatever its parts.
-            if !w.capitalised, f.contains("-"), roster.person(forToken: f) == nil { continue }
+            if !w.capitalised, f.utf8.contains(UInt8(ascii: "-")), roster.person(forToken: f) == nil { continue }
             var score = 0.0
             var why = ""
-            let ambiguousWord = isWord(f) || Gazetteer.isWorkWord(f)
-            if let key = rosterKey(w) {
+            let ambiguousWord = w.isEverydayWord || w.isWork
+            if let key = rosterKeys[i] {
                 person[i] = key
                 // A participant named like a tool ("Travis", "Ruby") is still a participant
                 // unless the tool's own words follow ("Travis CI"), which is checked below.
-                score += Gazetteer.isWorkWord(f) ? 2 : ambiguousWord ? 1.5 : 3
+                score += w.isWork ? 2 : ambiguousWord ? 1.5 : 3
                 why = "roster name"
-            } else if !isWord(f), let key = roster.nicknamePerson(f), w.capitalised {
+            } else if !w.isEverydayWord, let key = roster.nicknamePerson(f), w.capitalised {
                 person[i] = key
                 score += roster.nicknames[f] != nil ? 3 : 2.5
                 why = "nickname of a roster name"
-            } else if Gazetteer.isName(f) || f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
-                score += isWord(f) ? 0.5 : 2
+            } else if w.isName || f.utf8.contains(UInt8(ascii: "-")) && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
+                score += w.isEverydayWord ? 0.5 : 2
                 why = "name (gazetteer)"
-            } else if w.capitalised && !isWord(f) && f.count >= 3 {
+            } else if w.capitalised && !w.isEverydayWord && f.count >= 3 {
                 score += 0.5
                 why = "name (context)"
-            } else if w.capitalised, f.contains("-"), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
+            } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
                 score += 1.5  // "Seo-yeon", "Min-jun"
                 why = "name (hyphenated given name)"
             } else {
@@ -202,23 +293,23 @@ struct NameDetector {
             }
             if !w.capitalised {
                 // Lowercase: only a roster name that is not an everyday word ("kavitha", "rohan").
-                if person[i] == nil || isWord(f) { score -= 2.5 } else if Gazetteer.isWorkWord(f) { score -= 1.5 }
+                if person[i] == nil || w.isEverydayWord { score -= 2.5 } else if w.isWork { score -= 1.5 }
             } else if !w.sentenceStart {
                 // Mid-sentence capitals mark a name; for a participant's name that is also a word
                 // ("then Memory.") they are the main evidence.
                 score += person[i] != nil ? 1.5 : 1
             }
-            if Gazetteer.isWorkWord(f) && person[i] == nil {
+            if w.isWork && person[i] == nil {
                 // "Sunday Eze": a name that is also a weekday or tool, followed by another name.
-                let beforeName = next(i).map { $0.capitalised && Gazetteer.isName($0.folded) && !Gazetteer.isWorkWord($0.folded) } ?? false
-                score -= beforeName && Gazetteer.isName(f) ? 1 : 5
+                let beforeName = next(i).map { $0.capitalised && $0.isName && !$0.isWork } ?? false
+                score -= beforeName && w.isName ? 1 : 5
             }
-            if let n = next(i), Gazetteer.thingContinuations.contains(n.folded) { score -= 4 }
+            if let n = next(i), n.lexical.contains(.thingContinuation) { score -= 4 }
             if f.hasPrefix("test") { score -= 5 }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
-            if person[i] == nil, let p = prev(i), p.capitalised, Gazetteer.isWorkWord(p.folded), !Gazetteer.isName(p.folded) { score -= 3 }
+            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score -= 3 }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
-            if i > 0, adjacent(i - 1, i), Self.determiners.contains(words[i - 1].folded) { score -= 2 }
+            if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score -= 2 }
             base[i] = score
             rule[i] = why
         }
@@ -230,18 +321,18 @@ struct NameDetector {
             if possessive(i) { total[i] += person[i] != nil && !w.capitalised ? 3 : 1.5 }
             // "Today Robin pastes them": a participant's name as the subject of a verb.
             if person[i] != nil, w.capitalised, let n = next(i), !n.capitalised, n.folded.count > 3, n.folded.hasSuffix("s"),
-               !n.folded.hasSuffix("ss"), !Gazetteer.thingContinuations.contains(n.folded) { total[i] += 0.5 }
-            if let n = next(i), Self.cueAfter.contains(n.folded), w.capitalised || person[i] != nil {
+               !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += 0.5 }
+            if let n = next(i), n.lexical.contains(.cueAfter), w.capitalised || person[i] != nil {
                 total[i] += n.folded == "and" || n.folded == "or" ? 0.5 : 1.5
             }
-            if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), Self.cueBefore.contains(p.folded) { total[i] += 1 }
-            if let p = (i > 0 ? words[i - 1] : nil), Gazetteer.honorifics.contains(p.folded), adjacent(i - 1, i), w.capitalised {
+            if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) { total[i] += 1 }
+            if let p = (i > 0 ? words[i - 1] : nil), p.lexical.contains(.honorific), adjacent(i - 1, i), w.capitalised {
                 total[i] += 3; rule[i] = "name (after a title)"
             }
-            if Gazetteer.honorificSuffixes.contains(where: { text[w.range.upperBound...].prefix(8).lowercased().hasPrefix($0) }) {
+            if honorificFollows(w.end) {
                 total[i] += 3; rule[i] = "name (before an honorific)"
             }
-            if isSignature(text, w), w.capitalised { total[i] += 3; rule[i] = "name (signature)" }
+            if isSignature(t, w), w.capitalised { total[i] += 3; rule[i] = "name (signature)" }
         }
         // Neighbours: a word next to a name of the same roster person, or two capitalised
         // name-like words side by side ("Sunday Eze", "Park Seo-yeon", "Gareth Pryce-Jones").
@@ -250,8 +341,8 @@ struct NameDetector {
         // sentence: a full name the gazetteer does not know ("Tamsin O'Rourke").
         for i in words.indices.dropLast() where !isName[i] && !isName[i + 1] && base[i] > -10 && base[i + 1] > -10 && adjacent(i, i + 1) {
             let a = words[i], b = words[i + 1]
-            if a.capitalised, b.capitalised, !a.sentenceStart, !isWord(a.folded), !isWord(b.folded), base[i] >= 1.5, base[i + 1] >= 1.5,
-               !(i + 2 < words.count && adjacent(i + 1, i + 2) && Gazetteer.placeWords.contains(words[i + 2].folded)) {
+            if a.capitalised, b.capitalised, !a.sentenceStart, !a.isEverydayWord, !b.isEverydayWord, base[i] >= 1.5, base[i + 1] >= 1.5,
+               !(i + 2 < words.count && adjacent(i + 1, i + 2) && words[i + 2].lexical.contains(.placeWord)) {
                 isName[i] = true; isName[i + 1] = true
                 rule[i] = "name (two unknown capitalised words)"
             }
@@ -259,8 +350,8 @@ struct NameDetector {
         for _ in 0..<2 {
             for i in words.indices where !isName[i] && base[i] > -10 {
                 for j in [i - 1, i + 1] where j >= 0 && j < words.count && isName[j] && adjacent(min(i, j), max(i, j)) {
-                    let samePerson = person[i] != nil && person[i] == person[j] && (words[i].capitalised || !isWord(words[i].folded))
-                    let nameLike = words[i].capitalised && (base[i] >= 0.5 || Gazetteer.isName(words[i].folded))
+                    let samePerson = person[i] != nil && person[i] == person[j] && (words[i].capitalised || !words[i].isEverydayWord)
+                    let nameLike = words[i].capitalised && (base[i] >= 0.5 || words[i].isName)
                     if samePerson && base[i] + 4 >= Self.threshold || nameLike && base[i] + 2.5 >= Self.threshold {
                         isName[i] = true
                         if person[i] == nil { person[i] = person[j] }
@@ -277,10 +368,10 @@ struct NameDetector {
             }
             // "Memory and I", "Can and me": the speaker's companion is a person.
             let withSpeaker = i + 2 < words.count && ["and", "&"].contains(words[i + 1].folded) && ["i", "me", "myself"].contains(words[i + 2].folded)
-                && words[i].capitalised && (person[i] != nil || Gazetteer.isName(words[i].folded))
+                && words[i].capitalised && (person[i] != nil || words[i].isName)
             if withSpeaker { isName[i] = true; rule[i] = "name (\"… and I\")"; continue }
             guard linked else { continue }
-            if person[i] != nil || Gazetteer.isName(words[i].folded) && !isWord(words[i].folded) {
+            if person[i] != nil || words[i].isName && !words[i].isEverydayWord {
                 isName[i] = true; rule[i] = "name (listed with a name)"
             }
         }
@@ -293,13 +384,13 @@ struct NameDetector {
             var j = i
             while j + 1 < words.count, adjacent(j, j + 1) {
                 if isName[j + 1] { j += 1; continue }
-                if Gazetteer.particles.contains(words[j + 1].folded), !words[j + 1].capitalised, j + 2 < words.count, isName[j + 2], adjacent(j + 1, j + 2) {
+                if words[j + 1].lexical.contains(.particle), !words[j + 1].capitalised, j + 2 < words.count, isName[j + 2], adjacent(j + 1, j + 2) {
                     j += 2; continue
                 }
                 break
             }
             // "Ho Chi Minh City", "Fête des Lumières": a place or event, not a person.
-            if j + 1 < words.count, adjacent(j, j + 1), Gazetteer.placeWords.contains(words[j + 1].folded), words[j + 1].capitalised {
+            if j + 1 < words.count, adjacent(j, j + 1), words[j + 1].lexical.contains(.placeWord), words[j + 1].capitalised {
                 i = j + 1; continue
             }
             let key = (i...j).lazy.compactMap { person[$0] }.first
@@ -311,11 +402,14 @@ struct NameDetector {
     }
 
     /// "— Wanjiru, Ops lead" or "(Written by me, Chiara)": a name right after a dash or "by me,".
-    func isSignature(_ text: String, _ w: Word) -> Bool {
-        let before = text[..<w.range.lowerBound].reversed().drop { $0 == " " }
-        guard let c = before.first else { return false }
+    func isSignature(_ t: ScalarText, _ w: Word) -> Bool {
+        var k = w.start - 1
+        while k >= 0, t.scalars[k] == " " { k -= 1 }
+        guard k >= 0 else { return false }
+        let c = t.scalars[k]
         if c == "—" || c == "–" { return true }
-        if c == "," { return String(before.dropFirst().prefix(6).reversed()).lowercased().hasSuffix("me") }
+        // "me," — the six scalars before the comma end in "me".
+        if c == ",", k >= 2 { return ScalarText.lowerASCII(t.scalars[k - 2]) == "m" && ScalarText.lowerASCII(t.scalars[k - 1]) == "e" }
         return false
     }
 }

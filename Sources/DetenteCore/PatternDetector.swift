@@ -38,74 +38,196 @@ enum PatternDetector {
     static let ticketPrefixes: Set<String> = ["CHG", "INC", "RITM", "REQ", "PRB", "TASK", "KB", "CVE", "SR", "PO", "ORA", "MR", "PR", "CR",
                                               "RFC", "JIRA", "SEV", "P", "Q", "ISO", "SOC", "PCI", "SHP", "MSCU", "BUG", "CASE", "CS", "TKT", "WO"]
 
-    static func detect(_ text: String, roster: RosterIndex) -> [Span] {
-        let ns = text as NSString
-        let whole = NSRange(location: 0, length: ns.length)
+    /// What a text contains, counted in one pass over its bytes: a pattern runs only where its
+    /// identifier could be (no '@', no email; fewer than seven digits, no phone number).
+    struct Cues {
+        var at = false, urlStart = false
+        var digits = 0, colons = 0
+        /// Longest run of digits.
+        var longestDigitRun = 0
+        /// Id shapes: five digits in a row, or four after a capital letter or a dash ("E1234", "CTR-0932").
+        var idShape = false
+        /// "1.2" shapes: an IPv4 address has three.
+        var dottedDigits = 0
+        /// "x1234": an extension.
+        var extensionShape = false
+        /// "ext", "pager", "bleep", "beeper": a short number after them is a phone number.
+        var extensionWord = false
+
+        init(_ text: String) {
+            var previous: UInt8 = 0, beforePrevious: UInt8 = 0, third: UInt8 = 0
+            var run = 0
+            var xBeforeRun = false, letterBeforeRun = false
+            var nonASCII = false
+            func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+            for byte in text.utf8 {
+                let lower = byte | 0x20
+                switch byte {
+                case UInt8(ascii: "@"): at = true
+                case UInt8(ascii: "."):
+                    if previous | 0x20 == UInt8(ascii: "w"), beforePrevious | 0x20 == UInt8(ascii: "w"), third | 0x20 == UInt8(ascii: "w") { urlStart = true }
+                case UInt8(ascii: ":"): colons += 1
+                case UInt8(ascii: "/"): if previous == UInt8(ascii: "/"), beforePrevious == UInt8(ascii: ":") { urlStart = true }
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    digits += 1
+                    if run == 0 {
+                        xBeforeRun = previous | 0x20 == UInt8(ascii: "x")
+                        letterBeforeRun = previous &- UInt8(ascii: "A") < 26 || previous == UInt8(ascii: "-")
+                    }
+                    run += 1
+                    if run >= 5 || run == 4 && letterBeforeRun { idShape = true }
+                    longestDigitRun = max(longestDigitRun, run)
+                    if run >= 3 && xBeforeRun { extensionShape = true }
+                    if previous == UInt8(ascii: "."), isDigit(beforePrevious) { dottedDigits += 1 }
+                case 0x80...: nonASCII = true
+                default: break
+                }
+                if !isDigit(byte) { run = 0 }
+                if lower == UInt8(ascii: "t") && beforePrevious | 0x20 == UInt8(ascii: "e") && previous | 0x20 == UInt8(ascii: "x")
+                    || lower == UInt8(ascii: "p") && beforePrevious | 0x20 == UInt8(ascii: "e") && previous | 0x20 == UInt8(ascii: "e")
+                    || lower == UInt8(ascii: "r") && beforePrevious | 0x20 == UInt8(ascii: "g") && previous | 0x20 == UInt8(ascii: "e") {
+                    extensionWord = true  // "ext", "bleep"/"beeper", "pager"
+                }
+                third = beforePrevious; beforePrevious = previous; previous = byte
+            }
+            // Other scripts' digits (٣, ３) match the patterns' \d too: no shortcuts for such text.
+            if nonASCII, text.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.numericType == .decimal }) {
+                self = .everything
+            }
+        }
+
+        static let everything = Cues(everything: ())
+
+        private init(everything: ()) {
+            at = true; urlStart = true; digits = .max; colons = .max; longestDigitRun = .max; idShape = true; dottedDigits = .max
+            extensionShape = true; extensionWord = true
+        }
+    }
+
+    /// A pattern's match as a range of the text.
+    struct Match {
+        var range: Range<String.Index>
+        var value: Substring
+    }
+
+    /// Runs `pattern` over the whole text.
+    static func matches(_ pattern: NSRegularExpression, in text: String) -> [Match] {
+        pattern.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)).compactMap { m in
+            Range(m.range, in: text).map { Match(range: $0, value: text[$0]) }
+        }
+    }
+
+    /// Runs `pattern` over each whitespace-delimited token that contains `trigger`. For a pattern
+    /// that cannot match whitespace this finds exactly what a whole-text run finds (a token's
+    /// edges are whitespace, which no lookbehind class or word boundary here treats as part of a
+    /// word), at a fraction of the cost: the regex engine tries every start position.
+    static func matchesInTokens(_ pattern: NSRegularExpression, in text: String, trigger: (UInt8) -> Bool) -> [Match] {
+        var out: [Match] = []
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            while i < utf8.endIndex, isASCIIWhitespace(utf8[i]) { utf8.formIndex(after: &i) }
+            let start = i
+            var triggered = false
+            while i < utf8.endIndex, !isASCIIWhitespace(utf8[i]) {
+                if !triggered, trigger(utf8[i]) { triggered = true }
+                utf8.formIndex(after: &i)
+            }
+            guard triggered else { continue }
+            let token = String(text[start..<i])
+            for m in pattern.matches(in: token, range: NSRange(location: 0, length: token.utf16.count)) {
+                guard let r = Range(m.range, in: token) else { continue }
+                let lower = utf8.index(start, offsetBy: token.utf8.distance(from: token.startIndex, to: r.lowerBound))
+                let upper = utf8.index(start, offsetBy: token.utf8.distance(from: token.startIndex, to: r.upperBound))
+                out.append(Match(range: lower..<upper, value: text[lower..<upper]))
+            }
+        }
+        return out
+    }
+
+    static func isASCIIWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
+    static func isDigitByte(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+
+    /// `shortcuts: false` runs every pattern over the whole text; tests use it to show that the
+    /// byte cues and token windows change nothing but the time taken.
+    static func detect(_ text: String, roster: RosterIndex, shortcuts: Bool = true) -> [Span] {
+        let cues = shortcuts ? Cues(text) : Cues.everything
+        guard cues.at || cues.urlStart || cues.digits >= 3 || cues.colons >= 2 else { return [] }
         var spans: [Span] = []
-        func add(_ r: NSRange, _ kind: PIIKind, _ rule: String) {
-            guard let range = Range(r, in: text) else { return }
+        func add(_ range: Range<String.Index>, _ kind: PIIKind, _ rule: String) {
             if spans.contains(where: { $0.range.overlaps(range) }) { return }
             spans.append(Span(range: range, kind: kind, rule: rule))
         }
+        func scan(_ pattern: NSRegularExpression, when cue: Bool, tokensWith trigger: ((UInt8) -> Bool)? = nil) -> [Match] {
+            guard cue else { return [] }
+            // Another script's digits defeat the byte triggers: search the whole text then.
+            if let trigger, shortcuts, cues.digits != .max { return matchesInTokens(pattern, in: text, trigger: trigger) }
+            return matches(pattern, in: text)
+        }
 
-        for m in url.matches(in: text, range: whole) {
+        for m in scan(url, when: cues.urlStart) {
             var r = m.range
             // Trailing punctuation belongs to the sentence, not the link.
-            while r.length > 0, let last = ns.substring(with: NSRange(location: r.location + r.length - 1, length: 1)).unicodeScalars.first,
+            while r.lowerBound < r.upperBound, let last = text[text.index(before: r.upperBound)].unicodeScalars.first,
                   ".,;:!?)]}".unicodeScalars.contains(last) {
-                if last == ")", ns.substring(with: r).contains("(") { break }
-                r.length -= 1
+                if last == ")", text[r].includes("(") { break }
+                r = r.lowerBound..<text.index(before: r.upperBound)
             }
-            let link = ns.substring(with: r)
-            if let rule = URLPolicy.personalRule(link, roster: roster) { add(r, .url, rule) } else {
+            if let rule = URLPolicy.personalRule(String(text[r]), roster: roster) { add(r, .url, rule) } else {
                 // An ordinary link is kept, and nothing inside it is treated as a handle or an ip.
-                if let range = Range(r, in: text) { spans.append(Span(range: range, kind: .url, rule: "keep")) }
+                spans.append(Span(range: r, kind: .url, rule: "keep"))
             }
         }
-        for m in email.matches(in: text, range: whole) {
-            let value = ns.substring(with: m.range)
-            let local = value.split(separator: "@").first.map { String($0).lowercased() } ?? ""
+        let at: (UInt8) -> Bool = { $0 == UInt8(ascii: "@") }
+        for m in scan(email, when: cues.at, tokensWith: at) {
+            let local = m.value.split(separator: "@").first.map { $0.lowercased() } ?? ""
             if serviceLocalParts.contains(local) { continue }
             add(m.range, .email, "email address")
         }
-        for m in handle.matches(in: text, range: whole) {
-            let value = ns.substring(with: m.range)
-            let name = value.dropFirst().split(separator: ":").first.map(String.init) ?? ""
+        for m in scan(handle, when: cues.at, tokensWith: at) {
+            let name = m.value.dropFirst().split(separator: ":").first.map(String.init) ?? ""
             let parts = name.lowercased().split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" }).map(String.init)
             if parts.contains(where: groupHandleWords.contains) || groupHandleWords.contains(name.lowercased()) { continue }
             // "@sha256:…" and similar digests are not handles.
             if name.lowercased().hasPrefix("sha") && name.dropFirst(3).allSatisfy(\.isNumber) { continue }
             add(m.range, .handle, "chat handle")
         }
-        for m in ipv4.matches(in: text, range: whole) {
-            let parts = ns.substring(with: m.range).split(separator: ".").compactMap { Int($0) }
+        for m in scan(ipv4, when: cues.dottedDigits >= 3, tokensWith: isDigitByte) {
+            let parts = m.value.split(separator: ".").compactMap { Int($0) }
             guard parts.count == 4, parts.allSatisfy({ $0 <= 255 }) else { continue }
             add(m.range, .ip, "IPv4 address")
         }
-        for m in ipv6.matches(in: text, range: whole) {
-            let value = ns.substring(with: m.range)
+        for m in scan(ipv6, when: cues.colons >= 2, tokensWith: { $0 == UInt8(ascii: ":") }) {
+            let value = m.value
             let colons = value.filter { $0 == ":" }.count
-            guard colons >= 2, value.contains("::") || colons == 7, value.contains(where: \.isNumber) else { continue }
+            guard colons >= 2, value.includes("::") || colons == 7, value.contains(where: \.isNumber) else { continue }
             // Times such as 12:30:45 are not addresses: require a hex letter or a '::'.
-            if !value.contains("::"), !value.contains(where: { $0.isLetter }) { continue }
+            if !value.includes("::"), !value.contains(where: { $0.isLetter }) { continue }
             add(m.range, .ip, "IPv6 address")
         }
-        for m in phone.matches(in: text, range: whole) {
-            let value = ns.substring(with: m.range)
-            let digits = value.filter(\.isNumber).count
+        // Phone numbers contain spaces: the whole text is searched.
+        for m in scan(phone, when: cues.digits >= 7) {
+            let digits = m.value.filter(\.isNumber).count
             guard (7...18).contains(digits) else { continue }
-            if looksLikeDate(value) { continue }
+            if looksLikeDate(String(m.value)) { continue }
             add(m.range, .phone, "phone number")
         }
-        for m in bleep.matches(in: text, range: whole) where m.numberOfRanges > 1 {
-            add(m.range(at: 1), .phone, "bleep or extension number")
+        if cues.extensionWord && cues.longestDigitRun >= 3 {
+            for m in bleep.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)) where m.numberOfRanges > 1 {
+                if let r = Range(m.range(at: 1), in: text) { add(r, .phone, "bleep or extension number") }
+            }
         }
-        for m in extensionOnly.matches(in: text, range: whole) {
+        for m in scan(extensionOnly, when: cues.extensionShape, tokensWith: isDigitByte) {
             add(m.range, .phone, "phone extension")
         }
-        for m in idLike.matches(in: text, range: whole) {
-            let value = ns.substring(with: m.range)
-            if isEmployeeID(value, at: m.range, in: ns) { add(m.range, .employeeID, "employee id") }
+        // A text that talks about staff numbers makes a long id-shaped token in it an id.
+        var documentCue: Bool?
+        for m in scan(idLike, when: cues.idShape, tokensWith: isDigitByte) {
+            // Already part of a phone number or an address: nothing to decide.
+            if spans.contains(where: { $0.range.overlaps(m.range) }) { continue }
+            let cue = documentCue ?? Tokens.words(text).contains(where: strongIDCues.contains)
+            documentCue = cue
+            if isEmployeeID(String(m.value), at: m.range, in: text, documentCue: cue) { add(m.range, .employeeID, "employee id") }
         }
         // Spans with rule "keep" are ordinary links: they shield their insides and are dropped later.
         return spans
@@ -117,30 +239,30 @@ enum PatternDetector {
         return false
     }
 
-    static func isEmployeeID(_ value: String, at range: NSRange, in ns: NSString) -> Bool {
+    static func isEmployeeID(_ value: String, at range: Range<String.Index>, in text: String, documentCue documentMentionsIDs: Bool) -> Bool {
         let letters = String(value.prefix { $0.isLetter })
         let digits = value.filter(\.isNumber)
         if ticketPrefixes.contains(letters) { return false }
         // Years and round numbers in prose are not ids.
         if letters.isEmpty, digits.count < 5 { return false }
-        let before = ns.substring(to: range.location)
-        let window = Array(Tokens.words(String(before.suffix(80))).suffix(6))
+        let before = String(text[..<range.lowerBound].suffix(80))
+        let window = Array(Tokens.words(before).suffix(6))
         // "id", "number" and "no." count only as part of "staff number", "personnel no.": a
         // container number or a ticket number is not a person's id.
         let strong = window.contains(where: strongIDCues.contains)
         let weakOnly = window.contains { ["id", "ids", "quoted"].contains($0) }
-        // A text that talks about staff numbers makes a long id-shaped token in it an id.
-        let documentCue = digits.count >= 5 && Tokens.words(ns as String).contains(where: strongIDCues.contains)
+        let documentCue = digits.count >= 5 && documentMentionsIDs
         let hasCue = strong || weakOnly || documentCue
         // Right after a person's name in brackets or after a comma: "Mariana Oyelaran-Cruz (CTR-0932)".
-        let trimmed = before.trimmingCharacters(in: .whitespaces)
+        var trimmed = Substring(before)
+        while let last = trimmed.last, last.isWhitespace && !last.isNewline { trimmed = trimmed.dropLast() }
         let afterName: Bool = {
             guard let last = trimmed.last, last == "(" || last == "," || last == "\"" || last == "“" else { return false }
             let prev = Tokens.words(String(String(trimmed.dropLast()).suffix(40))).last ?? ""
             return prev.first.map { _ in String(trimmed.dropLast()).split(separator: " ").last?.first?.isUppercase ?? false } ?? false
         }()
         if letters.isEmpty { return hasCue }
-        if value.contains("-") {
+        if value.includes("-") {
             // PREFIX-1234 is a ticket by default (the Jira shape); an id only when something says so.
             return hasCue || afterName || ["EMP", "CTR", "V", "E", "A", "C", "S"].contains(letters) && hasCue
         }
@@ -164,21 +286,21 @@ enum URLPolicy {
         let path = String(rest.dropFirst(host.count))
         let segments = path.split(separator: "/").map(String.init)
         if host.hasPrefix("gist.") { return "personal gist" }
-        if host.contains("linkedin.") && (path.hasPrefix("/in/") || path.hasPrefix("/pub/")) { return "profile page" }
-        if path.contains("/~") || path.hasPrefix("~") { return "personal space" }
-        if lower.contains("viewprofile") || lower.contains("/profile") || lower.contains("/people/") || lower.contains("/person/")
-            || lower.contains("/users/") || lower.contains("/user/") || lower.contains("/u/") || lower.contains("/member/") {
+        if host.includes("linkedin.") && (path.hasPrefix("/in/") || path.hasPrefix("/pub/")) { return "profile page" }
+        if path.includes("/~") || path.hasPrefix("~") { return "personal space" }
+        if lower.includes("viewprofile") || lower.includes("/profile") || lower.includes("/people/") || lower.includes("/person/")
+            || lower.includes("/users/") || lower.includes("/user/") || lower.includes("/u/") || lower.includes("/member/") {
             return "profile or user path"
         }
-        if lower.contains("name=") && (lower.contains("user") || lower.contains("profile")) { return "profile query" }
+        if lower.includes("name=") && (lower.includes("user") || lower.includes("profile")) { return "profile query" }
         // A path segment built from a participant's name: "/hmarchetti/", "/robin-achterberg-3b1a".
         for segment in segments.prefix(2) where segment.count >= 4 {
             let folded = Gazetteer.fold(segment)
-            for token in roster.tokens.keys where token.count >= 4 && folded.contains(token) && !Gazetteer.commonWords.contains(token) {
+            for token in roster.tokens.keys where token.count >= 4 && folded.includes(token) && !Gazetteer.isCommonWord(token) {
                 return "user path with a participant's name"
             }
         }
-        if codeHosts.contains(where: { host.contains($0) }), let owner = segments.first, !orgWords.contains(owner) {
+        if codeHosts.contains(where: { host.includes($0) }), let owner = segments.first, !orgWords.contains(owner) {
             let hostLabels = Set(host.split(separator: ".").flatMap { $0.split(separator: "-") }.map(String.init))
             if !hostLabels.contains(owner), !owner.split(separator: "-").contains(where: { hostLabels.contains(String($0)) }),
                Gazetteer.looksLikePersonHandle(owner) {

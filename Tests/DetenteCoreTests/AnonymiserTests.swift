@@ -117,4 +117,47 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
             }
         }
     }
+
+    /// Fragments that stress the pattern shortcuts: ids, phones, versions, times, addresses,
+    /// links, other scripts' digits, tabs and newlines between tokens.
+    static let patternFragments = [
+        "CTR-0932", "E12345", "OPS-1234", "2024", "v1.2.3", "10.0.0.12", "2001:db8::1", "12:30:45", "x4410", "ext. 2210",
+        "+44 20 7946 0958", "(02) 5550 2186", "07700 900 418", "bleep 4471", "pager 221", "staff number 0042117", "jdoe@corp.example",
+        "@here", "@j.doe", "https://wiki.example/people/jdoe", "www.example.org/x", "٣٤٥٦٧٨٩٠", "１２３４５６７", "a@b", "1.2.3.4.5",
+        "id", "—", "Ñandú", "\t", "\n", "(", ")", ",", "foo:bar:baz", "2026-11-22", "555-123-4567",
+    ]
+
+    @Test func patternShortcutsFindExactlyWhatFullScansFind() {
+        var rng = SplitMix64(seed: 4242)
+        let roster = RosterIndex(["Jane Doe", "Ravi Kumar"])
+        for _ in 0..<1500 {
+            var parts: [String] = []
+            for _ in 0..<Int.random(in: 1...10, using: &rng) {
+                parts.append(Bool.random(using: &rng) ? Self.patternFragments.randomElement(using: &rng)! : Self.words.randomElement(using: &rng)!)
+            }
+            let text = parts.joined(separator: Bool.random(using: &rng) ? " " : "")
+            func describe(_ spans: [Anonymiser.Span]) -> [String] {
+                spans.map { "\(text.utf8.distance(from: text.startIndex, to: $0.range.lowerBound))+\(text[$0.range].utf8.count) \($0.kind) \($0.rule)" }
+            }
+            let fast = describe(PatternDetector.detect(text, roster: roster))
+            let full = describe(PatternDetector.detect(text, roster: roster, shortcuts: false))
+            #expect(fast == full, "\(text)")
+        }
+    }
+
+    @Test func byteSubstringSearchAgreesWithFoundation() {
+        var rng = SplitMix64(seed: 5)
+        let alphabet = Array("ab-:/é")
+        for _ in 0..<2000 {
+            let hay = String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let needle = String((0..<Int.random(in: 0...3, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            #expect(hay.includes(needle) == (needle.isEmpty || hay.range(of: needle) != nil), "\(hay) / \(needle)")
+        }
+    }
+
+    @Test func wordsKeepInnerPunctuationAndFoldTypographicApostrophes() {
+        #expect(Tokens.words("Don’t -re-deploy- ÉTÉ's “x-ray” 42") == ["don't", "re-deploy", "été's", "x-ray", "42"])
+        #expect(Tokens.words("--- '' ’") == [])
+    }
 }
+
