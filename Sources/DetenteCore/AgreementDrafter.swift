@@ -84,14 +84,22 @@ public struct AgreementDrafter: Sendable {
         let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind)
         let vague = item.kind != .outmodel && !advice.isActionable
         return Features(item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
-                        theme: Self.theme(concepts: Set(concepts), stems: stems))
+                        theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil))
     }
 
-    static func theme(concepts: Set<Int>, stems: [String]) -> Theme {
-        var votes = ThemeCues.votes(stems)
+    /// `concepts` in the order the text names them.
+    static func theme(concepts: [Int], stems: [String], blaming: Bool = false) -> Theme {
+        var votes = ThemeCues.votes(stems).merging(ThemeCues.lensVotes(stems), uniquingKeysWith: +)
+        // Blame and insults are about the relationship (CALMS culture), whatever they name.
+        if blaming { votes[.culture, default: 0] += 1 }
+        var first = true
         for c in concepts {
             let concept = ConceptLexicon.concepts[c]
-            votes[concept.theme, default: 0] += concept.vague ? 0.5 : 1
+            // Attitudes and broad concepts colour an item; specific ones say what it is about.
+            var vote = concept.vague ? 0.5 : ConceptLexicon.broad.contains(concept.id) ? 0.75 : 1
+            // An ask names its action first and its context after ("shadow the on-call engineer").
+            if first && !concept.vague { vote += 0.1; first = false }
+            votes[concept.theme, default: 0] += vote
         }
         if votes.isEmpty { return .culture }
         return Theme.allCases.max { (votes[$0] ?? 0, -Double(Theme.allCases.firstIndex(of: $0)!)) < (votes[$1] ?? 0, -Double(Theme.allCases.firstIndex(of: $1)!)) }!

@@ -1,6 +1,6 @@
 /// Domain knowledge for reading DevOps workshop text. Themes follow CALMS as Humble describes
 /// it: communication, joint planning and people exchange are Sharing; load and capacity
-/// evidence is Measurement.
+/// evidence and observability (health checks, structured logs, tracing) are Measurement.
 ///: concepts with the many ways people name
 /// them (CAB / change board / change approval; deploy / release / ship), each with the CALMS
 /// theme it usually belongs to. This is general knowledge of the field, not of any one workshop.
@@ -32,8 +32,8 @@ enum ConceptLexicon {
         Concept(id: "deploy-window", theme: .lean, forms: ["deploy window", "deployment window", "release window", "maintenance window", "saturday", "weekend", "night", "business hours", "weekday", "weekdays", "1-5 a.m", "2 a.m", "3 a.m", "office hours", "daytime"]),
         Concept(id: "planning", theme: .sharing, forms: ["sprint planning", "planning", "backlog", "refinement", "standup", "stand-up", "sprint review", "demo", "kick-off", "kickoff"]),
         Concept(id: "runbook", theme: .sharing, forms: ["runbook", "runbooks", "playbook", "playbooks", "kb", "knowledge base", "operational docs", "operational documentation", "how to restart", "ops docs", "handover document", "wiki page", "documentation", "docs", "document"]),
-        Concept(id: "health-check", theme: .automation, forms: ["health check", "health-check", "healthcheck", "/health", "health endpoint", "liveness", "readiness", "probe", "status endpoint"]),
-        Concept(id: "structured-logs", theme: .automation, forms: ["structured log", "structured logs", "json log", "correlation id", "trace id", "traceable", "tracing", "request id", "log format", "log level", "debug level"]),
+        Concept(id: "health-check", theme: .measurement, forms: ["health check", "health-check", "healthcheck", "/health", "health endpoint", "liveness", "readiness", "probe", "status endpoint"]),
+        Concept(id: "structured-logs", theme: .measurement, forms: ["structured log", "structured logs", "json log", "correlation id", "trace id", "traceable", "tracing", "request id", "log format", "log level", "debug level"]),
         Concept(id: "release-notes", theme: .sharing, forms: ["release notes", "release note", "changelog", "what changed", "change summary", "what to watch"]),
         Concept(id: "automated-tests", theme: .automation, forms: ["regression suite", "automated test", "automated tests", "test suite", "unit test", "unit tests", "integration test", "tests pass", "test passing", "green build", "qa", "smoke test", "full test suite", "regression"]),
         Concept(id: "pipeline", theme: .automation, forms: ["pipeline", "ci/cd", "ci", "cd", "jenkins", "build server", "deploy job", "automated deploy", "automated deployment", "through the pipeline"]),
@@ -123,8 +123,28 @@ enum ThemeCues {
                       "checklist", "click", "install", "server", "laptop", "code"],
         .culture: ["fear", "afraid", "trust", "blame", "care", "value", "resent", "hate", "enjoy", "attitude", "respect", "failure", "hero",
                    "pride", "proud", "ownership", "own", "weekend", "night", "woken", "stress", "burnout", "morale", "believe", "assume",
-                   "feel", "personal", "reward", "incentive", "together", "joint", "shadow", "empathy", "listen", "us", "them"],
+                   "feel", "personal", "reward", "incentive", "together", "joint", "empathy", "listen"],
     ]
+
+    /// Lenses: words that say what a statement is about whatever it names. A fear, a value or a
+    /// matter of trust is culture ("they fear the 3 a.m. page"); what a side is judged or paid on
+    /// is measurement ("measured on ticket closure times"). Each lens counts once, strongly.
+    static let lenses: [Theme: [String]] = [
+        .culture: ["fear", "afraid", "scare", "trust", "distrust", "sacred", "resent", "pride", "proud", "hero", "over the wall",
+                   "throw code", "their job", "your job", "blame culture", "us and them", "us versus them", "us vs"],
+        .measurement: ["measured on", "measured by", "judged on", "judged by", "rated on", "rated by", "rewarded for", "paid for", "bonus",
+                       "kpi", "scored on", "evaluated on", "target"],
+    ]
+    /// The lenses as stemmed phrases, matched like the text.
+    static let stemmedLenses: [(Theme, [String])] = lenses.map { theme, cues in (theme, cues.map { Stemmer.stems($0).joined(separator: " ") }) }
+    static let lensWeight = 1.5
+
+    static func lensVotes(_ stems: [String]) -> [Theme: Double] {
+        let joined = " " + stems.joined(separator: " ") + " "
+        var votes: [Theme: Double] = [:]
+        for (theme, cues) in stemmedLenses where cues.contains(where: { joined.includes(" " + $0) }) { votes[theme] = lensWeight }
+        return votes
+    }
 
     static let single: [String: [Theme]] = {
         var map: [String: [Theme]] = [:]
