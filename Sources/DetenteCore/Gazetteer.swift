@@ -29,7 +29,14 @@ enum Gazetteer {
         table.reserveCapacity(120_000)
         for (list, cls) in [(GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
                             (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord)] {
-            for word in list.utf8.split(separator: UInt8(ascii: " ")) { table[String(Substring(word)), default: []].insert(cls) }
+            var list = list
+            list.withUTF8 { bytes in
+                var start = 0
+                for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: " ") {
+                    if end > start { table[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), default: []].insert(cls) }
+                    start = end + 1
+                }
+            }
         }
         for (words, cls) in [(workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
                              (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),

@@ -75,36 +75,51 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     static func writeString(_ s: String, into out: inout String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + 8)
-        bytes.append(UInt8(ascii: "\""))
-        func escape(_ e: String) { bytes.append(contentsOf: e.utf8) }
-        let utf8 = Array(s.utf8)
-        var i = 0
-        while i < utf8.count {
+        out += "\""
+        // Copy runs of bytes that need no escape as slices of the string (one memcpy each).
+        let utf8 = s.utf8
+        var runStart = utf8.startIndex
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
             let b = utf8[i]
+            let escape: String?
+            var width = 1
             switch b {
-            case UInt8(ascii: "\""): escape("\\\"")
-            case UInt8(ascii: "\\"): escape("\\\\")
-            case UInt8(ascii: "\n"): escape("\\n")
-            case UInt8(ascii: "\r"): escape("\\r")
-            case UInt8(ascii: "\t"): escape("\\t")
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case UInt8(ascii: "\n"): escape = "\\n"
+            case UInt8(ascii: "\r"): escape = "\\r"
+            case UInt8(ascii: "\t"): escape = "\\t"
             // Escaped so JSON can sit inside HTML and JS source unchanged.
-            case UInt8(ascii: "<"): escape("\\u003c")
-            case UInt8(ascii: ">"): escape("\\u003e")
-            case UInt8(ascii: "&"): escape("\\u0026")
+            case UInt8(ascii: "<"): escape = "\\u003c"
+            case UInt8(ascii: ">"): escape = "\\u003e"
+            case UInt8(ascii: "&"): escape = "\\u0026"
             case 0..<0x20:
                 let hex = String(b, radix: 16)
-                escape("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
-                escape(utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")  // line separators end a JS string literal
-                i += 2
-            default: bytes.append(b)
+                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case 0xE2:
+                // U+2028 and U+2029 end a JavaScript string literal.
+                let next = utf8.index(after: i)
+                if next < utf8.endIndex, utf8[next] == 0x80, utf8.index(after: next) < utf8.endIndex,
+                   case let last = utf8[utf8.index(after: next)], last == 0xA8 || last == 0xA9 {
+                    escape = last == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                } else {
+                    escape = nil
+                }
+            default: escape = nil
             }
-            i += 1
+            if let escape {
+                out += s[runStart..<i]
+                out += escape
+                i = utf8.index(i, offsetBy: width)
+                runStart = i
+            } else {
+                utf8.formIndex(after: &i)
+            }
         }
-        bytes.append(UInt8(ascii: "\""))
-        out += String(decoding: bytes, as: UTF8.self)
+        out += s[runStart..<utf8.endIndex]
+        out += "\""
     }
 }
 

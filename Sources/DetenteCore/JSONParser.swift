@@ -8,19 +8,28 @@ public struct JSONParser {
 
     public static let maxDepth = 32
 
-    private let bytes: [UInt8]
+    /// The text's own UTF-8 storage, valid for the duration of `parse`.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
     public static func parse(_ text: String) throws(Failure) -> JSON {
-        var parser = JSONParser(bytes: Array(text.utf8))
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw parser.fail("trailing characters after the JSON value") }
-        return value
+        var text = text
+        let result: Result<JSON, Failure> = text.withUTF8 { bytes in
+            var parser = JSONParser(bytes: bytes)
+            parser.skipWhitespace()
+            do throws(Failure) {
+                let value = try parser.parseValue(depth: 0)
+                parser.skipWhitespace()
+                guard parser.index == parser.bytes.count else { throw parser.fail("trailing characters after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func fail(_ reason: String) -> Failure { Failure(reason: reason, offset: index) }
 
@@ -118,7 +127,7 @@ public struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
             let end = index
             // The bytes come from a Swift string and the slice ends at ASCII quotes: valid UTF-8.
-            let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
             index += 1
             return s
         }
