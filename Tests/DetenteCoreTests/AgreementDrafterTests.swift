@@ -43,6 +43,20 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         #expect(a.themes["o2"] == .sharing)
     }
 
+    @Test func themesFollowWhatAStatementIsAbout() {
+        func outmodel(_ id: String, _ text: String) -> AnalysisItem { AnalysisItem(id: id, department: "ops", kind: .outmodel, target: "dev", text: text) }
+        let a = AgreementDrafter().analyse([
+            outmodel("fear", "What they fear most is the weekend page after a release."),          // a fear: culture
+            outmodel("judged", "They are judged on ticket closure times, so they open tickets for everything."),  // a metric they live by
+            req("health", "ops", "dev", "Give every service a /health endpoint."),                 // observability: measurement
+            outmodel("insult", "They are lazy and hide behind the change process."),               // blame: culture
+        ])
+        #expect(a.themes["fear"] == .culture)
+        #expect(a.themes["judged"] == .measurement)
+        #expect(a.themes["health"] == .measurement)
+        #expect(a.themes["insult"] == .culture)
+    }
+
     @Test func draftHasEverySectionWithSources() {
         let reactions: [ItemID: [Reaction]] = [
             "m1": [Reaction(verdict: .wrong, comment: "We track lead time weekly.")],
