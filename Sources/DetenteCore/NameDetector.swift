@@ -24,8 +24,14 @@ struct RosterIndex: Sendable {
             }
         }
         indexShortForms()
-        for token in tokens.keys { tokenShapes[Self.shape(token)] = true }
+        for (token, keys) in tokens {
+            tokenShapes[Self.shape(token)] = true
+            owners[token] = keys.first
+        }
     }
+
+    /// folded token → the first person it belongs to (the hot lookup; no array copied).
+    var owners: [String: String] = [:]
 
     /// Which (first byte, length) pairs roster tokens have: most words of a text are ruled out
     /// without hashing them.
@@ -37,7 +43,7 @@ struct RosterIndex: Sendable {
 
     func person(forToken t: String) -> String? {
         guard tokenShapes[Self.shape(t)] else { return nil }
-        return tokens[t]?.first
+        return owners[t]
     }
 
     mutating func indexShortForms() {
@@ -227,7 +233,7 @@ struct NameDetector {
             let apostrophe = t[e] == "'" || t[e] == "’"
             return apostrophe && (t[e + 1] == "s" || words[i].folded.hasSuffix("s") && t[e + 1] == " " && e + 1 < t.count)
         }
-        func honorificFollows(_ e: Int) -> Bool { Gazetteer.honorificSuffixes.contains { t.hasPrefix($0, at: e) } }
+        func honorificFollows(_ e: Int) -> Bool { t[e] == "-" && Gazetteer.honorificSuffixes.contains { t.hasPrefix($0, at: e) } }
         func inCompound(_ i: Int) -> Bool {
             let w = words[i]
             let before = t[w.start - 1], after = t[w.end]
