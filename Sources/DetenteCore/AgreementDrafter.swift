@@ -57,7 +57,20 @@ public struct AgreementDrafter: Sendable {
         let concepts: UInt64
         let vague: Bool
         let theme: Theme
+        /// States a condition on the other side ("if the freeze gets shorter…", "before you ask…"):
+        /// an offer to trade, never the same ask as the other side's.
+        let conditional: Bool
+        /// Asks for something both sides share or do together ("a joint retro", "one channel both
+        /// teams watch"): the same ask from either side, never a trade.
+        let joint: Bool
     }
+
+    static let jointCues = ["together", "joint", "jointly", "shared", "both", "each other", "swap", "common", "same room", "same screen",
+                            "with us"].map { Stemmer.stems($0).joined(separator: " ") }
+
+    /// Words that make an ask conditional, as stem phrases.
+    static let conditionCues = ["if", "unless", "provided", "as long as", "in return", "in exchange", "before you", "only when",
+                                "on condition", "qualif"].map { Stemmer.stems($0).joined(separator: " ") }
 
     static let stopwords: Set<String> = [
         "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "we", "us", "our", "you", "your", "they", "them", "their",
@@ -83,8 +96,11 @@ public struct AgreementDrafter: Sendable {
         }
         let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind)
         let vague = item.kind != .outmodel && !advice.isActionable
+        let joined = " " + stems.joined(separator: " ") + " "
+        let conditional = Self.conditionCues.contains { joined.includes(" " + $0 + " ") }
+        let joint = Self.jointCues.contains { joined.includes(" " + $0 + " ") }
         return Features(item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
-                        theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil))
+                        theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil), conditional: conditional, joint: joint)
     }
 
     /// `concepts` in the order the text names them.
@@ -117,6 +133,8 @@ public struct AgreementDrafter: Sendable {
     /// to the smaller item), shared content words a little. Zero when they share no concept.
     func similarity(_ a: Features, _ b: Features, weights: [Double]) -> Double {
         if a.vague != b.vague { return 0 }  // a vague wish and a concrete ask are never merged
+        // Across departments, an ask that sets a condition on the other side is an offer to trade.
+        if a.item.department != b.item.department && (a.conditional || b.conditional) { return 0 }
         let shared = a.concepts & b.concepts
         guard shared != 0 else { return 0 }
         let w = { (m: UInt64) in Self.bits(m).reduce(0.0) { $0 + weights[$1] } }
@@ -133,8 +151,9 @@ public struct AgreementDrafter: Sendable {
             conceptScore = w(shared) / max(0.001, min(w(a.concepts), w(b.concepts)))
         }
         var score = 0.7 * conceptScore + 0.3 * min(1, wordScore * 2)
-        if a.item.department != b.item.department {
-            // Across departments a shared topic is as often a trade as a duplicate: ask for more.
+        if a.item.department != b.item.department && !(a.joint && b.joint) {
+            // Across departments a shared topic is as often a trade as a duplicate: ask for more,
+            // unless both sides ask for the same shared thing ("a joint retro", "one channel").
             score -= crossDepartmentMargin
         }
         return score
@@ -232,6 +251,8 @@ public struct AgreementDrafter: Sendable {
                 let a = reqs[i], b = reqs[j]
                 guard a.item.department == b.item.target, b.item.department == a.item.target, a.item.department != b.item.department else { continue }
                 if let g = groupIndex[a.item.id], groupIndex[b.item.id] == g { continue }
+                // Something to share or do together is one ask, not a trade; a blaming line is no offer.
+                if a.joint || b.joint || a.advice.blame != nil || b.advice.blame != nil { continue }
                 let sa = a.concepts & specificMask, sb = b.concepts & specificMask
                 let shared = sa & sb
                 let score: Double
@@ -241,7 +262,11 @@ public struct AgreementDrafter: Sendable {
                     score = 0.5
                 } else { continue }
                 let names = Self.bits(shared != 0 ? shared : a.concepts & b.concepts).map { ConceptLexicon.concepts[$0].id }.sorted()
-                candidates.append((min(1, score), i, j, "same topic: " + names.joined(separator: ", ")))
+                // Ties on the topic are broken by shared topic words ("freeze", "change request").
+                let sharedWords = Self.sharedCount(a.words, b.words)
+                let allWords = a.words.count + b.words.count - sharedWords
+                let tieBreak = 0.1 * (allWords == 0 ? 0 : Double(sharedWords) / Double(allWords))
+                candidates.append((min(1, score) + tieBreak, i, j, "same topic: " + names.joined(separator: ", ")))
             }
         }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : (reqs[$0.a].item.id, reqs[$0.b].item.id) < (reqs[$1.a].item.id, reqs[$1.b].item.id) }

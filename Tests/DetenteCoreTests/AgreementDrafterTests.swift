@@ -57,6 +57,33 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         #expect(a.themes["insult"] == .culture)
     }
 
+    @Test func aConditionOnTheOtherSideMakesATradeNotAGroup() {
+        let a = AgreementDrafter().analyse([
+            req("d", "dev", "ops", "Shorten the holiday change freeze to two weeks."),
+            req("o", "ops", "dev", "If the holiday freeze gets shorter, a developer stays on standby after each change."),
+        ])
+        #expect(a.trades.contains { Set([$0.a, $0.b]) == ["d", "o"] })
+        #expect(!a.groups.contains { Set($0.members).isSuperset(of: ["d", "o"]) })
+    }
+
+    @Test func aSharedThingAskedByBothSidesIsOneAskNotATrade() {
+        let a = AgreementDrafter().analyse([
+            req("d", "dev", "ops", "A joint Dev and Ops retrospective every month."),
+            req("o", "ops", "dev", "A regular shared retro where both teams look back at what slowed delivery."),
+        ])
+        #expect(a.groups.contains { Set($0.members) == ["d", "o"] })
+        #expect(a.trades.isEmpty)
+    }
+
+    @Test func aBlamingLineIsNotOfferedAsATrade() {
+        let a = AgreementDrafter().analyse([
+            req("d", "dev", "ops", "Your on-call people are useless; stop hiding behind the pager rota."),
+            req("o", "ops", "dev", "Developers should carry the pager for the services they build."),
+        ])
+        #expect(a.blame["d"] != nil)
+        #expect(a.trades.isEmpty)
+    }
+
     @Test func draftHasEverySectionWithSources() {
         let reactions: [ItemID: [Reaction]] = [
             "m1": [Reaction(verdict: .wrong, comment: "We track lead time weekly.")],
