@@ -70,13 +70,11 @@ struct RosterIndex: Sendable {
 /// The text as Unicode scalars with their string positions. Name detection walks it by integer
 /// offset, which costs a fraction of walking `Character`s (no grapheme breaking, ASCII fast paths).
 struct ScalarText {
-    let text: String
     let scalars: [Unicode.Scalar]
     /// `positions[k]` is where scalar `k` starts; the last entry is `text.endIndex`.
     let positions: [String.Index]
 
     init(_ text: String) {
-        self.text = text
         var scalars: [Unicode.Scalar] = []
         var positions: [String.Index] = []
         scalars.reserveCapacity(text.utf8.count)

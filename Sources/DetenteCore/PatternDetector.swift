@@ -96,9 +96,14 @@ enum PatternDetector {
             }
         }
 
+        /// Every pattern runs over the whole text: for full scans, and for text whose digits the
+        /// byte cues cannot see.
         static let everything = Cues(everything: ())
+        /// Whether the byte cues describe the text (false for `everything`).
+        private(set) var fromBytes = true
 
         private init(everything: ()) {
+            fromBytes = false
             at = true; urlStart = true; digits = .max; colons = .max; longestDigitRun = .max; idShape = true; dottedDigits = .max
             extensionShape = true; extensionWord = true
         }
@@ -161,7 +166,7 @@ enum PatternDetector {
         func scan(_ pattern: NSRegularExpression, when cue: Bool, tokensWith trigger: ((UInt8) -> Bool)? = nil) -> [Match] {
             guard cue else { return [] }
             // Another script's digits defeat the byte triggers: search the whole text then.
-            if let trigger, shortcuts, cues.digits != .max { return matchesInTokens(pattern, in: text, trigger: trigger) }
+            if let trigger, cues.fromBytes { return matchesInTokens(pattern, in: text, trigger: trigger) }
             return matches(pattern, in: text)
         }
 
