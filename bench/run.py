@@ -76,6 +76,20 @@ class Detente:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         wait_port(self.port)
 
+    def fsync_stats(self):
+        """The journal's fsync histogram so far: a slow disk shows here, not in the server's code."""
+        import urllib.request
+        text = urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=10).read().decode()
+        values = {}
+        for line in text.splitlines():
+            if line.startswith("detente_journal_fsync_seconds"):
+                name, value = line.rsplit(" ", 1)
+                values[name] = float(value)
+        count = values.get("detente_journal_fsync_seconds_count", 0)
+        return {"count": int(count), "mean_ms": 1000 * values.get("detente_journal_fsync_seconds_sum", 0) / count if count else 0,
+                "over_100ms": int(count - values.get('detente_journal_fsync_seconds_bucket{le="0.1"}', count)),
+                "over_1s": int(count - values.get('detente_journal_fsync_seconds_bucket{le="1.0"}', count))}
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -146,6 +160,9 @@ def fanout(args, tools, results):
                                              rate=steady_rate, duration=args.seconds, message=msg, match='"type":"timer"', count_all=1)
                 row["detente_max"] = load(tools, mode="fanout", port=d.port, clients=n, tokens=tf, sender_token=created["facilitator_token"],
                                           rate=0, window=32, duration=args.seconds, message=msg, match='"type":"timer"', count_all=1)
+                row["detente_fsync"] = d.fsync_stats()
+                if row["detente_fsync"]["over_1s"]:
+                    print(f"fan-out {n}: {row['detente_fsync']['over_1s']} journal fsyncs took over 1 s during this run", flush=True)
                 break
             except RuntimeError as e:
                 print(f"fan-out {n}: detente run failed ({str(e).strip()[:80]}); retrying", flush=True)
@@ -170,6 +187,7 @@ def ingest(args, tools, results):
         tf = os.path.join(d.dir, "tokens.txt")
         open(tf, "w").write("\n".join(tokens) + "\n")
         r = load(tools, mode="ingest", port=d.port, clients=100, tokens=tf, window=4, duration=args.seconds)
+        r["fsync"] = d.fsync_stats()
         d.stop()
         results["ingest"][label] = r
         print(f"ingest ({label}): {r['per_second']:.0f} acknowledged contributions/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms", flush=True)
