@@ -53,10 +53,10 @@ browser: build venv setup-browser
 bench: setup venv build-release
 	$(PY) bench/run.py --bin .build/release/detente
 
-## Quality on the development sets: anonymiser recall/preservation, drafter scores and a cross-check
+## Quality, leave-one-company-out: each development set is scored by rules that were not tuned on it
 eval: setup build-release
-	python3 ../shared/data/pii/score.py --corpus ../shared/data/pii/pii-sample.jsonl --cmd ".build/release/detente anonymise --jsonl" --misses 0
-	python3 tools/eval_drafter.py --bin .build/release/detente --dataset ../shared/data/workshop/dev-set.json
+	python3 tools/eval_anonymiser.py --bin .build/release/detente --data ../shared/data/pii
+	python3 tools/eval_drafter.py --bin .build/release/detente --data ../shared/data/workshop
 
 clean:
 	rm -rf .build $(VENV)
