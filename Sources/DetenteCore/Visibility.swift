@@ -51,7 +51,7 @@ public enum Visibility {
             return [(.everyone, ["type": "presenting", "department": JSON(w.presenting)])]
         case let .reacted(p, i, r):
             return [(.everyone, reactionsMessage(i, w)),
-                    (.participant(p), ["type": "my_reaction", "id": .string(i), "verdict": .string(r.verdict.rawValue), "comment": .string(r.comment)])]
+                    (.participant(p), myReaction(i, r))]
         case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved:
             return [(.everyone, draftMessage(w))]
         case let .endorsed(p, c, support):
@@ -97,13 +97,21 @@ public enum Visibility {
         ]
         if viewer == item.author {
             f += [("mine", true), ("text", .string(item.text)), ("anonymised", .string(item.anonymised)),
-                  ("replacements", .array(item.replacements.map { r in
-                      ["kind": .string(r.kind.rawValue), "original": .string(r.original), "placeholder": .string(r.placeholder), "rule": .string(r.rule)]
-                  }))]
+                  ("replacements", .array(item.replacements.map { replacementJSON($0) }))]
         } else {
             f += [("mine", false), ("text", .string(item.anonymised))]
         }
         return .object(f)
+    }
+
+    /// The reacting participant's own reaction: what they typed and what everyone else sees.
+    static func myReaction(_ itemID: ItemID, _ r: Reaction) -> JSON {
+        ["type": "my_reaction", "id": .string(itemID), "verdict": .string(r.verdict.rawValue), "comment": .string(r.original),
+         "anonymised": .string(r.comment), "replacements": .array(r.replacements.map { replacementJSON($0) })]
+    }
+
+    static func replacementJSON(_ r: Replacement) -> JSON {
+        ["kind": .string(r.kind.rawValue), "original": .string(r.original), "placeholder": .string(r.placeholder), "rule": .string(r.rule)]
     }
 
     // MARK: - messages built from state
@@ -241,7 +249,7 @@ public enum Visibility {
             f.append(("my_approval", .bool(w.approvals[d]?.contains(pid) ?? false)))
             f.append(("prompt", ["index": .int(w.promptIndex[pid] ?? 0), "count": .int(w.template.outmodelQuestions.count)]))
             let mine = w.reactions.compactMap { id, byP in byP[pid].map { (id, $0) } }.sorted { $0.0 < $1.0 }
-            f.append(("my_reactions", .array(mine.map { ["id": .string($0.0), "verdict": .string($0.1.verdict.rawValue), "comment": .string($0.1.comment)] })))
+            f.append(("my_reactions", .array(mine.map { myReaction($0.0, $0.1) })))
             let endorsed = (w.endorsements.compactMap { c, byP in byP[pid].map { (c, $0) } }).sorted { $0.0 < $1.0 }
             f.append(("my_endorsements", .array(endorsed.map { ["clause": .string($0.0), "support": .bool($0.1)] })))
             f.append(("my_ready", .bool(w.readyCheck?.ready.contains(pid) ?? false)))

@@ -5,6 +5,9 @@ import Foundation
 public struct Workshop: Sendable {
     public static let maxTextLength = 2_000
     public static let votesPerParticipant = 3
+    /// Bounds that a real room never reaches and a runaway client cannot exceed.
+    public static let maxItemsPerParticipant = 200
+    public static let maxItemsPerWorkshop = 5_000
     /// A department that has written nothing for this long during a writing phase gets a nudge.
     public static let quietAfterMillis: Int64 = 3 * 60 * 1000
     public static let timerWarningMillis: Int64 = 2 * 60 * 1000
@@ -37,6 +40,11 @@ public struct Workshop: Sendable {
         public var contributors: Int { authors.count }
     }
     public private(set) var tallies: [Department: DepartmentTally] = [:]
+    /// Items ever written per participant, and per (author, client id): the bounds and the
+    /// resend check of `submit`.
+    private var itemsWritten: [ParticipantID: Int] = [:]
+    struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
+    private(set) var submittedByClientID: [ClientKey: ItemID] = [:]
     /// Server-internal activity clock per department (never sent to anyone).
     private var lastActivity: [Department: Int64] = [:]
     private var nudged: Set<Department> = []
@@ -156,6 +164,12 @@ public struct Workshop: Sendable {
             let expected: Phase = switch kind { case .outmodel: .outmodel; case .requirement: .requirements; case .offer: .reactions }
             guard phase == expected else { throw DetenteError(.wrongPhase, "\(kind.rawValue) items are written in the \(expected.rawValue) phase; the workshop is in \(phase.rawValue)") }
             let text = try Self.validText(rawText)
+            guard (itemsWritten[p.id] ?? 0) < Self.maxItemsPerParticipant else {
+                throw DetenteError(.limitReached, "you have written \(Self.maxItemsPerParticipant) items, the most one person can")
+            }
+            guard items.count < Self.maxItemsPerWorkshop else {
+                throw DetenteError(.limitReached, "this workshop holds \(Self.maxItemsPerWorkshop) items, the most it can")
+            }
             let target = target ?? defaultTarget(for: p.department)
             guard departments.contains(target), target != p.department else {
                 throw DetenteError(.wrongDepartment, "target must be another department of this workshop")
@@ -164,8 +178,9 @@ public struct Workshop: Sendable {
             var table = pseudonyms
             let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
             let prompt = kind == .outmodel ? (promptIndex[p.id] ?? 0) : nil
-            let item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
+            var item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
                             anonymised: anon.text, replacements: anon.replacements, author: p.id, prompt: prompt)
+            item.clientID = ctx.clientID
             var events: [Event] = [.itemSubmitted(item, at: ctx.now)]
             events += FacilitatorBot.respond(toSubmitted: item, by: p.id, in: self).map { .botSaid(.participant(p.id), text: $0) }
             return events
@@ -253,7 +268,9 @@ public struct Workshop: Sendable {
             if verdict == .conditional || verdict == .cannot || verdict == .wrong, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw DetenteError(.invalidValue, "say why: a comment is needed with '\(verdict.rawValue)'")
             }
-            return [.reacted(p.id, itemID, Reaction(verdict: verdict, comment: comment))]
+            var table = pseudonyms
+            let anon = ctx.anonymiser.anonymise(comment, pseudonyms: &table)
+            return [.reacted(p.id, itemID, Reaction(verdict: verdict, comment: anon.text, original: comment, replacements: anon.replacements))]
 
         case let .endorse(clauseID, support):
             let p = try participant(actor)
@@ -337,7 +354,9 @@ public struct Workshop: Sendable {
         case let .editClause(clauseID, rawText):
             try requireFacilitator(actor)
             guard phase == .agreement, draft?.clause(clauseID) != nil else { throw DetenteError(.notFound, "no clause \(clauseID)") }
-            return [.clauseEdited(clauseID, text: try Self.validText(rawText))]
+            // Clause wording reaches everyone and every export: scrubbed like any other free text.
+            var table = pseudonyms
+            return [.clauseEdited(clauseID, text: ctx.anonymiser.anonymise(try Self.validText(rawText), pseudonyms: &table).text)]
 
         case let .mergeClauses(kept, absorbed):
             try requireFacilitator(actor)
@@ -356,7 +375,9 @@ public struct Workshop: Sendable {
 
         case let .note(rawText):
             try requireFacilitator(actor)
-            return [.noteAdded(try Self.validText(rawText))]
+            // Notes go into exports that others read: scrubbed, and the original is not kept.
+            var table = pseudonyms
+            return [.noteAdded(ctx.anonymiser.anonymise(try Self.validText(rawText), pseudonyms: &table).text)]
 
         case .end:
             try requireFacilitator(actor)
@@ -480,6 +501,8 @@ public struct Workshop: Sendable {
         case let .itemSubmitted(item, at):
             items[item.id] = item
             count(item, 1)
+            itemsWritten[item.author, default: 0] += 1
+            if let cid = item.clientID { submittedByClientID[ClientKey(author: item.author, clientID: cid)] = item.id }
             lastActivity[item.department] = at
             nudged.remove(item.department)
             notePseudonyms(item.replacements)
@@ -500,7 +523,9 @@ public struct Workshop: Sendable {
         case let .promptAdvanced(p, to): promptIndex[p] = to
         case let .revealed(batch): revealed = batch
         case let .presenting(d): presenting = d
-        case let .reacted(p, i, r): reactions[i, default: [:]][p] = r
+        case let .reacted(p, i, r):
+            reactions[i, default: [:]][p] = r
+            notePseudonyms(r.replacements)
         case let .draftCreated(d): draft = d; endorsements = [:]
         case let .clauseEdited(c, text):
             if let i = draft?.clauses.firstIndex(where: { $0.id == c }) { draft?.clauses[i].text = text; endorsements[c] = [:] }

@@ -25,25 +25,6 @@ public struct ServerConfiguration: Sendable {
 /// - Important: Nothing reaches any client before its events are durable: replies and
 ///   broadcasts are sent from the journal's completion.
 public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
-    final class Room: @unchecked Sendable {  // guarded by the server lock
-        var workshop: Workshop
-        var names: [ParticipantID: String]
-        var connections: Set<ConnectionID> = []
-        /// Presence changed since it was last sent; flushed a few times a second so a thousand
-        /// people arriving at once cost a few updates, not a million frames.
-        var presenceDirty = false
-        /// Rebuilt only when someone joins: building the roster index costs more than using it.
-        private var preparedAnonymiser: (count: Int, anonymiser: Anonymiser)?
-        init(workshop: Workshop, names: [ParticipantID: String]) { self.workshop = workshop; self.names = names }
-
-        var anonymiser: Anonymiser {
-            if let prepared = preparedAnonymiser, prepared.count == names.count { return prepared.anonymiser }
-            let a = Anonymiser(roster: names.values.sorted())
-            preparedAnonymiser = (names.count, a)
-            return a
-        }
-    }
-
     struct Session {
         var workshop: String?
         var viewer: Viewer?
@@ -61,6 +42,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     var transport: WebSocketServer!
 
     private let lock = NSLock()
+    /// Held for the life of the server: one process per sessions folder.
+    private var sessionsLock: SessionsLock?
     private var rooms: [String: Room] = [:]
     private var byCode: [String: String] = [:]
     private var credentials: [String: Credential] = [:]
@@ -91,19 +74,20 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     /// Replays every journal, then starts the journal writer, the clock and the transport.
     public func start() throws {
         try FileManager.default.createDirectory(atPath: configuration.sessionsDirectory, withIntermediateDirectories: true)
+        sessionsLock = try SessionsLock(directory: configuration.sessionsDirectory)
         let started = DispatchTime.now().uptimeNanoseconds
         var eventCount = 0
         for id in try store.journalIDs() {
-            let loaded = try store.load(id, logger: logger)
-            guard let first = loaded.events.first, case let .created(setup) = first else {
-                logger.error("journal has no creation record; skipped", metadata: ["workshop": "\(id)"])
+            let loaded = try store.load(id, mode: .repairOnDisk, logger: logger)
+            let workshop: Workshop
+            do { workshop = try Workshop.replay(loaded.events) } catch {
+                logger.error("journal could not be replayed; skipped", metadata: ["workshop": "\(id)", "error": "\(error)"])
                 continue
             }
-            var workshop = Workshop(setup: setup)
-            for event in loaded.events.dropFirst() { workshop.apply(event) }
             eventCount += loaded.records.count
             register(Room(workshop: workshop, names: loaded.names))
-            try writer.resume(workshop: id, seq: loaded.records.count, lastHash: loaded.records.last?.hash ?? JournalRecord.genesis)
+            try writer.resume(workshop: id, seq: loaded.records.count, lastHash: loaded.records.last?.hash ?? JournalRecord.genesis,
+                              durableLength: loaded.durableLength)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         logger.info("replayed journals", metadata: ["workshops": "\(rooms.count)", "events": "\(eventCount)", "seconds": "\(String(format: "%.3f", seconds))"])
@@ -136,7 +120,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     private func register(_ room: Room) {
         lock.lock(); defer { lock.unlock() }
-        let w = room.workshop
+        let w = room.committed
         rooms[w.id] = room
         byCode[w.setup.joinCode] = w.id
         credentials[w.setup.facilitatorTokenHash] = .facilitator(w.id)
@@ -179,7 +163,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let setup = WorkshopSetup(id: "w_" + Secrets.id(bits: 64), title: title, template: template, departments: departments,
                                   anonymityThreshold: k, joinCode: code, facilitatorTokenHash: Secrets.hash(token), createdAt: now)
         let (workshop, events) = Workshop.create(setup)
-        writer.submit(.events(workshop: setup.id, events: events, at: now)) { [weak self] result in
+        writer.submit(JournalEntry(workshop: setup.id, events: events, at: now)) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success:
@@ -232,6 +216,12 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             return reply(id, error: DetenteError(.badJSON, "invalid JSON at byte \(error.offset): \(error.reason)"), ref: nil)
         }
         let ref = json["ref"]
+        let clientID: String?
+        switch json["client_id"] {
+        case nil, .null?: clientID = nil
+        case let .string(c)? where (1...64).contains(c.utf8.count): clientID = c
+        default: return reply(id, error: DetenteError(.badMessage, "'client_id' must be a string of 1 to 64 bytes"), ref: ref)
+        }
         let message: ClientMessage
         do { message = try ClientMessage.parse(json) } catch { return reply(id, error: error, ref: ref) }
         switch message {
@@ -263,7 +253,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
                 return reply(id, error: DetenteError(.unauthorised, "say hello with a token (or join) before sending commands"), ref: ref)
             }
             let actor: Actor = viewer.participantID.map(Actor.participant) ?? .facilitator
-            execute(command, by: actor, in: room, replyTo: id, ref: ref)
+            execute(command, by: actor, in: room, replyTo: id, ref: ref, clientID: clientID)
             lock.unlock()
         }
     }
@@ -284,11 +274,11 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let viewer: Viewer
         switch credential {
         case let .facilitator(w):
-            guard let room = rooms[w], Secrets.constantTimeEqual(room.workshop.setup.facilitatorTokenHash, hash) else { lock.unlock(); return }
+            guard let room = rooms[w], Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, hash) else { lock.unlock(); return }
             wid = w; viewer = .facilitator
         case let .participant(w, pid):
-            guard let room = rooms[w], let p = room.workshop.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { lock.unlock(); return }
-            wid = w; viewer = .participant(pid, p.department, delegate: room.workshop.delegate == pid)
+            guard let room = rooms[w], let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { lock.unlock(); return }
+            wid = w; viewer = .participant(pid, p.department, delegate: room.committed.delegate == pid)
         }
         let frames = bind(id, to: wid, as: viewer, ref: ref)
         lock.unlock()
@@ -301,7 +291,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         if let old = sessions[id]?.workshop, old != wid { rooms[old]?.connections.remove(id) }
         sessions[id] = Session(workshop: wid, viewer: viewer)
         room.connections.insert(id)
-        var snapshot = Visibility.snapshot(of: room.workshop, for: viewer, online: online(room), names: room.names)
+        var snapshot = Visibility.snapshot(of: room.committed, for: viewer, online: online(room), names: room.names)
         if case var .object(pairs) = snapshot { pairs.append(("ref", ref ?? .null)); snapshot = .object(pairs) }
         room.presenceDirty = true
         return [(snapshot.encoded(), [id])]
@@ -316,7 +306,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let on = online(room)
         var byViewer: [Viewer: [ConnectionID]] = [:]
         for c in room.connections { if let v = sessions[c]?.viewer { byViewer[Viewer(v.role.presenceKey), default: []].append(c) } }
-        return byViewer.map { viewer, ids in (Visibility.presence(room.workshop, online: on, names: room.names, for: viewer).encoded(), ids) }
+        return byViewer.map { viewer, ids in (Visibility.presence(room.committed, online: on, names: room.names, for: viewer).encoded(), ids) }
     }
 
     private func join(_ id: ConnectionID, code: String, name rawName: String, department: String, ref: JSON?) {
@@ -327,25 +317,34 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             lock.unlock()
             return reply(id, error: DetenteError(.notFound, "no workshop with that join code"), ref: ref)
         }
+        guard writer.isHealthy else {
+            lock.unlock()
+            return reply(id, error: Self.refusingError, ref: ref)
+        }
         let token = Secrets.token()
         let pid = "p_" + Secrets.id(bits: 64)
         let hash = Secrets.hash(token)
         let events: [Event]
         do {
-            events = try room.workshop.decide(.join(department: department.lowercased(), tokenHash: hash), by: .participant(pid), context: context(room))
+            events = try room.working.decide(.join(department: department.lowercased(), tokenHash: hash), by: .participant(pid), context: context(room))
         } catch {
             lock.unlock()
             return reply(id, error: error, ref: ref)
         }
-        let frames = apply(events, to: room)
-        room.names[pid] = name
-        credentials[hash] = .participant(wid, pid)
-        let at = clock()
-        writer.submit(.roster(workshop: wid, participant: pid, name: name)) { _ in }
-        writer.submit(.events(workshop: wid, events: events, at: at)) { [weak self] result in
+        for e in events { room.working.apply(e) }
+        let entry = JournalEntry(workshop: wid, events: events, at: clock(), roster: (pid, name), epoch: room.epoch)
+        lock.unlock()
+        writer.submit(entry) { [weak self] result in
             guard let self else { return }
-            guard case .success = result else { return self.reply(id, error: DetenteError(.unavailable, "the journal could not store your seat"), ref: ref) }
             self.lock.lock()
+            guard case .success = result else {
+                room.writeFailed(epoch: entry.epoch)
+                self.lock.unlock()
+                return self.reply(id, error: Self.notRecorded(result), ref: ref)
+            }
+            room.names[pid] = name
+            self.credentials[hash] = .participant(wid, pid)
+            let frames = self.commit(events, to: room)
             var out: [(String, [ConnectionID])] = [(JSON.object([("type", "joined"), ("participant", .string(pid)), ("token", .string(token)),
                                                                  ("workshop", .string(wid)), ("ref", ref ?? .null)]).encoded(), [id])]
             if self.sessions[id] != nil {
@@ -355,21 +354,31 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             self.lock.unlock()
             for (text, ids) in out { self.transport.send(text, to: ids) }
         }
-        lock.unlock()
     }
 
-    private func context(_ room: Room) -> DecisionContext {
+    static let refusingError = DetenteError(.unavailable, "the journal cannot write right now; nothing was recorded; try again shortly")
+
+    /// The error for an entry the journal did not make durable: nothing of it was recorded.
+    static func notRecorded(_ result: Result<Void, JournalError>) -> DetenteError {
+        if case let .failure(e) = result, e.code == .busy { return DetenteError(.unavailable, "the server is busy; nothing was recorded; try again") }
+        return DetenteError(.unavailable, "the journal could not store this; it was not recorded")
+    }
+
+    private func context(_ room: Room, clientID: String? = nil) -> DecisionContext {
         var rng = SystemRandomNumberGenerator()
-        return DecisionContext(now: clock(), anonymiser: room.anonymiser, seed: rng.next(),
-                               freshIDs: (0..<4).map { _ in Secrets.id(bits: 64) })
+        var ctx = DecisionContext(now: clock(), anonymiser: room.anonymiser, seed: rng.next(),
+                                  freshIDs: (0..<4).map { _ in Secrets.id(bits: 64) })
+        ctx.clientID = clientID
+        return ctx
     }
 
-    /// Applies events to the room and returns their frames, encoded once each. Lock held.
-    private func apply(_ events: [Event], to room: Room) -> [(Audience, String)] {
+    /// Applies durable events to the room's committed state and returns their frames, encoded
+    /// once each. Lock held.
+    private func commit(_ events: [Event], to room: Room) -> [(Audience, String)] {
         var frames: [(Audience, String)] = []
         for event in events {
-            room.workshop.apply(event)
-            for f in Visibility.frames(for: event, in: room.workshop) { frames.append((f.audience, f.message.encoded())) }
+            room.committed.apply(event)
+            for f in Visibility.frames(for: event, in: room.committed) { frames.append((f.audience, f.message.encoded())) }
             if case let .facilitationHanded(p) = event {
                 // A seat's rights change at once for its open connections.
                 for c in room.connections {
@@ -388,34 +397,69 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
-    /// Decides, applies and journals one command; the ack and frames go out once durable. Lock held.
-    private func execute(_ command: Command, by actor: Actor, in room: Room, replyTo id: ConnectionID?, ref: JSON?) {
+    /// Decides and journals one command; once durable its events are applied to the committed
+    /// state, and the ack and frames go out. Lock held.
+    private func execute(_ command: Command, by actor: Actor, in room: Room, replyTo id: ConnectionID?, ref: JSON?, clientID: String? = nil) {
+        if let clientID, let id, answerRepeat(command, by: actor, in: room, clientID: clientID, replyTo: id, ref: ref) { return }
+        guard writer.isHealthy else {
+            if let id { reply(id, error: Self.refusingError, ref: ref) }
+            return
+        }
         let events: [Event]
-        do { events = try room.workshop.decide(command, by: actor, context: context(room)) } catch {
+        do { events = try room.working.decide(command, by: actor, context: context(room, clientID: clientID)) } catch {
             if let id { reply(id, error: error, ref: ref) }
             return
         }
-        var ack: [(String, JSON)] = [("type", "ack"), ("ref", ref ?? .null)]
-        for e in events { if case let .itemSubmitted(item, _) = e { ack.append(("id", .string(item.id))) } }
+        var ackFields: [(String, JSON)] = [("type", "ack")]
+        for e in events { if case let .itemSubmitted(item, _) = e { ackFields.append(("id", .string(item.id))) } }
+        let ack = ackFields
         guard !events.isEmpty else {
-            if let id { send(id, .object(ack + [("changed", false)])) }
+            if let id { send(id, .object(ack + [("ref", ref ?? .null), ("changed", false)])) }
             return
         }
-        let frames = apply(events, to: room)
-        let wid = room.workshop.id
-        let ackText = JSON.object(ack).encoded()
-        Counter(label: "detente_events_total", dimensions: [("workshop", wid)]).increment(by: events.count)
-        writer.submit(.events(workshop: wid, events: events, at: clock())) { [weak self] result in
+        for e in events { room.working.apply(e) }
+        let recentKey = clientID.map { RecentCommands.key(actor, $0) }
+        if let recentKey { room.recent.begin(recentKey) }
+        let entry = JournalEntry(workshop: room.id, events: events, at: clock(), epoch: room.epoch)
+        Counter(label: "detente_events_total", dimensions: [("workshop", room.id)]).increment(by: events.count)
+        writer.submit(entry) { [weak self] result in
             guard let self else { return }
+            self.lock.lock()
             guard case .success = result else {
-                if let id { self.reply(id, error: DetenteError(.unavailable, "the journal could not store this; it was not recorded"), ref: ref) }
+                room.writeFailed(epoch: entry.epoch)
+                let waiters = recentKey.map { room.recent.finish($0, ack: nil) } ?? []
+                self.lock.unlock()
+                let error = Self.notRecorded(result)
+                if let id { self.reply(id, error: error, ref: ref) }
+                for w in waiters { self.reply(w.connection, error: error, ref: w.ref) }
                 return
             }
-            self.lock.lock()
+            let frames = self.commit(events, to: room)
             var out = self.recipients(frames, in: room)
-            if let id { out.insert((ackText, [id]), at: 0) }
+            let waiters = recentKey.map { room.recent.finish($0, ack: ack) } ?? []
+            if let id { out.insert((JSON.object(ack + [("ref", ref ?? .null)]).encoded(), [id]), at: 0) }
+            for w in waiters { out.insert((JSON.object(ack + [("ref", w.ref ?? .null), ("repeat", true)]).encoded(), [w.connection]), at: 0) }
             self.lock.unlock()
             for (text, ids) in out { self.transport.send(text, to: ids); self.messagesOut.increment(by: ids.count) }
+        }
+    }
+
+    /// A command whose `client_id` was seen before is answered from its first outcome, never
+    /// decided twice. Lock held. - Returns: true if answered (or queued to be answered).
+    private func answerRepeat(_ command: Command, by actor: Actor, in room: Room, clientID: String, replyTo id: ConnectionID, ref: JSON?) -> Bool {
+        let key = RecentCommands.key(actor, clientID)
+        switch room.recent[key] {
+        case .pending?:
+            room.recent.wait(key, .init(connection: id, ref: ref))
+            return true
+        case let .done(ack)?:
+            send(id, .object(ack + [("ref", ref ?? .null), ("repeat", true)]))
+            return true
+        case nil:
+            // A submit stays deduplicated across restarts: its client id is stored with the item.
+            guard case .submit = command, case let .participant(p) = actor, let item = room.committed.item(submittedBy: p, clientID: clientID) else { return false }
+            send(id, ["type": "ack", "id": .string(item), "ref": ref ?? .null, "repeat": true])
+            return true
         }
     }
 
@@ -432,8 +476,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     private func tick() {
         lock.lock()
-        for room in rooms.values where !room.workshop.ended {
-            let w = room.workshop
+        guard writer.isHealthy else { lock.unlock(); return }
+        for room in rooms.values where !room.working.ended {
+            let w = room.working
             guard w.timer != nil || w.phase == .outmodel || w.phase == .requirements else { continue }
             execute(.tick, by: .system, in: room, replyTo: nil, ref: nil)
         }
@@ -456,7 +501,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let base = request.header("host").map { (configuration.transport.tlsCertificate == nil ? "http://" : "https://") + $0 } ?? configuration.baseURL
         switch (request.method, request.path) {
         case ("GET", "/healthz"):
-            return respond(writer.isHealthy ? .json(200, #"{"status":"ok"}"#) : .json(503, #"{"status":"journal unavailable"}"#))
+            guard let refusal = writer.refusal else { return respond(.json(200, #"{"status":"ok"}"#)) }
+            let body: JSON = ["status": "journal unavailable", "reason": .string(refusal.description)]
+            return respond(.json(503, body.encoded()))
         case ("GET", "/metrics"):
             return respond(HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: metricsText()))
         case ("POST", "/api/workshops"):
@@ -482,8 +529,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             lock.lock()
             let room = byCode[code].flatMap { rooms[$0] }
             let info: JSON? = room.map { r in
-                ["title": .string(r.workshop.setup.title), "departments": JSON(r.workshop.departments),
-                 "locked": .bool(r.workshop.joiningLocked), "ended": .bool(r.workshop.ended)]
+                ["title": .string(r.committed.setup.title), "departments": JSON(r.committed.departments),
+                 "locked": .bool(r.committed.joiningLocked), "ended": .bool(r.committed.ended)]
             }
             lock.unlock()
             respond(info.map { .json(200, $0.encoded()) } ?? .json(404, #"{"type":"error","code":"not_found","message":"no workshop with that join code"}"#))
@@ -502,11 +549,11 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     func export(workshop wid: String, format: String, token: String, attendance: Bool) -> HTTPResponse {
         lock.lock()
-        guard let room = rooms[wid], Secrets.constantTimeEqual(room.workshop.setup.facilitatorTokenHash, Secrets.hash(token)) else {
+        guard let room = rooms[wid], Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, Secrets.hash(token)) else {
             lock.unlock()
             return .json(403, #"{"type":"error","code":"forbidden","message":"exports need the facilitator token"}"#)
         }
-        let workshop = room.workshop
+        let workshop = room.committed
         let names = attendance ? room.names.values.sorted() : nil
         lock.unlock()
         guard let rendered = Transcript(workshop: workshop).render(format, attendance: names) else {
