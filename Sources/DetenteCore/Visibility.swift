@@ -268,8 +268,8 @@ public enum Visibility {
             f.append(("presenting", JSON(w.presenting)))
         }
         if w.draft != nil { f.append(("draft", draftMessage(w))) }
-        let chat = w.botLog.filter { $0.audience.includes(viewer) }.map { JSON.string($0.text) }
-        f.append(("chat", .array(chat)))
+        let chat = w.botLog.filter { $0.audience.includes(viewer) }.suffix(Workshop.snapshotChatLines).map { JSON.string($0.text) }
+        f.append(("chat", .array(Array(chat))))
         return .object(f)
     }
 }

@@ -7,7 +7,11 @@ public struct Workshop: Sendable {
     public static let votesPerParticipant = 3
     /// Bounds that a real room never reaches and a runaway client cannot exceed.
     public static let maxItemsPerParticipant = 200
-    public static let maxItemsPerWorkshop = 5_000
+    /// 2,000 items of at most 2,000 characters keep a full `welcome` under the transport's 8 MiB
+    /// per-connection cap.
+    public static let maxItemsPerWorkshop = 2_000
+    /// A `welcome` carries the last this many chat lines (the chat itself is kept whole).
+    public static let snapshotChatLines = 200
     /// A department that has written nothing for this long during a writing phase gets a nudge.
     public static let quietAfterMillis: Int64 = 3 * 60 * 1000
     public static let timerWarningMillis: Int64 = 2 * 60 * 1000
