@@ -205,15 +205,20 @@ public enum Visibility {
     // MARK: - presence
 
     /// Who is here. `online` is the set of connected participants; `names` the roster.
+    /// Departments larger than this are shown as counts in presence frames, without names.
+    public static let presenceListLimit = 60
+
     public static func presence(_ w: Workshop, online: Set<ParticipantID>, names: [ParticipantID: String], for viewer: Viewer) -> JSON {
         let rows: [JSON] = w.departments.map { d in
             let members = w.members(of: d)
             var row: [(String, JSON)] = [("department", .string(d)), ("members", .int(members.count)),
                                          ("online", .int(members.filter { online.contains($0) }.count))]
-            if viewer.hasFacilitatorRights || viewer.department == d {
+            if members.count > Self.presenceListLimit {
+                // A large room gets counts only: a name list per change would cost O(n²) bytes.
+                row.append(("people_omitted", true))
+            } else if viewer.hasFacilitatorRights || viewer.department == d {
                 let people: [JSON] = members
                     .map { (names[$0] ?? "?", $0) }
-                    .sorted { $0.0.localizedCaseInsensitiveCompare($1.0) == .orderedAscending }
                     .map { name, pid in
                         var person: [(String, JSON)] = [("name", .string(name)), ("online", .bool(online.contains(pid)))]
                         if viewer.hasFacilitatorRights { person.append(("participant", .string(pid))) }

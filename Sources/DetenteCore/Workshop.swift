@@ -7,9 +7,10 @@ public struct Workshop: Sendable {
     public static let votesPerParticipant = 3
     /// Bounds that a real room never reaches and a runaway client cannot exceed.
     public static let maxItemsPerParticipant = 200
-    /// 2,000 items of at most 2,000 characters keep a full `welcome` under the transport's 8 MiB
-    /// per-connection cap.
-    public static let maxItemsPerWorkshop = 2_000
+    public static let maxItemsPerWorkshop = 5_000
+    /// All item texts together stay under 4 MiB, so a full `welcome` (which may carry every item
+    /// once) fits the transport's 8 MiB per-connection cap.
+    public static let maxTextBytesPerWorkshop = 4 * 1024 * 1024
     /// A `welcome` carries the last this many chat lines (the chat itself is kept whole).
     public static let snapshotChatLines = 200
     /// A department that has written nothing for this long during a writing phase gets a nudge.
@@ -20,6 +21,7 @@ public struct Workshop: Sendable {
     public private(set) var phase: Phase = .lobby
     public private(set) var phaseStartedAt: Int64 = 0
     public private(set) var participants: [ParticipantID: Participant] = [:]
+    public private(set) var memberIDs: [Department: [ParticipantID]] = [:]
     public private(set) var items: [ItemID: Item] = [:]
     public private(set) var approvals: [Department: Set<ParticipantID>] = [:]
     public private(set) var promptIndex: [ParticipantID: Int] = [:]
@@ -49,6 +51,8 @@ public struct Workshop: Sendable {
     private var itemsWritten: [ParticipantID: Int] = [:]
     struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
     private(set) var submittedByClientID: [ClientKey: ItemID] = [:]
+    /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.
+    private var textBytes = 0
     /// Server-internal activity clock per department (never sent to anyone).
     private var lastActivity: [Department: Int64] = [:]
     private var nudged: Set<Department> = []
@@ -71,9 +75,9 @@ public struct Workshop: Sendable {
     public var id: String { setup.id }
     public var departments: [Department] { setup.departments }
 
-    public func members(of department: Department) -> [ParticipantID] {
-        participants.values.filter { $0.department == department }.map(\.id).sorted()
-    }
+    /// A department's members in the order they joined: kept as they join, so presence and
+    /// tallies cost O(members) with no sorting.
+    public func members(of department: Department) -> [ParticipantID] { memberIDs[department] ?? [] }
 
     /// Distinct authors of live items per department: the k-anonymity check before reveal.
     public func contributorCounts() -> [Department: Int] {
@@ -171,8 +175,8 @@ public struct Workshop: Sendable {
             guard (itemsWritten[p.id] ?? 0) < Self.maxItemsPerParticipant else {
                 throw DetenteError(.limitReached, "you have written \(Self.maxItemsPerParticipant) items, the most one person can")
             }
-            guard items.count < Self.maxItemsPerWorkshop else {
-                throw DetenteError(.limitReached, "this workshop holds \(Self.maxItemsPerWorkshop) items, the most it can")
+            guard items.count < Self.maxItemsPerWorkshop, textBytes + text.utf8.count <= Self.maxTextBytesPerWorkshop else {
+                throw DetenteError(.limitReached, "this workshop holds \(items.count) items (\(textBytes / 1024) KiB), the most it can")
             }
             let target = target ?? defaultTarget(for: p.department)
             guard departments.contains(target), target != p.department else {
@@ -196,6 +200,9 @@ public struct Workshop: Sendable {
                 throw DetenteError(.wrongPhase, "items can no longer be edited after the reveal")
             }
             let text = try Self.validText(rawText)
+            guard textBytes + text.utf8.count - item.anonymised.utf8.count <= Self.maxTextBytesPerWorkshop else {
+                throw DetenteError(.limitReached, "this workshop holds \(textBytes / 1024) KiB of text, the most it can")
+            }
             var table = pseudonyms
             let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
             var events: [Event] = [.itemEdited(itemID, text: text, anonymised: anon.text, replacements: anon.replacements)]
@@ -498,7 +505,9 @@ public struct Workshop: Sendable {
     public mutating func apply(_ event: Event) {
         switch event {
         case let .created(s): setup = s
-        case let .joined(pid, d, th): participants[pid] = Participant(id: pid, department: d, tokenHash: th)
+        case let .joined(pid, d, th):
+            if participants[pid] == nil { memberIDs[d, default: []].append(pid) }
+            participants[pid] = Participant(id: pid, department: d, tokenHash: th)
         case let .phaseChanged(ph, at):
             phase = ph; phaseStartedAt = at; timer = nil; readyCheck = nil; nudged = []
             if ph != .reveal, ph != .reactions { presenting = nil }
@@ -506,11 +515,13 @@ public struct Workshop: Sendable {
             items[item.id] = item
             count(item, 1)
             itemsWritten[item.author, default: 0] += 1
+            textBytes += item.anonymised.utf8.count
             if let cid = item.clientID { submittedByClientID[ClientKey(author: item.author, clientID: cid)] = item.id }
             lastActivity[item.department] = at
             nudged.remove(item.department)
             notePseudonyms(item.replacements)
         case let .itemEdited(id, text, anon, repl):
+            textBytes += anon.utf8.count - (items[id]?.anonymised.utf8.count ?? 0)
             items[id]?.text = text; items[id]?.anonymised = anon; items[id]?.replacements = repl
             notePseudonyms(repl)
         case let .itemWithdrawn(id): update(id) { $0.withdrawn = true }

@@ -61,6 +61,7 @@ struct Serve: ParsableCommand {
         config.transport.maxMessageBytes = maxMessage
         config.transport.messagesPerSecond = rate
         config.transport.messageBurst = burst
+        config.slowDraftMillis = env("DETENTE_TEST_SLOW_DRAFT_MS").flatMap(Int.init) ?? 0
         let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
         try server.start()
         say("Detente is running on \(config.baseURL)")
