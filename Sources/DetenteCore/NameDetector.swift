@@ -195,7 +195,30 @@ struct NameDetector {
     static let cueBefore: Set<String> = ["ask", "asked", "asking", "ping", "pinged", "call", "called", "calling", "rang", "ring", "rings",
                                          "email", "emailed", "mail", "mailed", "tell", "told", "page", "paged", "paging", "thanks", "thank", "cc",
                                          "by", "with", "dm", "dmed", "dming", "messaged", "contact", "colleague", "manager", "boss",
-                                         "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from"]
+                                         "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from",
+                                         "phone", "phoned", "phoning", "messaging", "message", "texted", "texting", "pinging", "contacted"]
+    /// Verbs of reaching a person: after one, even a name that is also a word is a name
+    /// ("phoning Brad", "ask Grace"). A subset of `cueBefore`, weighed more.
+    static let contactCues: Set<String> = ["ask", "asked", "asking", "ping", "pinged", "pinging", "call", "called", "calling", "phone",
+                                           "phoned", "phoning", "ring", "rang", "ringing", "email", "emailed", "emailing", "mail", "mailed",
+                                           "message", "messaged", "messaging", "text", "texted", "texting", "tell", "told", "telling",
+                                           "thank", "thanks", "cc", "dm", "dmed", "dming", "contact", "contacted", "contacting", "dear",
+                                           "hi", "hello", "hey"]
+    /// Prepositions after which a place name is a place ("in Busan", "via Lima").
+    static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
+
+    /// Named weights of the evidence, in score points; a word is a name at `threshold`.
+    enum Weight {
+        /// A given or family name at the start of a sentence that is no everyday word or tool.
+        static let nameAtSentenceStart = 1.0
+        /// After a verb of contacting someone, on top of the ordinary cue.
+        static let afterContactVerb = 0.5
+        /// Right after an employee id in brackets ("HLF-00417 (Sefa)") or right before one.
+        static let besideID = 3.0
+        /// A known place that is also a name (Lima, Victoria), without place context.
+        static let placeAlsoName = -1.0
+    }
+
     static let determiners: Set<String> = ["the", "a", "an", "our", "their", "your", "my", "its", "this", "that", "these", "those", "his", "her"]
 
     /// Words after a person: "Travis says", "Cassandra knows", "Bryce from the vendor".
@@ -254,6 +277,17 @@ struct NameDetector {
             }
             return false
         }
+        /// "in Lima", "Prague, Wrocław and Milan": a preposition of place, or a list with a place.
+        func inPlaceContext(_ i: Int) -> Bool {
+            guard i > 0 else { return false }
+            let p = words[i - 1]
+            if adjacent(i - 1, i), Self.placePrepositions.contains(p.folded) { return true }
+            guard p.folded == "and" || p.folded == "or" || t[words[i].start - 2] == ",", i >= 2 else { return false }
+            let other = p.folded == "and" || p.folded == "or" ? words[i - 2] : p
+            return other.capitalised && other.lexical.contains(.place)
+        }
+        // Words inside a place name of several words ("São Paulo", "Ras Al Khaimah", "La Paz").
+        let placeWords = Self.placePhraseWords(words, adjacent: adjacent)
         // Each word's roster person, looked up once.
         let rosterKeys: [String?] = words.map { w in
             if let k = roster.person(forToken: w.folded) { return k }
@@ -261,6 +295,31 @@ struct NameDetector {
             return w.folded.split(separator: "-").lazy.compactMap { self.roster.person(forToken: String($0)) }.first
         }
         func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
+        let idSpans = taken.filter { $0.kind == .employeeID }
+        /// "KM-LK-30417 (Tharindu)": the word opens a bracket that follows an employee id.
+        func idBefore(_ i: Int) -> Bool {
+            guard !idSpans.isEmpty else { return false }
+            var k = words[i].start - 1
+            while k >= 0, t.scalars[k] == " " { k -= 1 }
+            guard k >= 0, t.scalars[k] == "(" else { return false }
+            k -= 1
+            while k >= 0, t.scalars[k] == " " { k -= 1 }
+            guard k >= 0 else { return false }
+            let end = t.positions[k + 1]
+            return idSpans.contains { $0.range.upperBound == end }
+        }
+        /// "Omar Haddadi (WDC 000731)": the word closes a name right before a bracketed employee id.
+        func idAfter(_ i: Int) -> Bool {
+            guard !idSpans.isEmpty else { return false }
+            var k = words[i].end
+            while k < t.count, t.scalars[k] == " " { k += 1 }
+            guard k < t.count, t.scalars[k] == "(" else { return false }
+            k += 1
+            while k < t.count, t.scalars[k] == " " { k += 1 }
+            guard k < t.count else { return false }
+            let start = t.positions[k]
+            return idSpans.contains { $0.range.lowerBound == start }
+        }
 
         // Pass 1: what each word is on its own.
         var base = [Double](repeating: -10, count: words.count)
@@ -268,6 +327,12 @@ struct NameDetector {
             let f = w.folded
             if w.length < 2 || f == "i" || w.lexical.contains(.honorific) || (w.allCaps && rosterKeys[i] == nil) || mixedCase(w) { continue }
             if inCompound(i) { continue }
+            if placeWords[i] { continue }
+            // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
+            if let p = prev(i), p.allCaps, p.lexical.contains(.shipPrefix) { continue }
+            // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.
+            if w.lexical.contains(.place), rosterKeys[i] == nil, !w.isName || inPlaceContext(i) { continue }
+            if w.lexical.contains(.place), rosterKeys[i] != nil, inPlaceContext(i) { continue }
             // "long-running", "round-robin": a lowercase compound is a word, whatever its parts.
             if !w.capitalised, f.utf8.contains(UInt8(ascii: "-")), roster.person(forToken: f) == nil { continue }
             var score = 0.0
@@ -285,8 +350,11 @@ struct NameDetector {
                 why = "nickname of a roster name"
             } else if w.isName || f.utf8.contains(UInt8(ascii: "-")) && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
                 score += w.isEverydayWord ? 0.5 : 2
+                // At a sentence start capitals say nothing, but a name no dictionary knows as a word still is one.
+                if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
+                if w.lexical.contains(.place) { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
-            } else if w.capitalised && !w.isEverydayWord && f.count >= 3 {
+            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || prev(i).map { $0.capitalised && $0.isName } ?? false) {
                 score += 0.5
                 why = "name (context)"
             } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
@@ -329,7 +397,13 @@ struct NameDetector {
             if let n = next(i), n.lexical.contains(.cueAfter), w.capitalised || person[i] != nil {
                 total[i] += n.folded == "and" || n.folded == "or" ? 0.5 : 1.5
             }
-            if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) { total[i] += 1 }
+            if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) {
+                total[i] += 1
+                if p.lexical.contains(.contactCue), w.capitalised { total[i] += Weight.afterContactVerb }
+            }
+            if w.capitalised, idBefore(i) || idAfter(i) {
+                total[i] += Weight.besideID; rule[i] = "name (beside an employee id)"
+            }
             if let p = (i > 0 ? words[i - 1] : nil), p.lexical.contains(.honorific), adjacent(i - 1, i), w.capitalised {
                 total[i] += 3; rule[i] = "name (after a title)"
             }
@@ -403,6 +477,24 @@ struct NameDetector {
             i = j + 1
         }
         return spans
+    }
+
+    /// Marks the words of every place name of two to four capitalised words ("San Jose",
+    /// "Ras Al Khaimah"): a city named after a saint or a person is still a city.
+    static func placePhraseWords(_ words: [Word], adjacent: (Int, Int) -> Bool) -> [Bool] {
+        var marked = [Bool](repeating: false, count: words.count)
+        for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) {
+            var key = words[i].folded
+            var j = i
+            while j + 1 < words.count, j - i < 3, adjacent(j, j + 1) {
+                j += 1
+                key += " " + words[j].folded
+                if Gazetteer.placePhrases.contains(key), words[j].capitalised {
+                    for k in i...j { marked[k] = true }
+                }
+            }
+        }
+        return marked
     }
 
     /// "— Wanjiru, Ops lead" or "(Written by me, Chiara)": a name right after a dash or "by me,".

@@ -17,11 +17,15 @@ enum PatternDetector {
     static let ipv4 = regex(#"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"#)
     static let ipv6 = regex(#"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}:?(?:[0-9A-Fa-f]{1,4}:?){0,7}[0-9A-Fa-f]{1,4}(?![\w:])"#)
     static let phone = regex(
-        #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:\s?(?:ext\.?|x|extension)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
+        #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:,?\s?(?:ext\.?|x|extension|poste|anexo|ramal|ankn\.?|anknytning|durchwahl|wew\.?|interno)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
         [.caseInsensitive])
     static let extensionOnly = regex(#"(?<![\w-])x\d{3,5}\b"#)
     static let bleep = regex(#"\b(?:bleep|pager|beeper|extension|ext\.?)\s+(?:no\.?\s+|number\s+)?(\d{3,6})\b"#, [.caseInsensitive])
-    static let idLike = regex(#"(?<![\w-])(?:[A-Z]{1,4}-?\d{4,8}|\d{5,8})(?![\w-]|\.\d)"#)
+    /// Employee-id shapes: `E1234`, `KF-70388`, multi-part prefixes (`KM-LK-30417`, `SAV/GH/0091`),
+    /// digit groups (`88-1140`) and bare digit runs; which of them are ids is decided in context.
+    static let idLike = regex(#"(?<![\w/-])(?:[A-Z]{1,5}(?:[-/][A-Z]{1,4}){0,3}[-/]?\d{4,8}|\d{2,4}-\d{3,6}|\d{5,8})(?![\w-]|[./]\d)"#)
+    /// A prefix and digits separated by a space (`WDC 000731`): an id only next to a name or a cue.
+    static let spacedID = regex(#"(?<![\w/-])[A-Z]{2,5} \d{5,8}(?![\w-]|[./]\d)"#)
 
     /// Group mentions and team handles: not a person.
     static let groupHandleWords: Set<String> = [
@@ -33,8 +37,15 @@ enum PatternDetector {
     /// Service accounts before an @ are not personal mailboxes.
     static let serviceLocalParts: Set<String> = ["git", "root", "admin", "noreply", "no-reply", "jenkins", "deploy", "ci", "postmaster",
                                                  "ops", "support", "help", "helpdesk", "security", "info", "alerts", "oncall", "team", "dev", "sre", "dba"]
+    /// Words that call a number a person's: English, and "employee", "staff/personnel number" and
+    /// "badge" in the languages of the supported regions (Wiktionary translation tables, CC BY-SA).
     static let strongIDCues: Set<String> = ["staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge",
-                                            "payroll", "worker", "locum", "locums", "emp", "hr", "pernr"]
+                                            "payroll", "worker", "locum", "locums", "emp", "hr", "pernr",
+                                            "empleado", "empleada", "funcionario", "funcionário", "colaborador", "matrícula", "matricula",
+                                            "matricule", "salarié", "salarie", "employé", "employe", "mitarbeiter", "personalnummer",
+                                            "personalnr", "mitarbeiternummer", "personeelsnummer", "dipendente", "matricola",
+                                            "anställningsnummer", "anst", "ansattnummer", "työntekijä", "henkilönumero", "osobní",
+                                            "zaměstnanec", "pracownik", "pracownika", "służbowy", "працівник", "табельний", "табельный"]
     static let ticketPrefixes: Set<String> = ["CHG", "INC", "RITM", "REQ", "PRB", "TASK", "KB", "CVE", "SR", "PO", "ORA", "MR", "PR", "CR",
                                               "RFC", "JIRA", "SEV", "P", "Q", "ISO", "SOC", "PCI", "SHP", "MSCU", "BUG", "CASE", "CS", "TKT", "WO"]
 
@@ -72,7 +83,7 @@ enum PatternDetector {
                     digits += 1
                     if run == 0 {
                         xBeforeRun = previous | 0x20 == UInt8(ascii: "x")
-                        letterBeforeRun = previous &- UInt8(ascii: "A") < 26 || previous == UInt8(ascii: "-")
+                        letterBeforeRun = previous &- UInt8(ascii: "A") < 26 || previous == UInt8(ascii: "-") || previous == UInt8(ascii: "/")
                     }
                     run += 1
                     if run >= 5 || run == 4 && letterBeforeRun { idShape = true }
@@ -186,7 +197,7 @@ enum PatternDetector {
         let at: (UInt8) -> Bool = { $0 == UInt8(ascii: "@") }
         for m in scan(email, when: cues.at, tokensWith: at) {
             let local = m.value.split(separator: "@").first.map { $0.lowercased() } ?? ""
-            if serviceLocalParts.contains(local) { continue }
+            if serviceLocalParts.contains(local) || isRoleMailbox(local) { continue }
             add(m.range, .email, "email address")
         }
         for m in scan(handle, when: cues.at, tokensWith: at) {
@@ -200,6 +211,7 @@ enum PatternDetector {
         for m in scan(ipv4, when: cues.dottedDigits >= 3, tokensWith: isDigitByte) {
             let parts = m.value.split(separator: ".").compactMap { Int($0) }
             guard parts.count == 4, parts.allSatisfy({ $0 <= 255 }) else { continue }
+            if followsVersionWord(text[..<m.range.lowerBound]) { continue }
             add(m.range, .ip, "IPv4 address")
         }
         for m in scan(ipv6, when: cues.colons >= 2, tokensWith: { $0 == UInt8(ascii: ":") }) {
@@ -234,9 +246,34 @@ enum PatternDetector {
             documentCue = cue
             if isEmployeeID(String(m.value), at: m.range, in: text, documentCue: cue) { add(m.range, .employeeID, "employee id") }
         }
+        for m in scan(spacedID, when: cues.idShape) where !spans.contains(where: { $0.range.overlaps(m.range) }) {
+            if isEmployeeID(String(m.value), at: m.range, in: text, documentCue: false) { add(m.range, .employeeID, "employee id") }
+        }
         // Spans with rule "keep" are ordinary links: they shield their insides and are dropped later.
         return spans
     }
+
+    /// "dba-oncall@", "security-team@": a team or role mailbox identifies no person. Every part of
+    /// the local name is a team or service word, or one part says it is a shared inbox.
+    static func isRoleMailbox(_ local: String) -> Bool {
+        let parts = local.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "_" || $0 == "+" }).map(String.init)
+        guard !parts.isEmpty else { return false }
+        if parts.allSatisfy({ groupHandleWords.contains($0) || serviceLocalParts.contains($0) }) { return true }
+        return parts.contains(where: sharedInboxWords.contains)
+    }
+    static let sharedInboxWords: Set<String> = ["oncall", "on-call", "team", "duty", "helpdesk", "servicedesk", "noreply", "alerts", "rota"]
+
+    /// "version 5.2.0.41", "upgraded the driver to 5.2.0.41": a four-part version number is not an address.
+    static func followsVersionWord(_ before: Substring) -> Bool {
+        var words = Tokens.words(String(before.suffix(48)))
+        if words.last == "to" || words.last == "from" {
+            words.removeLast()
+            return words.suffix(3).contains(where: versionWords.contains)
+        }
+        return words.last.map(versionWords.contains) ?? false
+    }
+    static let versionWords: Set<String> = ["version", "versions", "ver", "v", "release", "build", "firmware", "driver", "patch", "upgrade",
+                                            "upgraded", "upgrading", "downgrade", "downgraded", "bump", "bumped", "pinned", "pin"]
 
     static func looksLikeDate(_ s: String) -> Bool {
         let parts = s.split(whereSeparator: { !$0.isNumber })
@@ -244,34 +281,79 @@ enum PatternDetector {
         return false
     }
 
+    /// Whether an id-shaped token names a person's staff, contractor or vendor number. Evidence:
+    /// a cue word before it, a name right before it ("Name (ID)") or right after it ("ID (Name)"),
+    /// and its shape (a multi-part prefix is an HR scheme, a Jira key has one). Guards: ticket and
+    /// change prefixes, dates, and the single-prefix Jira shape without other evidence.
     static func isEmployeeID(_ value: String, at range: Range<String.Index>, in text: String, documentCue documentMentionsIDs: Bool) -> Bool {
-        let letters = String(value.prefix { $0.isLetter })
-        let digits = value.filter(\.isNumber)
-        if ticketPrefixes.contains(letters) { return false }
-        // Years and round numbers in prose are not ids.
-        if letters.isEmpty, digits.count < 5 { return false }
+        let shape = IDShape(value)
+        if let first = shape.prefixes.first, ticketPrefixes.contains(first), shape.prefixes.count == 1 { return false }
+        if shape.prefixes.isEmpty, shape.digitCount < 5, !value.includes("-") { return false }
+        if looksLikeDate(value) { return false }
         let before = String(text[..<range.lowerBound].suffix(80))
         let window = Array(Tokens.words(before).suffix(6))
         // "id", "number" and "no." count only as part of "staff number", "personnel no.": a
         // container number or a ticket number is not a person's id.
         let strong = window.contains(where: strongIDCues.contains)
         let weakOnly = window.contains { ["id", "ids", "quoted"].contains($0) }
-        let documentCue = digits.count >= 5 && documentMentionsIDs
-        let hasCue = strong || weakOnly || documentCue
-        // Right after a person's name in brackets or after a comma: "Mariana Oyelaran-Cruz (CTR-0932)".
+        let documentCue = shape.digitCount >= 5 && documentMentionsIDs
+        let nextToName = followsName(before) || precedesName(text[range.upperBound...])
+        if shape.prefixes.isEmpty {
+            // "88-1140" is a range or a code unless a strong cue calls it a number of a person.
+            return value.includes("-") ? strong : strong || weakOnly || documentCue || nextToName
+        }
+        if shape.separator == " " { return strong || nextToName }
+        if shape.prefixes.count >= 2 { return true }
+        if shape.separator != nil {
+            // PREFIX-1234 is a ticket by default (the Jira shape); an id only when something says so.
+            return strong || weakOnly || documentCue || nextToName
+        }
+        return strong || weakOnly || documentCue || nextToName || (shape.prefixes[0].count <= 3 && shape.digitCount >= 6)
+    }
+
+    /// "Mariana Oyelaran-Cruz (CTR-0932)", "Omar Haddadi, WDC 000731": a capitalised word, then an
+    /// opening bracket or a comma, then the id.
+    static func followsName(_ before: String) -> Bool {
         var trimmed = Substring(before)
         while let last = trimmed.last, last.isWhitespace && !last.isNewline { trimmed = trimmed.dropLast() }
-        let afterName: Bool = {
-            guard let last = trimmed.last, last == "(" || last == "," || last == "\"" || last == "“" else { return false }
-            let prev = Tokens.words(String(String(trimmed.dropLast()).suffix(40))).last ?? ""
-            return prev.first.map { _ in String(trimmed.dropLast()).split(separator: " ").last?.first?.isUppercase ?? false } ?? false
-        }()
-        if letters.isEmpty { return hasCue }
-        if value.includes("-") {
-            // PREFIX-1234 is a ticket by default (the Jira shape); an id only when something says so.
-            return hasCue || afterName || ["EMP", "CTR", "V", "E", "A", "C", "S"].contains(letters) && hasCue
+        guard let last = trimmed.last, last == "(" || last == "," || last == "\"" || last == "“" else { return false }
+        let word = trimmed.dropLast().split(separator: " ").last ?? ""
+        return word.first?.isUppercase ?? false
+    }
+
+    /// "HLF-00417 (Sefa)", "KM-LK-30417 (Tharindu, …)": the id, then a bracketed run of
+    /// capitalised words that are neither everyday words nor tools.
+    static func precedesName(_ after: Substring) -> Bool {
+        var rest = after.drop { $0 == " " }
+        guard rest.first == "(" else { return false }
+        rest = rest.dropFirst()
+        let inside = rest.prefix { $0 != ")" && $0 != "," && $0 != "\n" }
+        guard inside.count < 60, inside.count < rest.count else { return false }
+        let words = inside.split(separator: " ")
+        guard (1...4).contains(words.count) else { return false }
+        return words.allSatisfy { word in
+            guard let first = word.first, first.isUppercase, word.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" }) else { return false }
+            let cls = Gazetteer.classify(Gazetteer.fold(String(word)))
+            return !cls.contains(.commonWord) && !cls.contains(.work)
         }
-        return hasCue || afterName || (letters.count <= 3 && digits.count >= 6)
+    }
+}
+
+/// The parts of an id-shaped token: its letter prefixes (`KM`, `LK` of `KM-LK-30417`), the
+/// separator before the digits, and how many digits it has.
+struct IDShape {
+    var prefixes: [String] = []
+    var separator: Character?
+    var digitCount = 0
+
+    init(_ value: String) {
+        var current = ""
+        for c in value {
+            if c.isLetter { current.append(c); continue }
+            if !current.isEmpty { prefixes.append(current); current = "" }
+            if c.isNumber { digitCount += 1 } else if digitCount == 0 { separator = c }
+        }
+        if !current.isEmpty { prefixes.append(current) }
     }
 }
 
@@ -301,7 +383,10 @@ enum URLPolicy {
         // A path segment built from a participant's name: "/hmarchetti/", "/robin-achterberg-3b1a".
         for segment in segments.prefix(2) where segment.count >= 4 {
             let folded = Gazetteer.fold(segment)
-            for token in roster.tokens.keys where token.count >= 4 && folded.includes(token) && !Gazetteer.isCommonWord(token) {
+            for token in roster.tokens.keys where token.count >= 4 && !Gazetteer.isCommonWord(token) {
+                // "salave'a" is spelled "salavea" in a path.
+                let bare = token.utf8.contains(UInt8(ascii: "'")) ? token.replacingOccurrences(of: "'", with: "") : token
+                guard folded.includes(bare) else { continue }
                 return "user path with a participant's name"
             }
         }
@@ -315,7 +400,7 @@ enum URLPolicy {
         // A personal site: the first host label looks like a person's name ("janedoe.example.net/blog").
         if let first = host.split(separator: ".").first.map(String.init), host.split(separator: ".").count >= 2,
            !["www", "wiki", "docs", "status", "grafana", "jira", "confluence", "gitlab", "github", "cal", "calendar", "intranet", "portal", "api", "app"].contains(first),
-           Gazetteer.looksLikeFullNameLabel(first), segments.first.map({ ["blog", "posts", "about", "cv", "notes"].contains($0) }) ?? true {
+           Gazetteer.looksLikeFullNameLabel(first) || Gazetteer.looksLikeHyphenatedFullName(first), segments.first.map({ ["blog", "posts", "about", "cv", "notes"].contains($0) }) ?? true {
             return "personal site"
         }
         return nil
