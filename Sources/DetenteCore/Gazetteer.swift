@@ -3,7 +3,7 @@
 enum Gazetteer {
     /// What a folded word can be; one word can be several ("grace": given name and everyday word).
     struct WordClass: OptionSet, Sendable {
-        let rawValue: UInt16
+        let rawValue: UInt32
         static let givenName = WordClass(rawValue: 1)
         static let familyName = WordClass(rawValue: 2)
         /// A name that is also an everyday word ("will", "bill", "grace").
@@ -26,6 +26,10 @@ enum Gazetteer {
         static let contactCue = WordClass(rawValue: 16384)
         /// "MV", "HMS": the capitalised word after a ship prefix is a vessel's name.
         static let shipPrefix = WordClass(rawValue: 32768)
+        /// "English", "Gregorian", "Korean": a language, nationality or calendar, not a person.
+        static let properAdjective = WordClass(rawValue: 65536)
+        /// Verbs whose object is a thing: the capitalised word after one is a tool ("run Flyway").
+        static let toolVerb = WordClass(rawValue: 131072)
 
         var isName: Bool { !isDisjoint(with: [.givenName, .familyName]) }
         var isEverydayWord: Bool { !isDisjoint(with: [.commonWord, .ambiguousName]) }
@@ -37,7 +41,7 @@ enum Gazetteer {
         table.reserveCapacity(120_000)
         for (list, cls) in [(GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
                             (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord),
-                            (GazetteerData.places, .place)] {
+                            (GazetteerData.places, .place), (GazetteerData.properAdjectives, .properAdjective)] {
             var list = list
             list.withUTF8 { bytes in
                 var start = 0
@@ -50,7 +54,7 @@ enum Gazetteer {
         for (words, cls) in [(workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
                              (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),
                              (particles, .particle), (placeWords, .placeWord), (NameDetector.contactCues, .contactCue),
-                             (shipPrefixes, .shipPrefix)] {
+                             (shipPrefixes, .shipPrefix), (NameDetector.toolVerbs, .toolVerb)] {
             for word in words { table[word, default: []].insert(cls) }
         }
         for phrase in placePhrases {

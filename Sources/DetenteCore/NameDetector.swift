@@ -204,6 +204,15 @@ struct NameDetector {
                                            "message", "messaged", "messaging", "text", "texted", "texting", "tell", "told", "telling",
                                            "thank", "thanks", "cc", "dm", "dmed", "dming", "contact", "contacted", "contacting", "dear",
                                            "hi", "hello", "hey"]
+    /// Verbs that take a tool or system as object: "run Flyway", "deploy Kestrel", "migrate to Vitess".
+    static let toolVerbs: Set<String> = ["run", "runs", "running", "use", "uses", "using", "install", "installs", "installed", "installing",
+                                         "deploy", "deploys", "deployed", "upgrade", "upgrades", "upgraded", "configure", "configured",
+                                         "restart", "restarts", "restarted", "enable", "enabled", "disable", "disabled", "migrate",
+                                         "migrated", "adopt", "adopted", "replace", "replaced", "patch", "patched", "scan", "scanned",
+                                         "query", "queried", "build", "compile", "compiled", "benchmark", "license", "licence"]
+    /// Words that refer back to a person: "Kasia is the exception: she …", "… the engineer who …".
+    static let personalReferences: Set<String> = ["she", "he", "her", "him", "his", "hers", "herself", "himself", "who", "whom", "whose"]
+
     /// Prepositions after which a place name is a place ("in Busan", "via Lima").
     static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
 
@@ -217,6 +226,10 @@ struct NameDetector {
         static let besideID = 3.0
         /// A known place that is also a name (Lima, Victoria), without place context.
         static let placeAlsoName = -1.0
+        /// The object of a verb that takes a tool ("run Flyway"), for a word no roster holds.
+        static let afterToolVerb = -1.5
+        /// A sentence's capitalised subject that a later "she", "he" or "who" refers back to.
+        static let referredToAsPerson = 1.5
     }
 
     static let determiners: Set<String> = ["the", "a", "an", "our", "their", "your", "my", "its", "this", "that", "these", "those", "his", "her"]
@@ -296,11 +309,16 @@ struct NameDetector {
         }
         func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
         let idSpans = taken.filter { $0.kind == .employeeID }
-        /// "KM-LK-30417 (Tharindu)": the word opens a bracket that follows an employee id.
+        /// "she", "he" or "who" within the next dozen words.
+        func referredBack(_ i: Int) -> Bool {
+            words[(i + 1)..<min(words.count, i + 13)].contains { Self.personalReferences.contains($0.folded) }
+        }
+        /// "KM-LK-30417 (Tharindu)", "(Oh Seung-woo)": the word is inside a bracket that follows an employee id.
         func idBefore(_ i: Int) -> Bool {
             guard !idSpans.isEmpty else { return false }
             var k = words[i].start - 1
-            while k >= 0, t.scalars[k] == " " { k -= 1 }
+            // Back over the bracket's earlier words: letters, spaces, hyphens and apostrophes.
+            while k >= 0, t.scalars[k] == " " || t.scalars[k] == "-" || t.scalars[k] == "'" || t.scalars[k].isLetterScalar || t.scalars[k].isCombiningMark { k -= 1 }
             guard k >= 0, t.scalars[k] == "(" else { return false }
             k -= 1
             while k >= 0, t.scalars[k] == " " { k -= 1 }
@@ -328,6 +346,10 @@ struct NameDetector {
             if w.length < 2 || f == "i" || w.lexical.contains(.honorific) || (w.allCaps && rosterKeys[i] == nil) || mixedCase(w) { continue }
             if inCompound(i) { continue }
             if placeWords[i] { continue }
+            if w.lexical.contains(.properAdjective), rosterKeys[i] == nil { continue }
+            // "conta de luz", "la paz": a lowercase phrase after a particle is no one's name.
+            if !w.capitalised, i >= 2, words[i - 1].lexical.contains(.particle), !words[i - 1].capitalised, adjacent(i - 1, i),
+               !words[i - 2].capitalised, !words[i - 2].isName { continue }
             // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
             if let p = prev(i), p.allCaps, p.lexical.contains(.shipPrefix) { continue }
             // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.
@@ -360,6 +382,9 @@ struct NameDetector {
             } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
                 score += 1.5  // "Seo-yeon", "Min-jun"
                 why = "name (hyphenated given name)"
+            } else if w.capitalised, idBefore(i) {
+                score += 0.5  // "(Oh Seung-woo)" after an id: even a word is part of the name there
+                why = "name (beside an employee id)"
             } else {
                 continue
             }
@@ -380,6 +405,7 @@ struct NameDetector {
             if f.hasPrefix("test") { score -= 5 }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
             if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score -= 3 }
+            if person[i] == nil, let p = prev(i), p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
             if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score -= 2 }
             base[i] = score
@@ -403,6 +429,10 @@ struct NameDetector {
             }
             if w.capitalised, idBefore(i) || idAfter(i) {
                 total[i] += Weight.besideID; rule[i] = "name (beside an employee id)"
+            }
+            if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, let n = next(i), n.lexical.contains(.cueAfter),
+               n.folded != "and", n.folded != "or", referredBack(i) {
+                total[i] += Weight.referredToAsPerson; if rule[i].isEmpty || rule[i] == "name (context)" { rule[i] = "name (referred to as a person)" }
             }
             if let p = (i > 0 ? words[i - 1] : nil), p.lexical.contains(.honorific), adjacent(i - 1, i), w.capitalised {
                 total[i] += 3; rule[i] = "name (after a title)"
