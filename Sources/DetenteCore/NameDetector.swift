@@ -459,7 +459,9 @@ struct NameDetector {
             for i in words.indices where !isName[i] && base[i] > -10 {
                 for j in [i - 1, i + 1] where j >= 0 && j < words.count && isName[j] && adjacent(min(i, j), max(i, j)) {
                     let samePerson = person[i] != nil && person[i] == person[j] && (words[i].capitalised || !words[i].isEverydayWord)
-                    let nameLike = words[i].capitalised && (base[i] >= 0.5 || words[i].isName)
+                    // "Ping Wiremu", "Ask Hamza": a cue before a name is not part of it.
+                    let cue = j == i + 1 && words[i].lexical.contains(.cueBefore) && person[i] == nil
+                    let nameLike = words[i].capitalised && (base[i] >= 0.5 || words[i].isName) && !cue
                     if samePerson && base[i] + 4 >= Self.threshold || nameLike && base[i] + 2.5 >= Self.threshold {
                         isName[i] = true
                         if person[i] == nil { person[i] = person[j] }
