@@ -58,6 +58,8 @@ enum PatternDetector {
         var longestDigitRun = 0
         /// Id shapes: five digits in a row, or four after a capital letter or a dash ("E1234", "CTR-0932").
         var idShape = false
+        /// "WDC 000731": five digits after a capital letter and a space.
+        var spacedIDShape = false
         /// "1.2" shapes: an IPv4 address has three.
         var dottedDigits = 0
         /// "x1234": an extension.
@@ -68,7 +70,7 @@ enum PatternDetector {
         init(_ text: String) {
             var previous: UInt8 = 0, beforePrevious: UInt8 = 0, third: UInt8 = 0
             var run = 0
-            var xBeforeRun = false, letterBeforeRun = false
+            var xBeforeRun = false, letterBeforeRun = false, capitalSpaceBeforeRun = false
             var nonASCII = false
             func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
             for byte in text.utf8 {
@@ -84,9 +86,11 @@ enum PatternDetector {
                     if run == 0 {
                         xBeforeRun = previous | 0x20 == UInt8(ascii: "x")
                         letterBeforeRun = previous &- UInt8(ascii: "A") < 26 || previous == UInt8(ascii: "-") || previous == UInt8(ascii: "/")
+                        capitalSpaceBeforeRun = previous == UInt8(ascii: " ") && beforePrevious &- UInt8(ascii: "A") < 26
                     }
                     run += 1
                     if run >= 5 || run == 4 && letterBeforeRun { idShape = true }
+                    if run == 5 && capitalSpaceBeforeRun { spacedIDShape = true }
                     longestDigitRun = max(longestDigitRun, run)
                     if run >= 3 && xBeforeRun { extensionShape = true }
                     if previous == UInt8(ascii: "."), isDigit(beforePrevious) { dottedDigits += 1 }
@@ -115,7 +119,7 @@ enum PatternDetector {
 
         private init(everything: ()) {
             fromBytes = false
-            at = true; urlStart = true; digits = .max; colons = .max; longestDigitRun = .max; idShape = true; dottedDigits = .max
+            at = true; urlStart = true; digits = .max; colons = .max; longestDigitRun = .max; idShape = true; spacedIDShape = true; dottedDigits = .max
             extensionShape = true; extensionWord = true
         }
     }
@@ -246,7 +250,7 @@ enum PatternDetector {
             documentCue = cue
             if isEmployeeID(String(m.value), at: m.range, in: text, documentCue: cue) { add(m.range, .employeeID, "employee id") }
         }
-        for m in scan(spacedID, when: cues.idShape) where !spans.contains(where: { $0.range.overlaps(m.range) }) {
+        for m in scan(spacedID, when: cues.spacedIDShape) where !spans.contains(where: { $0.range.overlaps(m.range) }) {
             if isEmployeeID(String(m.value), at: m.range, in: text, documentCue: false) { add(m.range, .employeeID, "employee id") }
         }
         // Spans with rule "keep" are ordinary links: they shield their insides and are dropped later.

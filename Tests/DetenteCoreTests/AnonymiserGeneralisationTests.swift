@@ -98,6 +98,33 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         #expect(out == "[Person A] keeps the La Paz cell sites alive.")
     }
 
+    @Test func everyWordInABracketAfterAnIdIsPartOfTheName() {
+        // "Oh" is an everyday word, but inside the bracket after an id it is a family name.
+        let out = scrub("Create accounts for badge 0047712 (Oh Ji-hun) today.")
+        for secret in ["Oh", "Ji-hun", "0047712"] { #expect(!out.contains(secret), "\(secret) survived: \(out)") }
+        #expect(out.hasPrefix("Create accounts for badge"))
+    }
+
+    @Test func aSubjectReferredBackToAsSheOrWhoIsAPerson() {
+        #expect(scrub("Tuva is the reviewer here: she checks every rule.") == "[Person A] is the reviewer here: she checks every rule.")
+        #expect(scrub("Tuva is the reviewer who checks every rule.") == "[Person A] is the reviewer who checks every rule.")
+        // Without anything referring back, an unknown capitalised subject stays.
+        #expect(scrub("Tuva is the reviewer tool for rules.") == "Tuva is the reviewer tool for rules.")
+    }
+
+    @Test func languagesCalendarsAndToolObjectsAreNotPeople() {
+        for text in ["Dates appear in both Gregorian and Hijri form.", "Write the runbook in English and Korean.",
+                     "Let us run Liquibase from the pipeline.", "We pay the conta de luz online."] {
+            #expect(scrub(text, roster: ["Maria de la Luz Ortega"]) == text, "changed: \(scrub(text, roster: ["Maria de la Luz Ortega"]))")
+        }
+        // A roster name after a particle inside a name is still the person.
+        #expect(!scrub("Ask Maria de la Luz first.", roster: ["Maria de la Luz Ortega"]).contains("Luz"))
+    }
+
+    @Test func aContactVerbBeforeANameStaysOutOfTheName() {
+        #expect(scrub("Ping Wiremu when the canary is green.") == "Ping [Person A] when the canary is green.")
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
