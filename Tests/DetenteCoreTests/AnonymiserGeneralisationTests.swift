@@ -106,14 +106,14 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     }
 
     @Test func aSubjectReferredBackToAsSheOrWhoIsAPerson() {
-        #expect(scrub("Tuva is the reviewer here: she checks every rule.") == "[Person A] is the reviewer here: she checks every rule.")
-        #expect(scrub("Tuva is the reviewer who checks every rule.") == "[Person A] is the reviewer who checks every rule.")
+        #expect(scrub("Keoni is the reviewer here: she checks every rule.") == "[Person A] is the reviewer here: she checks every rule.")
+        #expect(scrub("Keoni is the reviewer who checks every rule.") == "[Person A] is the reviewer who checks every rule.")
         // Without anything referring back, an unknown capitalised subject stays.
-        #expect(scrub("Tuva is the reviewer tool for rules.") == "Tuva is the reviewer tool for rules.")
+        #expect(scrub("Keoni is the reviewer tool for rules.") == "Keoni is the reviewer tool for rules.")
     }
 
     @Test func languagesCalendarsAndToolObjectsAreNotPeople() {
-        for text in ["Dates appear in both Gregorian and Hijri form.", "Write the runbook in English and Korean.",
+        for text in ["Support Arabic and Persian input in the form.", "Write the runbook in English and Korean.",
                      "Let us run Liquibase from the pipeline.", "We pay the conta de luz online."] {
             #expect(scrub(text, roster: ["Maria de la Luz Ortega"]) == text, "changed: \(scrub(text, roster: ["Maria de la Luz Ortega"]))")
         }
