@@ -230,6 +230,9 @@ struct NameDetector {
         static let afterToolVerb = -1.5
         /// A sentence's capitalised subject that a later "she", "he" or "who" refers back to.
         static let referredToAsPerson = 1.5
+        /// A lowercase gazetteer name that is no everyday word, after a verb of contact
+        /// ("messaging ami") or before "from" and a team ("rohan from Support").
+        static let lowercaseInPersonalContext = 3.0
     }
 
     static let determiners: Set<String> = ["the", "a", "an", "our", "their", "your", "my", "its", "this", "that", "these", "those", "his", "her"]
@@ -309,6 +312,12 @@ struct NameDetector {
         }
         func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
         let idSpans = taken.filter { $0.kind == .employeeID }
+        /// "messaging ami", "ask rohan", "rohan from Support".
+        func lowercasePersonalContext(_ i: Int) -> Bool {
+            if let p = prev(i), p.lexical.contains(.contactCue) { return true }
+            guard let n = next(i), n.folded == "from", i + 2 < words.count, adjacent(i + 1, i + 2) else { return false }
+            return words[i + 2].capitalised
+        }
         /// "she", "he" or "who" within the next dozen words.
         func referredBack(_ i: Int) -> Bool {
             words[(i + 1)..<min(words.count, i + 13)].contains { Self.personalReferences.contains($0.folded) }
@@ -374,7 +383,7 @@ struct NameDetector {
                 score += w.isEverydayWord ? 0.5 : 2
                 // At a sentence start capitals say nothing, but a name no dictionary knows as a word still is one.
                 if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
-                if w.lexical.contains(.place) { score += Weight.placeAlsoName }
+                if w.lexical.contains(.place), w.capitalised { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
             } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || prev(i).map { $0.capitalised && $0.isName } ?? false) {
                 score += 0.5
@@ -417,6 +426,9 @@ struct NameDetector {
         for i in words.indices where base[i] > -10 {
             let w = words[i]
             if possessive(i) { total[i] += person[i] != nil && !w.capitalised ? 3 : 1.5 }
+            if !w.capitalised, person[i] == nil, w.isName, !w.isEverydayWord, !w.isWork, lowercasePersonalContext(i) {
+                total[i] += Weight.lowercaseInPersonalContext; rule[i] = "name (lowercase, in a personal context)"
+            }
             // "Today Robin pastes them": a participant's name as the subject of a verb.
             if person[i] != nil, w.capitalised, let n = next(i), !n.capitalised, n.folded.count > 3, n.folded.hasSuffix("s"),
                !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += 0.5 }

@@ -125,6 +125,15 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         #expect(scrub("Ping Wiremu when the canary is green.") == "Ping [Person A] when the canary is green.")
     }
 
+    @Test func lowercaseNamesInPersonalContexts() {
+        #expect(scrub("Stop messaging piotr at night.") == "Stop messaging [Person A] at night.")
+        #expect(scrub("We asked and piotr from Networking answered.") == "We asked and [Person A] from Networking answered.")
+        // Lowercase everyday words and tools in the same places stay.
+        for text in ["Stop messaging support at night.", "We asked and grace from Networking expired.", "Try messaging kafka directly."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
