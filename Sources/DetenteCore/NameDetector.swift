@@ -130,6 +130,7 @@ extension Unicode.Scalar {
 /// names ("will", "grace", "memory") and tools named like people ("Travis CI", "Jenkins") stay.
 struct NameDetector {
     typealias Span = Anonymiser.Span
+    typealias Weight = NameEvidence
     let roster: RosterIndex
 
     struct Word {
@@ -216,25 +217,6 @@ struct NameDetector {
     /// Prepositions after which a place name is a place ("in Busan", "via Lima").
     static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
 
-    /// Named weights of the evidence, in score points; a word is a name at `threshold`.
-    enum Weight {
-        /// A given or family name at the start of a sentence that is no everyday word or tool.
-        static let nameAtSentenceStart = 1.0
-        /// After a verb of contacting someone, on top of the ordinary cue.
-        static let afterContactVerb = 0.5
-        /// Right after an employee id in brackets ("HLF-00417 (Sefa)") or right before one.
-        static let besideID = 3.0
-        /// A known place that is also a name (Lima, Victoria), without place context.
-        static let placeAlsoName = -1.0
-        /// The object of a verb that takes a tool ("run Flyway"), for a word no roster holds.
-        static let afterToolVerb = -1.5
-        /// A sentence's capitalised subject that a later "she", "he" or "who" refers back to.
-        static let referredToAsPerson = 1.5
-        /// A lowercase gazetteer name that is no everyday word, after a verb of contact
-        /// ("messaging ami") or before "from" and a team ("rohan from Support").
-        static let lowercaseInPersonalContext = 3.0
-    }
-
     static let determiners: Set<String> = ["the", "a", "an", "our", "their", "your", "my", "its", "this", "that", "these", "those", "his", "her"]
 
     /// Words after a person: "Travis says", "Cassandra knows", "Bryce from the vendor".
@@ -246,8 +228,8 @@ struct NameDetector {
                                         "insists", "insisted", "wants", "wanted", "needs", "needed", "patched", "restarts", "restarted",
                                         "understands", "understood", "answers", "answered", "replied", "replies", "offered", "offers"]
 
-    /// Evidence for one word being (part of) a person's name; a word is a name at 3 or more.
-    static let threshold = 3.0
+    /// Evidence for one word being (part of) a person's name; a word is a name at this score.
+    static let threshold = Weight.threshold
 
     func detect(_ text: String, excluding taken: [Span]) -> [Span] {
         let t = ScalarText(text)
@@ -373,50 +355,50 @@ struct NameDetector {
                 person[i] = key
                 // A participant named like a tool ("Travis", "Ruby") is still a participant
                 // unless the tool's own words follow ("Travis CI"), which is checked below.
-                score += w.isWork ? 2 : ambiguousWord ? 1.5 : 3
+                score += w.isWork ? Weight.rosterNameThatIsATool : ambiguousWord ? Weight.rosterNameThatIsAWord : Weight.rosterName
                 why = "roster name"
             } else if !w.isEverydayWord, let key = roster.nicknamePerson(f), w.capitalised {
                 person[i] = key
-                score += roster.nicknames[f] != nil ? 3 : 2.5
+                score += roster.nicknames[f] != nil ? Weight.rosterNickname : Weight.rosterShortForm
                 why = "nickname of a roster name"
             } else if w.isName || f.utf8.contains(UInt8(ascii: "-")) && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
-                score += w.isEverydayWord ? 0.5 : 2
+                score += w.isEverydayWord ? Weight.gazetteerNameThatIsAWord : Weight.gazetteerName
                 // At a sentence start capitals say nothing, but a name no dictionary knows as a word still is one.
                 if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
                 if w.lexical.contains(.place), w.capitalised { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
             } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || prev(i).map { $0.capitalised && $0.isName } ?? false) {
-                score += 0.5
+                score += Weight.unknownCapitalised
                 why = "name (context)"
             } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
-                score += 1.5  // "Seo-yeon", "Min-jun"
+                score += Weight.hyphenatedGivenName  // "Seo-yeon", "Min-jun"
                 why = "name (hyphenated given name)"
             } else if w.capitalised, idBefore(i) {
-                score += 0.5  // "(Oh Seung-woo)" after an id: even a word is part of the name there
+                score += Weight.unknownCapitalised  // "(Oh Seung-woo)" after an id: even a word is part of the name there
                 why = "name (beside an employee id)"
             } else {
                 continue
             }
             if !w.capitalised {
                 // Lowercase: only a roster name that is not an everyday word ("kavitha", "rohan").
-                if person[i] == nil || w.isEverydayWord { score -= 2.5 } else if w.isWork { score -= 1.5 }
+                if person[i] == nil || w.isEverydayWord { score += Weight.lowercase } else if w.isWork { score += Weight.lowercaseRosterTool }
             } else if !w.sentenceStart {
                 // Mid-sentence capitals mark a name; for a participant's name that is also a word
                 // ("then Memory.") they are the main evidence.
-                score += person[i] != nil ? 1.5 : 1
+                score += person[i] != nil ? Weight.midSentenceCapitalOfRosterName : Weight.midSentenceCapital
             }
             if w.isWork && person[i] == nil {
                 // "Sunday Eze": a name that is also a weekday or tool, followed by another name.
                 let beforeName = next(i).map { $0.capitalised && $0.isName && !$0.isWork } ?? false
-                score -= beforeName && w.isName ? 1 : 5
+                score += beforeName && w.isName ? Weight.toolWordBeforeAName : Weight.toolWord
             }
-            if let n = next(i), n.lexical.contains(.thingContinuation) { score -= 4 }
-            if f.hasPrefix("test") { score -= 5 }
+            if let n = next(i), n.lexical.contains(.thingContinuation) { score += Weight.beforeAThingWord }
+            if f.hasPrefix("test") { score += Weight.testAccount }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
-            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score -= 3 }
+            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score += Weight.afterAProductName }
             if person[i] == nil, let p = prev(i), p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
-            if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score -= 2 }
+            if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score += Weight.afterADeterminer }
             base[i] = score
             rule[i] = why
         }
@@ -425,18 +407,18 @@ struct NameDetector {
         var total = base
         for i in words.indices where base[i] > -10 {
             let w = words[i]
-            if possessive(i) { total[i] += person[i] != nil && !w.capitalised ? 3 : 1.5 }
+            if possessive(i) { total[i] += person[i] != nil && !w.capitalised ? Weight.possessiveOfLowercaseRosterName : Weight.possessive }
             if !w.capitalised, person[i] == nil, w.isName, !w.isEverydayWord, !w.isWork, lowercasePersonalContext(i) {
                 total[i] += Weight.lowercaseInPersonalContext; rule[i] = "name (lowercase, in a personal context)"
             }
             // "Today Robin pastes them": a participant's name as the subject of a verb.
             if person[i] != nil, w.capitalised, let n = next(i), !n.capitalised, n.folded.count > 3, n.folded.hasSuffix("s"),
-               !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += 0.5 }
+               !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += Weight.rosterNameBeforeAVerb }
             if let n = next(i), n.lexical.contains(.cueAfter), w.capitalised || person[i] != nil {
-                total[i] += n.folded == "and" || n.folded == "or" ? 0.5 : 1.5
+                total[i] += n.folded == "and" || n.folded == "or" ? Weight.beforeAConjunction : Weight.beforeAPersonVerb
             }
             if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) {
-                total[i] += 1
+                total[i] += Weight.afterACue
                 if p.lexical.contains(.contactCue), w.capitalised { total[i] += Weight.afterContactVerb }
             }
             if w.capitalised, idBefore(i) || idAfter(i) {
@@ -447,12 +429,12 @@ struct NameDetector {
                 total[i] += Weight.referredToAsPerson; if rule[i].isEmpty || rule[i] == "name (context)" { rule[i] = "name (referred to as a person)" }
             }
             if let p = (i > 0 ? words[i - 1] : nil), p.lexical.contains(.honorific), adjacent(i - 1, i), w.capitalised {
-                total[i] += 3; rule[i] = "name (after a title)"
+                total[i] += Weight.titleOrSignature; rule[i] = "name (after a title)"
             }
             if honorificFollows(w.end) {
-                total[i] += 3; rule[i] = "name (before an honorific)"
+                total[i] += Weight.titleOrSignature; rule[i] = "name (before an honorific)"
             }
-            if isSignature(t, w), w.capitalised { total[i] += 3; rule[i] = "name (signature)" }
+            if isSignature(t, w), w.capitalised { total[i] += Weight.titleOrSignature; rule[i] = "name (signature)" }
         }
         // Neighbours: a word next to a name of the same roster person, or two capitalised
         // name-like words side by side ("Sunday Eze", "Park Seo-yeon", "Gareth Pryce-Jones").
@@ -461,7 +443,7 @@ struct NameDetector {
         // sentence: a full name the gazetteer does not know ("Tamsin O'Rourke").
         for i in words.indices.dropLast() where !isName[i] && !isName[i + 1] && base[i] > -10 && base[i + 1] > -10 && adjacent(i, i + 1) {
             let a = words[i], b = words[i + 1]
-            if a.capitalised, b.capitalised, !a.sentenceStart, !a.isEverydayWord, !b.isEverydayWord, base[i] >= 1.5, base[i + 1] >= 1.5,
+            if a.capitalised, b.capitalised, !a.sentenceStart, !a.isEverydayWord, !b.isEverydayWord, base[i] >= Weight.unknownFullNamePart, base[i + 1] >= Weight.unknownFullNamePart,
                !(i + 2 < words.count && adjacent(i + 1, i + 2) && words[i + 2].lexical.contains(.placeWord)) {
                 isName[i] = true; isName[i + 1] = true
                 rule[i] = "name (two unknown capitalised words)"
@@ -474,7 +456,7 @@ struct NameDetector {
                     // "Ping Wiremu", "Ask Hamza": a cue before a name is not part of it.
                     let cue = j == i + 1 && words[i].lexical.contains(.cueBefore) && person[i] == nil
                     let nameLike = words[i].capitalised && (base[i] >= 0.5 || words[i].isName) && !cue
-                    if samePerson && base[i] + 4 >= Self.threshold || nameLike && base[i] + 2.5 >= Self.threshold {
+                    if samePerson && base[i] + Weight.besideSamePerson >= Self.threshold || nameLike && base[i] + Weight.besideAName >= Self.threshold {
                         isName[i] = true
                         if person[i] == nil { person[i] = person[j] }
                         if rule[i].isEmpty || samePerson { rule[i] = samePerson ? "roster name (full name)" : "name (next to a name)" }
