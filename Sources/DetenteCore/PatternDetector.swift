@@ -37,6 +37,9 @@ enum PatternDetector {
     /// Service accounts before an @ are not personal mailboxes.
     static let serviceLocalParts: Set<String> = ["git", "root", "admin", "noreply", "no-reply", "jenkins", "deploy", "ci", "postmaster",
                                                  "ops", "support", "help", "helpdesk", "security", "info", "alerts", "oncall", "team", "dev", "sre", "dba"]
+    /// Standards bodies and regulations whose document numbers look like multi-part ids.
+    static let standardsBodies: Set<String> = ["ISO", "IEC", "EN", "DIN", "BS", "NIST", "SP", "FIPS", "ETSI", "IEEE", "ANSI", "ITU", "RTS",
+                                               "ITS", "DORA", "NIS", "GDPR", "EU", "CIS", "OWASP", "ASVS", "DSS", "HIPAA", "SOX", "NERC", "CIP"]
     /// Words that call a number a person's: English, and "employee", "staff/personnel number" and
     /// "badge" in the languages of the supported regions (Wiktionary translation tables, CC BY-SA).
     static let strongIDCues: Set<String> = ["staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge",
@@ -307,7 +310,11 @@ enum PatternDetector {
             return value.includes("-") ? strong : strong || weakOnly || documentCue || nextToName
         }
         if shape.separator == " " { return strong || nextToName }
-        if shape.prefixes.count >= 2 { return true }
+        if shape.prefixes.count >= 2 {
+            // "ISO-IEC-27001", "DORA-RTS-2024": a standard or a regulation, not a person's number.
+            let standard = shape.prefixes.contains { ticketPrefixes.contains($0) || standardsBodies.contains($0) }
+            return strong || nextToName || !standard && !shape.endsInYear
+        }
         if shape.separator != nil {
             // PREFIX-1234 is a ticket by default (the Jira shape); an id only when something says so.
             return strong || weakOnly || documentCue || nextToName
@@ -349,13 +356,16 @@ struct IDShape {
     var prefixes: [String] = []
     var separator: Character?
     var digitCount = 0
+    var digits = ""
+    /// "…-2024": the digits are a year of this or the last century.
+    var endsInYear: Bool { digits.count == 4 && (digits.hasPrefix("19") || digits.hasPrefix("20")) }
 
     init(_ value: String) {
         var current = ""
         for c in value {
             if c.isLetter { current.append(c); continue }
             if !current.isEmpty { prefixes.append(current); current = "" }
-            if c.isNumber { digitCount += 1 } else if digitCount == 0 { separator = c }
+            if c.isNumber { digitCount += 1; digits.append(c) } else if digitCount == 0 { separator = c }
         }
         if !current.isEmpty { prefixes.append(current) }
     }

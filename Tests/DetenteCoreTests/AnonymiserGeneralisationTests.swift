@@ -21,7 +21,9 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
 
     @Test func ticketsChangesAndVersionsStayIds() {
         for text in ["Fix OPS-4412 before CHG-20931 lands.", "We pinned libfoo 3.14.1 and release 2024.10.", "Read RFC-1918 and ISO 27001.",
-                     "Raise a REQ-55120 for the change.", "The HTTP 503 storm lasted ten minutes."] {
+                     "Raise a REQ-55120 for the change.", "The HTTP 503 storm lasted ten minutes.",
+                     "Follow ISO-IEC-27001 and NIST SP 800-53.", "See EBA-RTS-2023 for the rules.", "Use AES-GCM-256 for backups.",
+                     "Error ORA-00942 and SQLSTATE 42P01 again."] {
             #expect(scrub(text) == text, "changed: \(text)")
         }
     }
