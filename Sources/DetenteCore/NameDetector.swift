@@ -348,6 +348,8 @@ struct NameDetector {
             if w.lexical.contains(.place), rosterKeys[i] != nil, inPlaceContext(i) { continue }
             // "long-running", "round-robin": a lowercase compound is a word, whatever its parts.
             if !w.capitalised, f.utf8.contains(UInt8(ascii: "-")), roster.person(forToken: f) == nil { continue }
+            // "Allow-list", "Follow-up": a capitalised compound of everyday words is a word too.
+            if f.utf8.contains(UInt8(ascii: "-")), rosterKeys[i] == nil, f.split(separator: "-").allSatisfy({ isWord(String($0)) }) { continue }
             var score = 0.0
             var why = ""
             let ambiguousWord = w.isEverydayWord || w.isWork
@@ -475,7 +477,8 @@ struct NameDetector {
                 && words[i].capitalised && (person[i] != nil || words[i].isName)
             if withSpeaker { isName[i] = true; rule[i] = "name (\"… and I\")"; continue }
             guard linked else { continue }
-            if person[i] != nil || words[i].isName && !words[i].isEverydayWord {
+            // "We do ask, and Ask asks": a lowercase everyday word stays a word beside the name.
+            if person[i] != nil && (words[i].capitalised || !words[i].isEverydayWord) || words[i].isName && !words[i].isEverydayWord {
                 isName[i] = true; rule[i] = "name (listed with a name)"
             }
         }

@@ -136,6 +136,12 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         }
     }
 
+    @Test func capitalisedCompoundsOfWordsAndLowercaseWordsBesideANameStay() {
+        #expect(scrub("Follow-up tasks go in the backlog.") == "Follow-up tasks go in the backlog.")
+        let roster = ["Hope Mbeki"]
+        #expect(scrub("We all hope, and Hope agrees.", roster: roster) == "We all hope, and [Person A] agrees.")
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
