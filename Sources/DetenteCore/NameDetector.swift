@@ -449,6 +449,11 @@ struct NameDetector {
                !(i + 2 < words.count && adjacent(i + 1, i + 2) && words[i + 2].lexical.contains(.placeWord)) {
                 isName[i] = true; isName[i + 1] = true
                 rule[i] = "name (two unknown capitalised words)"
+            } else if a.capitalised, b.capitalised, a.lexical.contains(.givenName), b.lexical.contains(.familyName), !a.isWork, !b.isWork,
+                      base[i] >= Weight.unknownCapitalised, base[i + 1] >= Weight.unknownCapitalised {
+                // "Will Barker", "Grace Hopper": a given name then a family name, even if both are words.
+                isName[i] = true; isName[i + 1] = true
+                rule[i] = "name (given name and family name)"
             }
         }
         for _ in 0..<2 {

@@ -142,6 +142,13 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         #expect(scrub("We all hope, and Hope agrees.", roster: roster) == "We all hope, and [Person A] agrees.")
     }
 
+    @Test func aGivenNameThenAFamilyNameIsAPersonEvenWhenBothAreWords() {
+        #expect(scrub("Mark Stone fixed it.") == "[Person A] fixed it.")
+        for text in ["The Rose Garden office is closed.", "Check the Baker Street depot.", "Open the Summer Sale dashboard."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
