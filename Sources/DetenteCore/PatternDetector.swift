@@ -379,6 +379,20 @@ enum URLPolicy {
                                         "shared", "public", "internal", "group", "groups", "company", "projects", "services", "apps", "status",
                                         "dashboards", "grafana", "wiki", "runbooks", "explore", "search", "issues", "pulls", "topics", "orgs"]
 
+    enum ProfileHost { case booking, social }
+    /// Sites whose first path segment is an account: booking pages and personal profiles are a
+    /// person's by nature; on social sites the account name must look like a person's.
+    static let bookingHosts = ["calendly.com", "cal.com", "savvycal.com", "tidycal.com", "about.me", "keybase.io"]
+    static let socialHosts = ["twitter.com", "x.com", "instagram.com", "facebook.com", "threads.net", "dev.to", "medium.com", "behance.net",
+                              "dribbble.com", "stackoverflow.com", "hub.docker.com", "npmjs.com", "pypi.org", "youtube.com"]
+
+    static func profileHostKind(_ host: String) -> ProfileHost? {
+        func matches(_ known: String) -> Bool { host == known || host.hasSuffix("." + known) }
+        if bookingHosts.contains(where: matches) { return .booking }
+        if socialHosts.contains(where: matches) { return .social }
+        return nil
+    }
+
     static func personalRule(_ link: String, roster: RosterIndex) -> String? {
         let lower = link.lowercased()
         guard let schemeEnd = lower.range(of: "://").map({ $0.upperBound }) ?? (lower.hasPrefix("www.") ? lower.startIndex : nil) else { return nil }
@@ -387,6 +401,11 @@ enum URLPolicy {
         let path = String(rest.dropFirst(host.count))
         let segments = path.split(separator: "/").map(String.init)
         if host.hasPrefix("gist.") { return "personal gist" }
+        // "medium.com/@jane", "mastodon.example/@kofi": an @-handle as a path segment.
+        if let first = segments.first, first.hasPrefix("@"), first.count > 2 { return "profile handle in a link" }
+        if let owner = segments.first, !orgWords.contains(owner), let kind = profileHostKind(host) {
+            if kind == .booking || Gazetteer.looksLikePersonHandle(owner) { return "profile on a personal or social site" }
+        }
         if host.includes("linkedin.") && (path.hasPrefix("/in/") || path.hasPrefix("/pub/")) { return "profile page" }
         if path.includes("/~") || path.hasPrefix("~") { return "personal space" }
         if lower.includes("viewprofile") || lower.includes("/profile") || lower.includes("/people/") || lower.includes("/person/")

@@ -71,6 +71,13 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         #expect(scrub("See https://status-page.example.net/posts/incident") == "See https://status-page.example.net/posts/incident")
     }
 
+    @Test func profilesOnSocialAndBookingSites() {
+        for link in ["https://calendly.com/ops-desk-lead/30min", "https://medium.com/@kofi.asare/why-we-page", "https://x.com/marta_kowalczyk"] {
+            #expect(scrub("See \(link) for details.") == "See [link] for details.", "kept \(link)")
+        }
+        #expect(scrub("See https://x.com/status_updates for details.") == "See https://x.com/status_updates for details.")
+    }
+
     // MARK: names
 
     @Test func namesBesideIdsAndTwoLetterSurnames() {
