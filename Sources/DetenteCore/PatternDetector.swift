@@ -17,8 +17,12 @@ enum PatternDetector {
     static let ipv4 = regex(#"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"#)
     static let ipv6 = regex(#"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}:?(?:[0-9A-Fa-f]{1,4}:?){0,7}[0-9A-Fa-f]{1,4}(?![\w:])"#)
     static let phone = regex(
-        #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:,?\s?(?:ext\.?|x|extension|poste|anexo|ramal|ankn\.?|anknytning|durchwahl|wew\.?|interno)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
+        #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|00[1-9]\d{0,2}(?:[ .-]\d{1,8}){1,5}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:,?\s?(?:ext\.?|x|extension|poste|anexo|ramal|ankn\.?|anknytning|durchwahl|wew\.?|interno)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
         [.caseInsensitive])
+    /// "555-0142": a seven-digit local number, a phone only after a word that says so.
+    static let localNumber = regex(#"(?<![\w+/.-])\d{3}[ .-]\d{4}(?![\w-]|[.:]\d)"#)
+    static let phoneCues: Set<String> = ["call", "calling", "phone", "phoned", "phoning", "tel", "telephone", "mobile", "cell", "ring", "dial",
+                                         "text", "sms", "fax", "whatsapp", "landline", "number", "on"]
     static let extensionOnly = regex(#"(?<![\w-])x\d{3,5}\b"#)
     static let bleep = regex(#"\b(?:bleep|pager|beeper|extension|ext\.?)\s+(?:no\.?\s+|number\s+)?(\d{3,6})\b"#, [.caseInsensitive])
     /// Employee-id shapes: `E1234`, `KF-70388`, multi-part prefixes (`KM-LK-30417`, `SAV/GH/0091`),
@@ -235,6 +239,10 @@ enum PatternDetector {
             guard (7...18).contains(digits) else { continue }
             if looksLikeDate(String(m.value)) { continue }
             add(m.range, .phone, "phone number")
+        }
+        for m in scan(localNumber, when: cues.digits >= 7) where !spans.contains(where: { $0.range.overlaps(m.range) }) {
+            let before = Tokens.words(String(text[..<m.range.lowerBound].suffix(24))).suffix(2)
+            if before.contains(where: phoneCues.contains) { add(m.range, .phone, "local phone number") }
         }
         if cues.extensionWord && cues.longestDigitRun >= 3 {
             for m in bleep.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)) where m.numberOfRanges > 1 {

@@ -53,6 +53,14 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         }
     }
 
+    @Test func internationalAndLocalPhoneFormats() {
+        for text in ["Call 0049 30 23125123 now.", "Call +44 (0)20 7946 0123 now.", "Call +52 (55) 5555 1234 now.", "Ring her on 555-0142."] {
+            #expect(!scrub(text).contains("0"), "number survived: \(scrub(text))")
+        }
+        // Seven digits without a word that says phone are a range or a code.
+        #expect(scrub("Rows 100-2000 and build 555-0142 failed.") == "Rows 100-2000 and build 555-0142 failed.")
+    }
+
     @Test func roleMailboxesStayPersonalOnesGo() {
         #expect(scrub("Write to noc-oncall@tern.example first.") == "Write to noc-oncall@tern.example first.")
         #expect(scrub("Write to dana.lee@tern.example first.") == "Write to [email] first.")
