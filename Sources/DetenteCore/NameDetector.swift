@@ -517,7 +517,8 @@ struct NameDetector {
     /// "Ras Al Khaimah"): a city named after a saint or a person is still a city.
     static func placePhraseWords(_ words: [Word], adjacent: (Int, Int) -> Bool) -> [Bool] {
         var marked = [Bool](repeating: false, count: words.count)
-        for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) {
+        for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) && i + 1 < words.count
+            && (words[i + 1].capitalised || words[i + 1].lexical.contains(.particle)) {
             var key = words[i].folded
             var j = i
             while j + 1 < words.count, j - i < 3, adjacent(j, j + 1) {

@@ -20,7 +20,7 @@ enum PatternDetector {
         #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|00[1-9]\d{0,2}(?:[ .-]\d{1,8}){1,5}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:,?\s?(?:ext\.?|x|extension|poste|anexo|ramal|ankn\.?|anknytning|durchwahl|wew\.?|interno)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
         [.caseInsensitive])
     /// "555-0142": a seven-digit local number, a phone only after a word that says so.
-    static let localNumber = regex(#"(?<![\w+/.-])\d{3}[ .-]\d{4}(?![\w-]|[.:]\d)"#)
+    static let localNumber = regex(#"(?<![\w+/.-])\d{3}[.-]\d{4}(?![\w-]|[.:]\d)"#)
     static let phoneCues: Set<String> = ["call", "calling", "phone", "phoned", "phoning", "tel", "telephone", "mobile", "cell", "ring", "dial",
                                          "text", "sms", "fax", "whatsapp", "landline", "number", "on"]
     static let extensionOnly = regex(#"(?<![\w-])x\d{3,5}\b"#)
@@ -71,6 +71,8 @@ enum PatternDetector {
         var dottedDigits = 0
         /// "x1234": an extension.
         var extensionShape = false
+        /// "555-0142": three digits, a dot or dash, four digits.
+        var localNumberShape = false
         /// "ext", "pager", "bleep", "beeper": a short number after them is a phone number.
         var extensionWord = false
 
@@ -78,6 +80,7 @@ enum PatternDetector {
             var previous: UInt8 = 0, beforePrevious: UInt8 = 0, third: UInt8 = 0
             var run = 0
             var xBeforeRun = false, letterBeforeRun = false, capitalSpaceBeforeRun = false
+            var threeThenSeparator = false, afterThreeAndSeparator = false
             var nonASCII = false
             func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
             for byte in text.utf8 {
@@ -94,6 +97,7 @@ enum PatternDetector {
                         xBeforeRun = previous | 0x20 == UInt8(ascii: "x")
                         letterBeforeRun = previous &- UInt8(ascii: "A") < 26 || previous == UInt8(ascii: "-") || previous == UInt8(ascii: "/")
                         capitalSpaceBeforeRun = previous == UInt8(ascii: " ") && beforePrevious &- UInt8(ascii: "A") < 26
+                        afterThreeAndSeparator = threeThenSeparator
                     }
                     run += 1
                     if run >= 5 || run == 4 && letterBeforeRun { idShape = true }
@@ -104,7 +108,11 @@ enum PatternDetector {
                 case 0x80...: nonASCII = true
                 default: break
                 }
-                if !isDigit(byte) { run = 0 }
+                if !isDigit(byte) {
+                    if run == 4 && afterThreeAndSeparator { localNumberShape = true }
+                    threeThenSeparator = run == 3 && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "."))
+                    run = 0
+                }
                 if lower == UInt8(ascii: "t") && beforePrevious | 0x20 == UInt8(ascii: "e") && previous | 0x20 == UInt8(ascii: "x")
                     || lower == UInt8(ascii: "p") && beforePrevious | 0x20 == UInt8(ascii: "e") && previous | 0x20 == UInt8(ascii: "e")
                     || lower == UInt8(ascii: "r") && beforePrevious | 0x20 == UInt8(ascii: "g") && previous | 0x20 == UInt8(ascii: "e") {
@@ -112,6 +120,7 @@ enum PatternDetector {
                 }
                 third = beforePrevious; beforePrevious = previous; previous = byte
             }
+            if run == 4 && afterThreeAndSeparator { localNumberShape = true }
             // Other scripts' digits (٣, ３) match the patterns' \d too: no shortcuts for such text.
             if nonASCII, text.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.numericType == .decimal }) {
                 self = .everything
@@ -127,7 +136,7 @@ enum PatternDetector {
         private init(everything: ()) {
             fromBytes = false
             at = true; urlStart = true; digits = .max; colons = .max; longestDigitRun = .max; idShape = true; spacedIDShape = true; dottedDigits = .max
-            extensionShape = true; extensionWord = true
+            extensionShape = true; extensionWord = true; localNumberShape = true
         }
     }
 
@@ -240,7 +249,7 @@ enum PatternDetector {
             if looksLikeDate(String(m.value)) { continue }
             add(m.range, .phone, "phone number")
         }
-        for m in scan(localNumber, when: cues.digits >= 7) where !spans.contains(where: { $0.range.overlaps(m.range) }) {
+        for m in scan(localNumber, when: cues.localNumberShape, tokensWith: isDigitByte) where !spans.contains(where: { $0.range.overlaps(m.range) }) {
             let before = Tokens.words(String(text[..<m.range.lowerBound].suffix(24))).suffix(2)
             if before.contains(where: phoneCues.contains) { add(m.range, .phone, "local phone number") }
         }
