@@ -20,10 +20,12 @@ public struct Coach: Sendable {
 
     public init() {}
 
-    public func review(_ text: String, kind: ItemKind) -> Advice {
+    /// - Parameter speaker: the writer's department, so a group's words about itself ("Ops think
+    ///   a release without a rehearsal is reckless") are not a generalisation about others.
+    public func review(_ text: String, kind: ItemKind, speaker: Department? = nil) -> Advice {
         let words = Tokens.words(text)
-        let blame = detectBlame(text, words: words)
-        let followUp = kind == .requirement ? vagueness(text, words: words) : nil
+        let blame = detectBlame(text, words: words) ?? detectGeneralisation(words, speaker: speaker)
+        let followUp = kind == .requirement ? vagueness(ask: AskParser.parse(text), text: text) : nil
         return Advice(blame: blame, followUp: followUp, tooShort: words.count < 6)
     }
 
@@ -42,8 +44,7 @@ public struct Coach: Sendable {
     static let blamePhrases: [(String, String)] = [
         ("couldn't care less", "imputed motive"), ("could not care less", "imputed motive"), ("don't care", "imputed motive"),
         ("do not care", "imputed motive"), ("doesn't care", "imputed motive"), ("can't be bothered", "imputed motive"),
-        ("cannot be bothered", "imputed motive"), ("would rather", "imputed motive"), ("'d rather", "imputed motive"),
-        ("’d rather", "imputed motive"), ("just because", "imputed motive"), ("hide behind", "imputed motive"),
+        ("cannot be bothered", "imputed motive"), ("they would rather", "imputed motive"), ("you would rather", "imputed motive"), ("just because", "imputed motive"), ("hide behind", "imputed motive"),
         ("hiding behind", "imputed motive"), ("looks good on", "imputed motive"), ("when they think nobody", "imputed motive"),
         ("when nobody is watching", "imputed motive"), ("over the wall", "sweeping claim"), ("for once", "sarcasm"),
         ("as usual", "sarcasm"), ("get your act together", "demand without content"), ("department of 'no'", "label"),
@@ -70,7 +71,7 @@ public struct Coach: Sendable {
             return Blame(trigger: phrase, rule: rule, reframing: reframing)
         }
         // "they'd rather", "you'd rather": an imputed preference.
-        for (i, w) in words.enumerated().dropLast() where w.hasSuffix("'d") && words[i + 1] == "rather" {
+        for (i, w) in words.enumerated().dropLast() where w.hasSuffix("'d") && words[i + 1] == "rather" && !["we'd", "i'd"].contains(w) {
             return Blame(trigger: "\(w) rather", rule: "imputed motive", reframing: reframing)
         }
         if let w = words.first(where: Self.insults.contains) {

@@ -245,6 +245,7 @@ struct Analyse: ParsableCommand {
     @Option(help: "Trade threshold override.") var tradeThreshold: Double?
     @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
     @Flag(help: "Print how long the analysis and the agreement draft took (one core, in process).") var time = false
+    @Flag(help: "Print each requirement's parsed parts (action, object, beneficiary, condition) to standard error.") var explain = false
 
     func run() throws {
         let text = try String(contentsOfFile: dataset, encoding: .utf8)
@@ -267,6 +268,12 @@ struct Analyse: ParsableCommand {
             _ = drafter.draft(items: items, reactions: [:], departments: Array(Set(items.map(\.department))).sorted(), reviewInDays: 30)
             let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
             FileHandle.standardError.write(Data("analysed and drafted \(items.count) items in \(String(format: "%.1f", ms)) ms\n".utf8))
+        }
+        if explain {
+            for item in items where item.kind == .requirement {
+                let ask = AskParser.parse(item.text)
+                FileHandle.standardError.write(Data("\(item.id)\taction=\(ask.action ?? "-")\tobject=\(ask.object.joined(separator: ","))\tfor=\(ask.beneficiary ?? "-")\tif=\(ask.condition ?? "-")\n".utf8))
+            }
         }
         let a = drafter.analyse(items)
         let out: JSON = [

@@ -1,0 +1,108 @@
+/// English words with their parts of speech and lemmas, and British spellings with their American
+/// forms, read once from `LexiconData` (built by tools/build_lexicon.py from LemmInflect, MIT).
+enum Lexicon {
+    struct Entry: Sendable {
+        let tags: Tags
+        let lemma: String
+        /// The lemma when the word is read as a noun ("bit", whose verb lemma is "bite").
+        let nounLemma: String
+    }
+
+    /// Parts of speech a word can be, as bits.
+    struct Tags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let verb = Tags(rawValue: 1), noun = Tags(rawValue: 2), adjective = Tags(rawValue: 4)
+        static let adverb = Tags(rawValue: 8), auxiliary = Tags(rawValue: 16)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+        init(letters: Substring) {
+            var t = Tags()
+            for c in letters {
+                switch c {
+                case "v": t.insert(.verb)
+                case "n": t.insert(.noun)
+                case "a": t.insert(.adjective)
+                case "r": t.insert(.adverb)
+                case "x": t.insert(.auxiliary)
+                default: break
+                }
+            }
+            self = t
+        }
+    }
+
+    static let entries: [String: Entry] = {
+        var map: [String: Entry] = [:]
+        map.reserveCapacity(22_000)
+        for line in LexiconData.entries.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count >= 2 else { continue }
+            let word = String(parts[0])
+            let lemma = parts.count > 2 ? String(parts[2]) : word
+            map[word] = Entry(tags: Tags(letters: parts[1]), lemma: lemma, nounLemma: parts.count > 3 ? String(parts[3]) : lemma)
+        }
+        return map
+    }()
+
+    static let american: [String: String] = {
+        var map: [String: String] = [:]
+        for line in LexiconData.spelling.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2 { map[String(parts[0])] = String(parts[1]) }
+        }
+        return map
+    }()
+
+    /// American spelling of a lowercased word; regular -ise/-isation forms outside the word list
+    /// ("containerise", "prioritisation") follow the same rule when the -ize form is known.
+    static func americanSpelling(_ word: String) -> String {
+        if let us = american[word] { return us }
+        for (uk, us) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes")] where word.hasSuffix(uk) {
+            let candidate = String(word.dropLast(uk.count)) + us
+            if entries[candidate] != nil { return candidate }
+        }
+        return word
+    }
+
+    /// The lemma of a lowercased word in American spelling, or the word itself when unknown.
+    static func lemma(_ word: String) -> String {
+        let us = americanSpelling(word)
+        return entries[us].map { americanSpelling($0.lemma) } ?? us
+    }
+
+    /// The lemma of a word read as a noun (in an object phrase), American spelling.
+    static func nounLemma(_ word: String) -> String {
+        let us = americanSpelling(word)
+        return entries[us].map { americanSpelling($0.nounLemma) } ?? us
+    }
+
+    /// The parts of speech a word can be; empty for words outside the lexicon (jargon, acronyms).
+    static func tags(_ word: String) -> Tags { entries[americanSpelling(word)]?.tags ?? [] }
+}
+
+extension Lexicon {
+    /// A word outside the lexicon that is one edit (deletion, insertion, substitution or swap of
+    /// neighbours) from a known word of five letters or more, as that word ("enviroment",
+    /// "recieve"); other words unchanged. Short words and acronyms are left alone: too many
+    /// are one edit from something.
+    static func corrected(_ word: String) -> String {
+        guard word.count >= 6, entries[americanSpelling(word)] == nil, word.allSatisfy({ $0.isLetter }) else { return word }
+        let chars = Array(word)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        // Typos rarely touch the first letter, and jargon ("Tenable") is often one edit from a word.
+        func known(_ c: [Character]) -> String? { let w = String(c); return c.first == chars.first && entries[w] != nil ? w : nil }
+        for i in chars.indices {  // deletion: "enviroinment"
+            var c = chars; c.remove(at: i); if let w = known(c) { return w }
+        }
+        for i in chars.indices.dropLast() {  // swapped neighbours: "recieve"
+            var c = chars; c.swapAt(i, i + 1); if let w = known(c) { return w }
+        }
+        for i in 0...chars.count {  // missing letter: "enviroment"
+            for l in letters { var c = chars; c.insert(l, at: i); if let w = known(c) { return w } }
+        }
+        for i in chars.indices {  // wrong letter: "dashbaord" is a swap; "permision" a missing letter
+            for l in letters where l != chars[i] { var c = chars; c[i] = l; if let w = known(c) { return w } }
+        }
+        return word
+    }
+}
