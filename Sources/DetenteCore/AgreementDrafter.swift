@@ -56,6 +56,8 @@ public struct AgreementDrafter: Sendable {
     public var linkageFloor: Double = 0.85
     /// Pairs at least this sure but below the threshold are put to the room as suggestions.
     public var suggestionFloor: Double = 0.35
+    /// A room can weigh a handful of questions, not hundreds: the surest ones first.
+    public var maxSuggestions = 12
 
     public init(groupThreshold: Double = 0.5, tradeThreshold: Double = 0.4) {
         self.groupThreshold = groupThreshold
@@ -283,7 +285,7 @@ public struct AgreementDrafter: Sendable {
         var trades: [Analysis.Trade] = []
         for c in candidates where c.score >= tradeThreshold && !used.contains(c.a) && !used.contains(c.b) {
             used.insert(c.a); used.insert(c.b)
-            trades.append(.init(a: reqs[c.a].item.id, b: reqs[c.b].item.id, confidence: c.score, reason: c.reason))
+            trades.append(.init(a: reqs[c.a].item.id, b: reqs[c.b].item.id, confidence: min(1, c.score), reason: c.reason))
         }
         return Analysis(groups: groups, trades: trades, themes: themes, blame: blame, actionable: actionable, suggestions: suggestions)
     }
@@ -303,39 +305,62 @@ public struct AgreementDrafter: Sendable {
         func name(_ d: Department) -> String { Workshop.displayName(of: d) }
         func clauseID(_ kind: String, _ ids: [ItemID]) -> ClauseID { "c_\(kind)_" + (ids.sorted().first ?? "x") }
 
+        let asks = Dictionary(uniqueKeysWithValues: items.map { ($0.id, AskParser.parse($0.text)) })
+        let casings = Dictionary(uniqueKeysWithValues: items.map { ($0.id, AgreementClauseText.casing(of: $0.text)) })
+        let blaming = Set(analysis.blame.keys)
         for t in analysis.trades {
-            guard let a = byID[t.a], let b = byID[t.b], !refused(a.id), !refused(b.id) else { continue }
-            let text = "\(name(a.target)) will: \(a.text) In return, \(name(b.target)) will: \(b.text)"
+            guard let a = byID[t.a], let b = byID[t.b], !refused(a.id), !refused(b.id), let askA = asks[a.id], let askB = asks[b.id] else { continue }
+            let text = AgreementClauseText.capitalised(
+                AgreementClauseText.commitment(askA, doers: [a.target], askers: [a.department], casing: casings[a.id]!)
+                + AgreementClauseText.conditions([askA], doers: [a.target], askers: [a.department], casing: casings[a.id]!)
+                + "; in return, " + AgreementClauseText.commitment(askB, doers: [b.target], askers: [b.department], casing: casings[b.id]!)
+                + AgreementClauseText.conditions([askB], doers: [b.target], askers: [b.department], casing: casings[b.id]!) + ".")
             clauses.append(.init(id: clauseID("trade", [a.id, b.id]), section: .trade, text: text, departments: [a.target, b.target].sorted(),
-                                 sources: [a.id, b.id], theme: analysis.themes[a.id], confidence: t.confidence, reason: t.reason))
+                                 sources: [a.id, b.id], theme: analysis.themes[a.id], confidence: min(1, t.confidence), reason: t.reason))
             covered.formUnion([a.id, b.id])
         }
         for g in analysis.groups {
-            let members = g.members.compactMap { byID[$0] }.filter { !covered.contains($0.id) }
+            // A blaming ask is reframed before it joins any commitment.
+            let members = g.members.compactMap { byID[$0] }.filter { !covered.contains($0.id) && !blaming.contains($0.id) }
             guard members.count > 1 else { continue }
-            let asking = Set(members.map(\.department))
-            let lead = members.max { ($0.text.count, $1.id) < ($1.text.count, $0.id) }!
-            let section: AgreementDraft.Section = asking.count > 1 ? .joint : .commitment
-            let who = Set(members.map(\.target)).sorted().map(name).joined(separator: " and ")
-            let text = asking.count > 1 ? "Together we will: \(lead.text)" : "\(who) will: \(lead.text)"
+            let askers = Set(members.map(\.department)).sorted()
+            let doers = Set(members.map(\.target)).sorted()
+            // Both sides asking each other for one shared thing ("a joint retro") is done together.
+            let together = !Set(askers).isDisjoint(with: doers)
+            let ordered = members.sorted { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
+            let section: AgreementDraft.Section = askers.count > 1 ? .joint : .commitment
+            let text = AgreementClauseText.groupText(ordered.compactMap { asks[$0.id] }, doers: together ? Set(askers + doers).sorted() : doers,
+                                                     askers: askers, together: together,
+                                                     casing: ordered.reduce(into: [:]) { $0.merge(casings[$1.id]!) { old, _ in old } })
             let refusedAll = members.allSatisfy { refused($0.id) }
             clauses.append(.init(id: clauseID("group", g.members), section: refusedAll ? .disagreement : section, text: text,
                                  departments: Set(members.map(\.department) + members.map(\.target)).sorted(), sources: members.map(\.id).sorted(),
-                                 theme: analysis.themes[lead.id], confidence: g.confidence, reason: "asked \(members.count) times; \(g.reason)"))
+                                 theme: analysis.themes[ordered[0].id], confidence: min(1, g.confidence), reason: "asked \(members.count) times; \(g.reason)"))
             covered.formUnion(members.map(\.id))
         }
         for item in items.sorted(by: { $0.id < $1.id }) where item.kind == .requirement && !covered.contains(item.id) {
+            if let blame = analysis.blame[item.id] {
+                clauses.append(.init(id: clauseID("reframe", [item.id]), section: .reframe,
+                                     text: "\(name(item.department)) asks \(name(item.target)): “\(item.text)” — to reframe before agreeing: \(blame.reframing)",
+                                     departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
+                                     confidence: 1, reason: "blaming language (\(blame.rule): “\(blame.trigger)”)", votable: false))
+                continue
+            }
             let section: AgreementDraft.Section = refused(item.id) ? .disagreement : .commitment
             let comments = (reactions[item.id] ?? []).filter { $0.verdict == .cannot || $0.verdict == .conditional }.map(\.comment).filter { !$0.isEmpty }
-            var text = "\(name(item.target)) will: \(item.text)"
+            let ask = asks[item.id]!
+            var text = AgreementClauseText.capitalised(AgreementClauseText.commitment(ask, doers: [item.target], askers: [item.department], casing: casings[item.id]!)
+                                                       + AgreementClauseText.conditions([ask], doers: [item.target], askers: [item.department], casing: casings[item.id]!))
             if section == .disagreement { text = "Open: \(name(item.department)) asks “\(item.text)” — \(name(item.target)) says it cannot" + (comments.isEmpty ? "." : ": " + comments.sorted().joined(separator: "; ")) }
-            else if !comments.isEmpty, verdicts(item.id).contains(.conditional) { text += " (condition: " + comments.sorted().joined(separator: "; ") + ")" }
+            else if !comments.isEmpty, verdicts(item.id).contains(.conditional) { text += " (condition: " + comments.sorted().joined(separator: "; ") + ")." }
+            else { text += "." }
             clauses.append(.init(id: clauseID("req", [item.id]), section: section, text: text, departments: [item.department, item.target].sorted(),
                                  sources: [item.id], theme: analysis.themes[item.id], confidence: 1,
                                  reason: section == .disagreement ? "answered “cannot”" : "a requirement on \(name(item.target))"))
         }
         for item in items.sorted(by: { $0.id < $1.id }) where item.kind == .offer {
-            clauses.append(.init(id: clauseID("offer", [item.id]), section: .commitment, text: "\(name(item.department)) offers: \(item.text)",
+            let offer = AgreementClauseText.capitalised(AgreementClauseText.commitment(asks[item.id]!, doers: [item.department], askers: [item.target], casing: casings[item.id]!) + ".")
+            clauses.append(.init(id: clauseID("offer", [item.id]), section: .commitment, text: offer,
                                  departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
                                  confidence: 1, reason: "offered in return"))
         }
@@ -358,6 +383,9 @@ public struct AgreementDrafter: Sendable {
                              departments: departments.sorted(), sources: [], theme: nil, confidence: 1, reason: "every agreement gets a review date", votable: true))
         let order = AgreementDraft.Section.allCases
         clauses.sort { (order.firstIndex(of: $0.section)!, $0.id) < (order.firstIndex(of: $1.section)!, $1.id) }
-        return AgreementDraft(clauses: clauses)
+        let suggestions = analysis.suggestions.prefix(maxSuggestions).map {
+            DraftSuggestion(kind: $0.kind == .sameAsk ? .sameAsk : .trade, items: [$0.a, $0.b], reason: $0.reason, confidence: $0.confidence)
+        }
+        return AgreementDraft(clauses: clauses, suggestions: Array(suggestions))
     }
 }

@@ -29,7 +29,7 @@ public enum AskParser {
     static let prefix: Set<String> = [
         "please", "pls", "plz", "kindly", "could", "would", "can", "will", "should", "shall", "must", "may", "might", "you", "we", "i",
         "they", "it", "need", "needs", "want", "wants", "like", "to", "just", "really", "honestly", "maybe", "perhaps", "also", "always",
-        "let's", "lets", "let", "us", "me", "be", "able", "we'd", "i'd", "you'd", "we're", "are", "is", "do", "don't", "ideally", "then",
+        "let's", "lets", "let", "us", "me", "able", "we'll", "i'll", "you'll", "they'll", "we'd", "i'd", "you'd", "we're", "are", "is", "do", "don't", "ideally", "then",
         "actually", "simply", "at", "least", "start", "starting", "begin", "stop", "going", "forward", "from", "now", "on", "asap",
     ]
     /// Verbs that hand over their object rather than name an action (support verbs).
@@ -51,14 +51,15 @@ public enum AskParser {
             if main.isEmpty && !stripped.isEmpty { main = stripped }
             // The ask is the first clause opening with a verb and not negated ("We don't need
             // admin. Let us see the messages"); a sentence of context before it is not the ask.
-            if imperative.isEmpty, !negated, let first = stripped.first, Lexicon.tags(first).contains(.verb),
+            if imperative.isEmpty, !negated, let first = stripped.first, opensWithVerb(stripped),
                !supportVerbs.contains(Lexicon.lemma(first)) || stripped.count > 2 { imperative = stripped }
         }
-        let core = imperative.isEmpty ? main : imperative
+        var core = imperative.isEmpty ? main : imperative
+        if core.first == "be", core.dropFirst().first == "able" { core.removeFirst(2) }  // "be able to restart" asks to restart
         var action: String?
         var objectWords = core
         var beneficiary: String?
-        if let first = core.first, Lexicon.tags(first).contains(.verb) {
+        if let first = core.first, opensWithVerb(core) {
             let lemma = Lexicon.lemma(first)
             objectWords = Array(core.dropFirst())
             if supportVerbs.contains(lemma) {
@@ -98,8 +99,11 @@ public enum AskParser {
     static func clauseWords(_ text: String) -> [[String]] {
         var clauses: [[String]] = []
         var current = ""
-        for ch in text {
-            if ".!?;:,()—–".contains(ch) {
+        let chars = Array(text)
+        for (i, ch) in chars.enumerated() {
+            // "08:00" and "v1.2" stay one word; a colon or full stop before a space ends a clause.
+            let beforeSpace = i + 1 >= chars.count || chars[i + 1].isWhitespace
+            if ",;!?()—–".contains(ch) || (".:".contains(ch) && beforeSpace) {
                 clauses.append(Tokens.words(current)); current = ""
             } else { current.append(ch) }
         }
@@ -118,6 +122,31 @@ public enum AskParser {
             if purposeOpeners.contains(where: { starts(words, at: i, with: $0) }) { return (Array(words[..<i]), []) }
         }
         return (words, [])
+    }
+
+    static let determiners: Set<String> = ["the", "a", "an", "us", "our", "your", "all", "every", "each", "it", "them", "this", "that", "these",
+                                           "those", "some", "any", "no", "to", "in", "on", "up", "down", "out", "off", "me", "my", "their", "one"]
+
+    /// An imperative opens with a verb; a word that is also an adjective before a noun opens a
+    /// noun phrase instead ("joint retro every 8 weeks", not "to joint").
+    static func opensWithVerb(_ words: [String]) -> Bool {
+        guard let first = words.first else { return false }
+        if first == "be" { return true }
+        let tags = Lexicon.tags(first)
+        // An imperative is the base form: "changes come from…" and "security included" are not asks to do.
+        guard tags.contains(.verb), !tags.contains(.auxiliary) || first == "be", Lexicon.lemma(first) == Lexicon.americanSpelling(first) else { return false }
+        if tags.contains(.adjective), words.count > 1, !determiners.contains(words[1]) { return false }
+        return true
+    }
+
+    /// A statement rather than an imperative or a bare noun phrase: a modal or a verb-only word
+    /// after the first ("changes come from source control", "hand edits have to stop").
+    static func isDeclarative(_ words: [String]) -> Bool {
+        if let first = words.first, ["nobody", "everyone", "everybody", "no-one", "none", "every", "each", "all", "nothing"].contains(first) { return true }
+        return words.dropFirst().contains { w in
+            ["should", "must", "have", "has", "need", "needs", "will", "is", "are", "get", "gets", "can", "cannot", "doesn't", "don't", "isn't"].contains(w)
+                || { let t = Lexicon.tags(w); return t.contains(.verb) && !t.contains(.noun) && !t.contains(.adjective) && w.hasSuffix("s") }()
+        }
     }
 
     static func starts(_ words: [String], at i: Int, with phrase: [String]) -> Bool {

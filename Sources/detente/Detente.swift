@@ -245,6 +245,7 @@ struct Analyse: ParsableCommand {
     @Option(help: "Trade threshold override.") var tradeThreshold: Double?
     @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
     @Flag(help: "Print how long the analysis and the agreement draft took (one core, in process).") var time = false
+    @Option(help: "Also write the agreement draft (clauses and suggestions, as the server sends them) to this JSON file.") var draft: String?
     @Flag(help: "Print each requirement's parsed parts (action, object, beneficiary, condition) to standard error.") var explain = false
 
     func run() throws {
@@ -274,6 +275,11 @@ struct Analyse: ParsableCommand {
                 let ask = AskParser.parse(item.text)
                 FileHandle.standardError.write(Data("\(item.id)\taction=\(ask.action ?? "-")\tobject=\(ask.object.joined(separator: ","))\tfor=\(ask.beneficiary ?? "-")\tif=\(ask.condition ?? "-")\n".utf8))
             }
+        }
+        if let draft {
+            let d = drafter.draft(items: items, reactions: [:], departments: Array(Set(items.map(\.department))).sorted(), reviewInDays: 30)
+            let body: JSON = ["clauses": .array(d.clauses.map(\.json)), "suggestions": d.suggestionsJSON]
+            try body.encoded().write(toFile: draft, atomically: true, encoding: .utf8)
         }
         let a = drafter.analyse(items)
         let out: JSON = [
