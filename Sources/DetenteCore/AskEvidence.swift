@@ -36,7 +36,8 @@ enum AskEvidence {
         let coverage = ws / max(0.001, min(wa, wb))
         let dice = 2 * ws / max(0.001, wa + wb)
         let objectScore = 0.5 * coverage + 0.5 * dice
-        let sameAction = actions.0 != nil && actions.0 == actions.1
+        // Two asks without an action verb both ask to be given something ("a read-only log view").
+        let sameAction = actions.0 == actions.1
         let actionFactor: Double
         if sameAction { actionFactor = 1 }
         else if let x = actions.0, b.keys.contains(x) { actionFactor = 0.9 }  // "automate patching" ~ "automated patch deployment"
@@ -44,7 +45,7 @@ enum AskEvidence {
         else if actions.0 == nil || actions.1 == nil { actionFactor = 0.8 }
         else { actionFactor = 0.55 }
         let joint = a.joint && b.joint
-        let targetFactor = a.item.target == b.item.target || joint ? 1 : 0.75
+        let targetFactor = a.item.target == b.item.target || joint ? 1 : 0.6
         let crossFactor = crossDepartment && !joint ? 0.9 : 1
         // The head of the object (its first content word) names what is asked for; asks that
         // share only modifiers or context ("put a developer on the rota" / "put a manager on

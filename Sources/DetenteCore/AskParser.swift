@@ -88,7 +88,8 @@ public enum AskParser {
             let w = w.hasSuffix("'s") ? String(w.dropLast(2)) : w
             if pronouns.contains(w) || AgreementDrafter.stopwords.contains(w) || w.count < 3 || w.allSatisfy(\.isNumber) { continue }
             let tags = Lexicon.tags(w)
-            if !tags.isEmpty && tags.isSubset(of: [.adverb, .auxiliary]) { continue }
+            // Adverbs ("first", "forward", "away") say how or when, not what.
+            if tags.contains(.adverb) || tags.contains(.auxiliary) { continue }
             let lemma = Lexicon.nounLemma(Lexicon.corrected(w))
             if !out.contains(lemma) { out.append(lemma) }
         }

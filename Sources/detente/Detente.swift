@@ -243,6 +243,7 @@ struct Analyse: ParsableCommand {
     @Option(help: "Where to write predictions JSON.") var predictions: String
     @Option(help: "Grouping threshold override.") var groupThreshold: Double?
     @Option(help: "Trade threshold override.") var tradeThreshold: Double?
+    @Option(help: "Pairs at least this sure, below the grouping threshold, are listed as suggestions.") var suggestionFloor: Double?
     @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
     @Flag(help: "Print how long the analysis and the agreement draft took (one core, in process).") var time = false
     @Option(help: "Also write the agreement draft (clauses and suggestions, as the server sends them) to this JSON file.") var draft: String?
@@ -263,6 +264,7 @@ struct Analyse: ParsableCommand {
         var drafter = AgreementDrafter()
         if let groupThreshold { drafter.groupThreshold = groupThreshold }
         if let tradeThreshold { drafter.tradeThreshold = tradeThreshold }
+        if let suggestionFloor { drafter.suggestionFloor = suggestionFloor }
         if time {
             // The whole job the server does at the agreement phase: analysis plus draft.
             let started = DispatchTime.now().uptimeNanoseconds
@@ -288,6 +290,8 @@ struct Analyse: ParsableCommand {
             "themes": .object(items.map { ($0.id, .string(a.themes[$0.id]?.rawValue ?? "culture")) }),
             "blame": JSON(items.filter { a.blame[$0.id] != nil }.map(\.id)),
             "actionable": .object(items.filter { $0.kind == .requirement }.map { ($0.id, .bool(a.actionable[$0.id] ?? true)) }),
+            // Not scored: what the room would be asked to decide.
+            "suggestions": .array(a.suggestions.map { ["items": JSON([$0.a, $0.b]), "confidence": .double($0.confidence), "reason": .string($0.reason)] }),
         ]
         try out.encoded().write(toFile: predictions, atomically: true, encoding: .utf8)
     }
