@@ -145,8 +145,8 @@ public enum AskParser {
     static func isDeclarative(_ words: [String]) -> Bool {
         if let first = words.first, ["nobody", "everyone", "everybody", "no-one", "none", "every", "each", "all", "nothing"].contains(first) { return true }
         return words.dropFirst().contains { w in
-            ["should", "must", "have", "has", "need", "needs", "will", "is", "are", "get", "gets", "can", "cannot", "doesn't", "don't", "isn't"].contains(w)
-                || { let t = Lexicon.tags(w); return t.contains(.verb) && !t.contains(.noun) && !t.contains(.adjective) && w.hasSuffix("s") }()
+            ["should", "must", "have", "has", "need", "needs", "will", "is", "are", "was", "were", "get", "gets", "can", "cannot", "doesn't",
+             "don't", "isn't", "aren't", "come", "comes", "go", "goes"].contains(w)
         }
     }
 

@@ -57,9 +57,10 @@ enum Lexicon {
     /// ("containerise", "prioritisation") follow the same rule when the -ize form is known.
     static func americanSpelling(_ word: String) -> String {
         if let us = american[word] { return us }
+        if word.contains("-") { return word.split(separator: "-", omittingEmptySubsequences: false).map { americanSpelling(String($0)) }.joined(separator: "-") }
         for (uk, us) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes")] where word.hasSuffix(uk) {
-            let candidate = String(word.dropLast(uk.count)) + us
-            if entries[candidate] != nil { return candidate }
+            let stem = String(word.dropLast(uk.count))
+            if entries[stem + us] != nil || entries[stem + "ize"] != nil { return stem + us }
         }
         return word
     }
@@ -67,7 +68,13 @@ enum Lexicon {
     /// The lemma of a lowercased word in American spelling, or the word itself when unknown.
     static func lemma(_ word: String) -> String {
         let us = americanSpelling(word)
-        return entries[us].map { americanSpelling($0.lemma) } ?? us
+        if let entry = entries[us] { return americanSpelling(entry.lemma) }
+        // Rarer -ize verbs outside the word list: "prioritized" → "prioritize" when that is known.
+        for (suffix, base) in [("ized", "ize"), ("izing", "ize"), ("izes", "ize")] where us.hasSuffix(suffix) {
+            let candidate = String(us.dropLast(suffix.count)) + base
+            if entries[candidate] != nil { return candidate }
+        }
+        return us
     }
 
     /// The lemma of a word read as a noun (in an object phrase), American spelling.
