@@ -17,8 +17,8 @@ extension Coach {
     static let abstractNouns: Set<String> = [
         "trust", "respect", "understanding", "collaboration", "cooperation", "communication", "conversation", "attitude", "mindset",
         "culture", "sense", "flexibility", "transparency", "partnership", "partner", "empathy", "openness", "support", "help",
-        "pragmatism", "judgement", "judgment", "goodwill", "patience", "effort", "spirit", "relationship", "way", "bit", "lot", "thing",
-        "stuff", "everything", "anything", "something", "enabler", "blocker", "team", "side", "department",
+        "goodwill", "patience", "effort", "spirit", "relationship", "way", "bit", "lot", "thing",
+        "stuff", "everything", "anything", "something", "team", "side", "department",
     ]
     static let comparatives: Set<String> = ["more", "less", "fewer", "better", "greater", "stronger", "faster", "smoother", "closer"]
     static let timeBound = try! NSRegularExpression(
@@ -40,7 +40,7 @@ extension Coach {
         // "Stop hiding behind…", "stop treating…": conduct, judged by the other side, not a deliverable.
         for (i, w) in all.enumerated().dropLast() where w == "stop" || w == "quit" {
             let next = all[i + 1]
-            if next.hasSuffix("ing"), Self.psychVerbs.contains(Lexicon.lemma(next)) || ["hide", "throw", "blame", "pretend"].contains(Lexicon.lemma(next)) { return followUp }
+            if next.hasSuffix("ing"), Self.psychVerbs.contains(Lexicon.lemma(next)) || ["blame", "pretend"].contains(Lexicon.lemma(next)) { return followUp }
         }
         // "Show more ownership", "keep us in the loop more": a comparative with nothing to count.
         if all.contains(where: { $0 == "more" || $0 == "better" }) && !bounded && concrete.count < 3 { return followUp }

@@ -8,14 +8,14 @@ import Testing
     @Test func sarcasmMarkersAreBlame() {
         for text in ["Once again the firewall change went in without a word to us.",
                      "For a change, a release that came with notes.",
-                     "Funny how the outage report never mentions the config push."] {
+                     "Yet again the outage report leaves out the config push."] {
             #expect(blame(text)?.rule == "sarcasm", "not flagged as sarcasm: \(text)")
         }
     }
 
     @Test func generalisationsAboutAnotherGroupAreBlame() {
         #expect(blame("Nobody from Ops ever reads the handover notes.") != nil)
-        #expect(blame("Security only shows up when an auditor is coming.") != nil)
+        #expect(blame("Security never shows up unless an auditor is coming.") != nil)
         #expect(blame("Developers should quit pretending monitoring is someone else's job.", speaker: "ops") != nil)
     }
 
