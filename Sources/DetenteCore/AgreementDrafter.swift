@@ -32,6 +32,8 @@ public struct Analysis: Sendable {
     public var actionable: [ItemID: Bool]
     /// Pairs the drafter is unsure about: the room decides ("Are these the same ask?").
     public var suggestions: [Suggestion] = []
+    /// Each item's parsed parts, for wording the clauses.
+    public internal(set) var asks: [ItemID: Ask] = [:]
 
     public struct Suggestion: Sendable, Equatable {
         public enum Kind: String, Sendable { case sameAsk = "same_ask", trade }
@@ -114,12 +116,12 @@ public struct AgreementDrafter: Sendable {
         for w in Set(stems) where !Self.stopwords.contains(w) && w.count > 2 && !w.allSatisfy(\.isNumber) {
             if let id = wordIDs[w] { ids.append(id) } else { let id = Int32(wordIDs.count); wordIDs[w] = id; ids.append(id) }
         }
-        let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind, speaker: item.department)
+        let ask = AskParser.parse(item.text)
+        let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind, speaker: item.department, ask: ask)
         let vague = item.kind != .outmodel && !advice.isActionable
         let joined = " " + stems.joined(separator: " ") + " "
         let conditional = Self.conditionCues.contains { joined.includes(" " + $0 + " ") }
         let joint = Self.jointCues.contains { joined.includes(" " + $0 + " ") }
-        let ask = AskParser.parse(item.text)
         func keyID(_ key: String) -> Int32 {
             if let id = wordIDs[key] { return id }
             let id = Int32(wordIDs.count); wordIDs[key] = id; return id
@@ -287,7 +289,8 @@ public struct AgreementDrafter: Sendable {
             used.insert(c.a); used.insert(c.b)
             trades.append(.init(a: reqs[c.a].item.id, b: reqs[c.b].item.id, confidence: min(1, c.score), reason: c.reason))
         }
-        return Analysis(groups: groups, trades: trades, themes: themes, blame: blame, actionable: actionable, suggestions: suggestions)
+        return Analysis(groups: groups, trades: trades, themes: themes, blame: blame, actionable: actionable, suggestions: suggestions,
+                        asks: Dictionary(uniqueKeysWithValues: feats.map { ($0.item.id, $0.ask) }))
     }
 
     /// Drafts the agreement: joint commitments, trades, commitments by department, open
@@ -305,7 +308,7 @@ public struct AgreementDrafter: Sendable {
         func name(_ d: Department) -> String { Workshop.displayName(of: d) }
         func clauseID(_ kind: String, _ ids: [ItemID]) -> ClauseID { "c_\(kind)_" + (ids.sorted().first ?? "x") }
 
-        let asks = Dictionary(uniqueKeysWithValues: items.map { ($0.id, AskParser.parse($0.text)) })
+        let asks = analysis.asks
         let casings = Dictionary(uniqueKeysWithValues: items.map { ($0.id, AgreementClauseText.casing(of: $0.text)) })
         let blaming = Set(analysis.blame.keys)
         for t in analysis.trades {

@@ -90,25 +90,27 @@ public enum AskParser {
             let tags = Lexicon.tags(w)
             // Adverbs ("first", "forward", "away") say how or when, not what.
             if tags.contains(.adverb) || tags.contains(.auxiliary) { continue }
-            let lemma = Lexicon.nounLemma(Lexicon.corrected(w))
+            let lemma = Lexicon.info(w).correctedNounLemma
             if !out.contains(lemma) { out.append(lemma) }
         }
         return out
     }
 
+    static let clauseBreaks: Set<Unicode.Scalar> = [",", ";", "!", "?", "(", ")", "—", "–"]
+
     /// Words per clause: sentences end at . ! ? ; : and a dash; a comma or parenthesis ends a clause too.
     static func clauseWords(_ text: String) -> [[String]] {
         var clauses: [[String]] = []
-        var current = ""
-        let chars = Array(text)
-        for (i, ch) in chars.enumerated() {
+        var current = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        for (i, ch) in scalars.enumerated() {
             // "08:00" and "v1.2" stay one word; a colon or full stop before a space ends a clause.
-            let beforeSpace = i + 1 >= chars.count || chars[i + 1].isWhitespace
-            if ",;!?()—–".contains(ch) || (".:".contains(ch) && beforeSpace) {
-                clauses.append(Tokens.words(current)); current = ""
+            let beforeSpace = i + 1 >= scalars.count || scalars[i + 1].properties.isWhitespace
+            if clauseBreaks.contains(ch) || ((ch == "." || ch == ":") && beforeSpace) {
+                clauses.append(Tokens.words(String(current))); current = String.UnicodeScalarView()
             } else { current.append(ch) }
         }
-        clauses.append(Tokens.words(current))
+        clauses.append(Tokens.words(String(current)))
         return clauses.filter { !$0.isEmpty }
     }
 

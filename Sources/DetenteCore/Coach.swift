@@ -23,9 +23,14 @@ public struct Coach: Sendable {
     /// - Parameter speaker: the writer's department, so a group's words about itself ("Ops think
     ///   a release without a rehearsal is reckless") are not a generalisation about others.
     public func review(_ text: String, kind: ItemKind, speaker: Department? = nil) -> Advice {
+        review(text, kind: kind, speaker: speaker, ask: kind == .requirement ? AskParser.parse(text) : nil)
+    }
+
+    /// The same, with the ask already parsed (the drafter parses each item once).
+    func review(_ text: String, kind: ItemKind, speaker: Department?, ask: Ask?) -> Advice {
         let words = Tokens.words(text)
         let blame = detectBlame(text, words: words) ?? detectGeneralisation(words, speaker: speaker)
-        let followUp = kind == .requirement ? vagueness(ask: AskParser.parse(text), text: text) : nil
+        let followUp = kind == .requirement ? vagueness(ask: ask ?? AskParser.parse(text), text: text) : nil
         return Advice(blame: blame, followUp: followUp, tooShort: words.count < 6)
     }
 

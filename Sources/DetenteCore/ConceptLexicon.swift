@@ -114,18 +114,32 @@ enum ThemeCues {
     }()
     static let phrases: [(String, Theme)] = cues.flatMap { theme, list in list.filter { $0.contains(" ") }.map { ($0, theme) } }
 
+    static let cueLengths: [Int] = Array(Set(single.keys.map(\.count))).sorted()
+
+    /// The single-word cues that are prefixes of a stem, memoised: a workshop repeats its words.
+    static func prefixCues(of stem: String) -> [(String, [Theme])] {
+        if let hit = prefixMemo.withLock({ $0[stem] }) { return hit }
+        var found: [(String, [Theme])] = []
+        for n in cueLengths where n <= stem.count {
+            let prefix = String(stem.prefix(n))
+            if let themes = single[prefix] { found.append((prefix, themes)) }
+        }
+        prefixMemo.withLock { memo in
+            if memo.count > 100_000 { memo.removeAll(keepingCapacity: true) }
+            memo[stem] = found
+        }
+        return found
+    }
+    static let prefixMemo = LockedMemo<[(String, [Theme])]>()
+
     /// Prefix matches on stems, so "measured", "measuring" and "measurement" all count; each cue
     /// counts once per item.
     static func votes(_ stems: [String]) -> [Theme: Double] {
         var votes: [Theme: Double] = [:]
         var counted = Set<String>()
         for stem in stems {
-            var prefix = ""
-            for ch in stem {
-                prefix.append(ch)
-                if let themes = single[prefix], counted.insert(prefix).inserted {
-                    for t in themes { votes[t, default: 0] += 0.5 }
-                }
+            for (prefix, themes) in prefixCues(of: stem) where counted.insert(prefix).inserted {
+                for t in themes { votes[t, default: 0] += 0.5 }
             }
         }
         let joined = " " + stems.joined(separator: " ") + " "

@@ -1,3 +1,5 @@
+import Foundation
+
 /// English words with their parts of speech and lemmas, and British spellings with their American
 /// forms, read once from `LexiconData` (built by tools/build_lexicon.py from LemmInflect, MIT).
 enum Lexicon {
@@ -31,18 +33,7 @@ enum Lexicon {
         }
     }
 
-    static let entries: [String: Entry] = {
-        var map: [String: Entry] = [:]
-        map.reserveCapacity(22_000)
-        for line in LexiconData.entries.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count >= 2 else { continue }
-            let word = String(parts[0])
-            let lemma = parts.count > 2 ? String(parts[2]) : word
-            map[word] = Entry(tags: Tags(letters: parts[1]), lemma: lemma, nounLemma: parts.count > 3 ? String(parts[3]) : lemma)
-        }
-        return map
-    }()
+    static let entries: [String: Entry] = parseEntries()
 
     static let american: [String: String] = {
         var map: [String: String] = [:]
@@ -65,8 +56,66 @@ enum Lexicon {
         return word
     }
 
+    /// Parses the compiled-in word list by bytes: it is read once per process, at the first draft.
+    static func parseEntries() -> [String: Entry] {
+        var map: [String: Entry] = [:]
+        map.reserveCapacity(22_000)
+        var utf8 = LexiconData.entries.utf8[...]
+        while !utf8.isEmpty {
+            let end = utf8.firstIndex(of: 10) ?? utf8.endIndex
+            let line = utf8[..<end]
+            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+            let fields = line.split(separator: 32)
+            guard fields.count >= 2 else { continue }
+            let word = String(decoding: fields[0], as: UTF8.self)
+            let lemma = fields.count > 2 ? String(decoding: fields[2], as: UTF8.self) : word
+            var tags = Tags()
+            for b in fields[1] {
+                switch b {
+                case UInt8(ascii: "v"): tags.insert(.verb)
+                case UInt8(ascii: "n"): tags.insert(.noun)
+                case UInt8(ascii: "a"): tags.insert(.adjective)
+                case UInt8(ascii: "r"): tags.insert(.adverb)
+                case UInt8(ascii: "x"): tags.insert(.auxiliary)
+                default: break
+                }
+            }
+            map[word] = Entry(tags: tags, lemma: lemma, nounLemma: fields.count > 3 ? String(decoding: fields[3], as: UTF8.self) : lemma)
+        }
+        return map
+    }
+
+    /// What the drafter reads of one word, computed once per word and process.
+    struct WordInfo: Sendable {
+        let tags: Tags
+        let lemma: String
+        let nounLemma: String
+        /// The noun lemma after typo correction, for object words.
+        let correctedNounLemma: String
+    }
+
+    /// A memo of `WordInfo` by word: parsing an ask looks up each word several times, and a
+    /// workshop repeats its vocabulary. Cleared when it grows past a bound.
+    static let memo = LockedMemo<WordInfo>()
+
+    static func info(_ w: String) -> WordInfo {
+        if let hit = memo.withLock({ $0[w] }) { return hit }
+        let corrected = Self.corrected(w)
+        let value = WordInfo(tags: computeTags(w), lemma: computeLemma(w), nounLemma: computeNounLemma(w),
+                             correctedNounLemma: corrected == w ? computeNounLemma(w) : computeNounLemma(corrected))
+        memo.withLock { map in
+            if map.count > 100_000 { map.removeAll(keepingCapacity: true) }
+            map[w] = value
+        }
+        return value
+    }
+
+    static func lemma(_ word: String) -> String { info(word).lemma }
+    static func nounLemma(_ word: String) -> String { info(word).nounLemma }
+    static func tags(_ word: String) -> Tags { info(word).tags }
+
     /// The lemma of a lowercased word in American spelling, or the word itself when unknown.
-    static func lemma(_ word: String) -> String {
+    static func computeLemma(_ word: String) -> String {
         let us = americanSpelling(word)
         if let entry = entries[us] { return americanSpelling(entry.lemma) }
         // Rarer -ize verbs outside the word list: "prioritized" → "prioritize" when that is known.
@@ -78,13 +127,13 @@ enum Lexicon {
     }
 
     /// The lemma of a word read as a noun (in an object phrase), American spelling.
-    static func nounLemma(_ word: String) -> String {
+    static func computeNounLemma(_ word: String) -> String {
         let us = americanSpelling(word)
         return entries[us].map { americanSpelling($0.nounLemma) } ?? us
     }
 
     /// The parts of speech a word can be; empty for words outside the lexicon (jargon, acronyms).
-    static func tags(_ word: String) -> Tags { entries[americanSpelling(word)]?.tags ?? [] }
+    static func computeTags(_ word: String) -> Tags { entries[americanSpelling(word)]?.tags ?? [] }
 }
 
 extension Lexicon {
@@ -112,4 +161,11 @@ extension Lexicon {
         }
         return word
     }
+}
+
+/// A dictionary by word reachable only inside `withLock`, so it cannot be left locked.
+final class LockedMemo<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var map: [String: Value] = [:]
+    func withLock<R>(_ body: (inout [String: Value]) -> R) -> R { lock.withLock { body(&map) } }
 }
