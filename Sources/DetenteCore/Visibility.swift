@@ -16,8 +16,9 @@ public enum Visibility {
         switch event {
         case .created, .departmentQuiet:
             return []
-        case .joined:
-            return [(.facilitators, progress(w))]
+        case let .joined(_, d, _):
+            // Everyone already in the department sees the new member count at once.
+            return [(.facilitators, progress(w))] + membershipFrames(d, w)
         case .phaseChanged:
             return [(.everyone, phaseMessage(w)), (.facilitators, progress(w))]
         case let .itemSubmitted(item, _):
@@ -27,7 +28,8 @@ public enum Visibility {
             return itemFrames(item, in: w)
         case let .itemWithdrawn(id):
             guard let item = w.items[id] else { return [] }
-            return [(.department(item.department), ["type": "item_removed", "id": .string(id)]), (.facilitators, progress(w))]
+            return [(.department(item.department), ["type": "item_removed", "id": .string(id)]), (.facilitators, progress(w)),
+                    (.department(item.department), departmentProgress(item.department, w))]
         case let .itemHidden(id):
             return [(.everyone, ["type": "item_removed", "id": .string(id), "hidden": true])]
         case let .itemsMerged(kept, absorbed):
@@ -77,6 +79,10 @@ public enum Visibility {
             return [(.facilitators, ["type": "note", "text": .string(text)])]
         case .ended:
             return [(.everyone, ["type": "ended"])]
+        case .focused:
+            return [(.everyone, focusMessage(w))]
+        case let .clauseAssigned(c, _, _):
+            return [(.everyone, assignmentMessage(c, w))]
         }
     }
 
@@ -86,7 +92,7 @@ public enum Visibility {
         if !item.isLive { return [] }
         return [(.participant(item.author), ["type": "item", "item": itemJSON(item, for: item.author)]),
                 (.departmentExcept(item.department, item.author), ["type": "item", "item": itemJSON(item, for: nil)]),
-                (.facilitators, progress(w))]
+                (.facilitators, progress(w)), (.department(item.department), departmentProgress(item.department, w))]
     }
 
     static func itemJSON(_ item: Item, for viewer: ParticipantID?) -> JSON {
@@ -174,7 +180,8 @@ public enum Visibility {
 
     static func draftMessage(_ w: Workshop) -> JSON {
         ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)),
-         "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) })]
+         "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) }),
+         "assignments": .array((w.draft?.clauses ?? []).filter { w.assignment(of: $0.id) != nil }.map { assignmentMessage($0.id, w) })]
     }
 
     public static func endorsementCounts(_ c: ClauseID, _ w: Workshop) -> [(Department, support: Int, oppose: Int, members: Int)] {
@@ -260,8 +267,35 @@ public enum Visibility {
             f.append(("presenting", JSON(w.presenting)))
         }
         if w.draft != nil { f.append(("draft", draftMessage(w))) }
+        f.append(("focus", JSON(w.focusedItem)))
+        if let d = viewer.department, viewer.participantID != nil { f.append(("department_progress", departmentProgress(d, w))) }
         let chat = w.botLog.filter { $0.audience.includes(viewer) }.map { JSON.string($0.text) }
         f.append(("chat", .array(chat)))
         return .object(f)
+    }
+}
+
+// MARK: - room awareness (additive: counts for the department, focus, owners)
+
+extension Visibility {
+    /// "4 of 6 in Dev have written": distinct contributors and members of one's own department.
+    static func departmentProgress(_ d: Department, _ w: Workshop) -> JSON {
+        ["type": "department_progress", "department": .string(d), "contributors": .int(w.tallies[d]?.contributors ?? 0),
+         "members": .int(w.members(of: d).count)]
+    }
+
+    /// A join changes a department's size, so its approval and progress counts, and every
+    /// clause's tally, are sent again.
+    static func membershipFrames(_ d: Department, _ w: Workshop) -> [Frame] {
+        var frames: [Frame] = [(.department(d), approval(d, w)), (.department(d), departmentProgress(d, w))]
+        for c in (w.draft?.clauses ?? []) where c.votable { frames.append((.everyone, tallyMessage(c.id, w))) }
+        return frames
+    }
+
+    static func focusMessage(_ w: Workshop) -> JSON { ["type": "focus", "id": JSON(w.focusedItem)] }
+
+    static func assignmentMessage(_ c: ClauseID, _ w: Workshop) -> JSON {
+        let a = w.assignments[c]
+        return ["type": "assignment", "clause": .string(c), "owner": JSON(a?.owner), "due": JSON(a?.due)]
     }
 }
