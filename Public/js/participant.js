@@ -200,13 +200,14 @@ function renderProgress() {
 function itemNode(item) {
   const w = state.workshop;
   const sealed = ["outmodel", "requirements", "review"].includes(w.phase);
-  if (ui.editing.has(item.id) && item.mine && sealed) return el("li", { class: "mine", "data-key": item.id }, editForm(item));
+  const editable = item.mine && (sealed || (item.kind === "offer" && w.phase === "reactions"));
+  const editing = ui.editing.has(item.id) && editable;
   const li = el("li", { class: item.mine ? "mine" : "", "data-key": item.id },
     el("span", { class: "tag" }, item.kind === "outmodel" ? "Outmodel" : item.kind === "requirement" ? "Requirement" : "Offer"),
     el("span", { class: "tag" }, `about ${departmentName(item.target)}`),
     item.mine ? el("span", { class: "tag" }, "yours") : null,
-    el("div", { class: "item-text" }, item.text));
-  if (item.mine && item.anonymised !== item.text) {
+    editing ? editForm(item) : el("div", { class: "item-text" }, item.text));
+  if (editing) { /* the form replaces the text and its preview until saved or cancelled */ } else if (item.mine && item.anonymised !== item.text) {
     li.append(el("div", { class: "preview" }, el("strong", {}, "Others will see: "), item.anonymised,
       el("ul", {}, item.replacements.map((r) => el("li", {}, `“${r.original}” → ${r.placeholder} (${r.rule})`)))));
   } else if (item.mine) {
@@ -227,8 +228,8 @@ function itemNode(item) {
       row.append(select);
     }
   }
-  if (item.mine && sealed) {
-    row.append(el("button", { type: "button", class: "secondary", onclick: () => startEdit(item.id) }, "Edit"),
+  if (editable && !editing) {
+    row.append(el("button", { type: "button", class: "secondary", "aria-label": `Edit: ${item.text.slice(0, 60)}`, onclick: () => startEdit(item.id) }, "Edit"),
       el("button", { type: "button", class: "secondary", onclick: () => act({ type: "withdraw", id: item.id }) }, "Withdraw"));
   }
   if (row.childElementCount) li.append(row);
