@@ -107,7 +107,7 @@ function focusView(i) {
 function agreement(w) {
   const clauses = state.draft.filter((c) => c.votable);
   return el("section", { class: "agreement-big", "data-key": "agreement" }, el("h2", {}, "Our agreement"),
-    el("ol", { class: "clauses-big" }, clauses.map((c) => {
+    el("ol", { class: clauses.length > 4 ? "clauses-big many" : "clauses-big" }, clauses.map((c) => {
       const t = state.tallies[c.id];
       const a = state.assignments[c.id];
       return el("li", { "data-key": c.id, class: t && t.endorsed ? "endorsed-big" : "" },

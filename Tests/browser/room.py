@@ -14,7 +14,8 @@ class Seat:
     """One websocket client: the facilitator or a participant."""
 
     def __init__(self, server, token=None):
-        self.ws = connect(server.ws_url, subprotocols=["detente.v1"], max_size=2 ** 22)
+        self._connection = connect(server.ws_url, subprotocols=["detente.v1"], max_size=2 ** 22)
+        self.ws = self._connection.__enter__()
         self.ref = 0
         self.token = token
         if token:
@@ -37,7 +38,7 @@ class Seat:
         return reply
 
     def close(self):
-        self.ws.close()
+        self._connection.__exit__(None, None, None)
 
 
 class Room:
