@@ -7,6 +7,7 @@ import { patch, trackDirty, clean } from "./morph.js";
 import { applyFrame, initialState, plural } from "./reducer.js";
 import { qrSvg } from "./qr.js";
 import { setUpTabs } from "./tabs.js";
+import { dragAndDrop, dragHandle } from "./drag.js";
 
 const TOKEN_KEY = "detente.facilitator";
 const token = fragmentToken() || sessionStorage.getItem(TOKEN_KEY);
@@ -93,6 +94,9 @@ function renderChat() {
   const before = chat.childElementCount;
   patch(chat, state.chat.map((line, i) => el("li", { "data-key": String(i) }, line.text)));
   if (chat.childElementCount !== before) chat.scrollTop = chat.scrollHeight;
+  // The latest bot line (e.g. the anonymity warning) stays in view; the rest is one tab away.
+  const last = state.chat[state.chat.length - 1];
+  $("#bot-latest").textContent = last ? `Bot: ${last.text}` : "";
 }
 
 function renderPeople() {
@@ -184,28 +188,14 @@ function assignmentForm(c) {
 
 function sourceRow(s, c, others, editable) {
   const item = (state.reveal || []).find((i) => i.id === s);
+  const text = item ? item.text : s;
   const canMove = editable && (c.sources.length > 1 || others.length);
-  return el("li", { "data-key": s, class: "source", draggable: canMove ? "true" : null,
-    ondragstart: (e) => { e.dataTransfer.setData("text/plain", JSON.stringify({ item: s })); e.dataTransfer.effectAllowed = "move"; } },
-  item ? item.text : s,
-  canMove ? el("select", { "aria-label": `Move to another clause: ${(item ? item.text : s).slice(0, 50)}`, "data-track-ignore": "1",
-    onchange: (e) => { if (e.target.value) act({ type: "move_item", id: s, clause: e.target.value === "__new" ? null : e.target.value }); } },
-  el("option", { value: "" }, "Move to…"), el("option", { value: "__new" }, "A clause of its own (split)"),
-  others.map((o) => el("option", { value: o.id }, o.text.slice(0, 50)))) : null);
-}
-
-function clauseDrop(c) {
-  return {
-    ondragover: (e) => { e.preventDefault(); e.currentTarget.classList.add("drop-target"); },
-    ondragleave: (e) => e.currentTarget.classList.remove("drop-target"),
-    ondrop: (e) => {
-      e.preventDefault();
-      e.currentTarget.classList.remove("drop-target");
-      let data = null;
-      try { data = JSON.parse(e.dataTransfer.getData("text/plain")); } catch { return; }
-      if (data && data.item && !c.sources.includes(data.item)) act({ type: "move_item", id: data.item, clause: c.id });
-    },
-  };
+  return el("li", { "data-key": s, class: "source", "data-item": s },
+    canMove ? dragHandle(el, "Drag onto another clause to move this item there") : null, text,
+    canMove ? el("select", { "aria-label": `Move to another clause: ${text.slice(0, 50)}`, "data-track-ignore": "1",
+      onchange: (e) => { if (e.target.value) act({ type: "move_item", id: s, clause: e.target.value === "__new" ? null : e.target.value }); } },
+    el("option", { value: "" }, "Move to…"), el("option", { value: "__new" }, "A clause of its own (split)"),
+    others.map((o) => el("option", { value: o.id }, o.text.slice(0, 50)))) : null);
 }
 
 function renderAgreement() {
@@ -222,11 +212,11 @@ function renderAgreement() {
     const t = state.tallies[c.id];
     const others = state.draft.filter((o) => o.id !== c.id);
     const sourceRows = c.sources.map((s) => sourceRow(s, c, others, editable));
-    return el("div", { class: "clause", "data-key": c.id, ...(editable ? clauseDrop(c) : {}) },
+    return el("div", { class: "clause", "data-key": c.id, "data-clause": c.id },
       el("h3", {}, `${c.section.replaceAll("_", " ")} · confidence ${Math.round(c.confidence * 100)}% · ${c.reason}`),
       editable ? clauseForm(c, others) : el("div", { class: "item-text" }, c.text),
       editable && c.votable ? assignmentForm(c) : assignmentLine(c.id),
-      sourceRows.length ? el("details", {}, el("summary", {}, `${c.sources.length} source item${c.sources.length === 1 ? "" : "s"}`), el("ul", {}, sourceRows)) : null,
+      sourceRows.length ? el("details", { open: editable }, el("summary", {}, `${c.sources.length} source item${c.sources.length === 1 ? "" : "s"}`), el("ul", {}, sourceRows)) : null,
       t ? el("p", { class: t.endorsed ? "endorsed" : "muted" }, (t.endorsed ? "Endorsed · " : "Not yet endorsed · ") +
         t.departments.map((r) => `${departmentName(r.department)} ${r.support} for, ${r.oppose} against, of ${r.members}`).join(" · ")) : null);
   }));
@@ -293,4 +283,10 @@ $("#focus-next").addEventListener("click", () => stepFocus(1));
 $("#focus-clear").addEventListener("click", () => act({ type: "focus", id: null }));
 trackDirty($("#main"));
 setUpTabs($(".tabs"));
+// Agreement: drop a source item on another clause to move it there (the "Move to…" menu is the keyboard way).
+dragAndDrop($("#agreement"), {
+  source: "li[data-item]", target: "[data-clause]",
+  accepts: (from, to) => from.closest("[data-clause]") !== to,
+  drop: (from, to) => act({ type: "move_item", id: from.dataset.item, clause: to.dataset.clause }),
+});
 setInterval(renderTimer, 1000);

@@ -20,7 +20,10 @@ export function userOwns(control) {
 }
 
 function patchAttributes(live, wanted) {
-  for (const { name, value } of [...wanted.attributes]) if (live.getAttribute(name) !== value) live.setAttribute(name, value);
+  for (const { name, value } of [...wanted.attributes]) {
+    if (name === "open" && live.tagName === "DETAILS") continue; // the user opens and closes it
+    if (live.getAttribute(name) !== value) live.setAttribute(name, value);
+  }
   for (const { name } of [...live.attributes]) if (!wanted.hasAttribute(name) && !KEEP_ATTRIBUTES.has(name)) live.removeAttribute(name);
   for (const h of HANDLERS) if (live[h] !== wanted[h]) live[h] = wanted[h];
 }

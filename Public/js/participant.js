@@ -4,6 +4,7 @@ import { Connection } from "./connection.js";
 import { $, el, replace, showStatus, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
 import { patch, trackDirty, clean } from "./morph.js";
 import { applyFrame, initialState, approvalText, plural, owedReactions } from "./reducer.js";
+import { dragAndDrop, dragHandle } from "./drag.js";
 
 const params = new URLSearchParams(location.search);
 const codeParam = (params.get("code") || "").toUpperCase();
@@ -202,7 +203,10 @@ function itemNode(item) {
   const sealed = ["outmodel", "requirements", "review"].includes(w.phase);
   const editable = item.mine && (sealed || (item.kind === "offer" && w.phase === "reactions"));
   const editing = ui.editing.has(item.id) && editable;
-  const li = el("li", { class: item.mine ? "mine" : "", "data-key": item.id },
+  const mergeable = w.phase === "review" && !editing;
+  const li = el("li", { class: `kind-${item.kind}${item.mine ? " mine" : ""}`, "data-key": item.id,
+    "data-kind": item.kind, "data-target": item.target },
+    mergeable ? dragHandle(el, "Drag onto a duplicate to merge them") : null,
     el("span", { class: "tag" }, item.kind === "outmodel" ? "Outmodel" : item.kind === "requirement" ? "Requirement" : "Offer"),
     el("span", { class: "tag" }, `about ${departmentName(item.target)}`),
     item.mine ? el("span", { class: "tag" }, "yours") : null,
@@ -289,7 +293,7 @@ function tallyText(id) {
 }
 
 function revealedNode(i, withForm) {
-  return el("li", { "data-key": i.id, class: state.focus === i.id ? "focused" : "" },
+  return el("li", { "data-key": i.id, class: `kind-${i.kind}${state.focus === i.id ? " focused" : ""}` },
     el("span", { class: "tag" }, i.kind === "outmodel" ? "Outmodel" : "Requirement"),
     el("span", { class: "tag" }, `about ${departmentName(i.target)}`), el("span", { class: "tag" }, plural(i.votes, "vote")),
     el("div", { class: "item-text" }, i.text), tallyText(i.id), withForm ? reactionForm(i) : null);
@@ -304,7 +308,7 @@ function renderOwed() {
   const mine = state.you.department;
   const about = state.reveal.filter((i) => i.target === mine);
   const owed = owedReactions(state, mine).length;
-  $("#owed-count").textContent = owed ? `${plural(owed, "statement")} still waiting for your reaction.` : "You have reacted to everything about your department.";
+  $("#owed-count").textContent = owed ? `${plural(owed, "item")} still waiting for your reaction.` : "You have reacted to everything about your department.";
   patch($("#owed"), about.map((i) => revealedNode(i, true)));
 }
 
@@ -389,6 +393,13 @@ $("#ready").addEventListener("click", () => act({ type: "ready" }));
 $("#approve").addEventListener("click", () => act({ type: "approve", on: !state.myApproval }));
 setInterval(renderTimer, 1000);
 trackDirty($("#workshop"));
+// Review: drop an item on a duplicate (same kind, same target) to merge it in; the menu on each
+// item does the same from the keyboard.
+dragAndDrop($("#items"), {
+  source: "li[data-kind]", target: "li[data-kind]",
+  accepts: (from, to) => from.dataset.kind === to.dataset.kind && from.dataset.target === to.dataset.target,
+  drop: (from, to) => act({ type: "merge", kept: to.dataset.key, absorbed: from.dataset.key }),
+});
 
 const saved = codeParam ? localStorage.getItem(seatKey(codeParam)) : null;
 if (saved) {
