@@ -6,6 +6,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from axe import assert_accessible
+from axe import assert_accessible
 from room import Room, Seat
 
 DESKTOP = (1366, 900)
@@ -63,6 +65,7 @@ def test_merge_and_move_by_mouse_and_keyboard_then_everyone_agrees(server, brows
     snapshot = Seat(server, ann.token).call(type="hello", token=ann.token)
     assert sorted(i["id"] for i in snapshot["items"]) == sorted([kept] + reqs[:2])
     assert other not in item_keys(a)
+    assert_accessible(a, "participant review with drag handles")
 
     for seat in (ann, bob, cat):
         seat.ok(type="approve", on=True)
@@ -86,6 +89,7 @@ def test_merge_and_move_by_mouse_and_keyboard_then_everyone_agrees(server, brows
     wait(f, lambda drv: reqs[2] not in clause_sources(drv).get(destination, []))
 
     after = server_sources(room)
+    assert_accessible(f, "console agreement with drag handles")
     assert reqs[2] not in after.get(destination, []) and any(s == [reqs[2]] for s in after.values())
     wait(f, lambda drv: {k: v for k, v in clause_sources(drv).items() if v} == {k: v for k, v in after.items() if v})
     present = browser(1280, 720)

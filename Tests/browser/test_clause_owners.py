@@ -9,6 +9,7 @@ import urllib.request
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from axe import assert_accessible
 from room import Room
 
 
@@ -50,6 +51,7 @@ def test_owner_and_due_date_round_trip_through_every_export(server, browser):
     participant = room.open_seat(browser(390, 844), dev)
     WebDriverWait(participant, 10).until(lambda d: "Owner: Ops · Due: 2027-01-31" in d.find_element(By.ID, "agreement").text)
     assert "Owner: Dev · Due: 2026-12-15" in participant.find_element(By.ID, "agreement").text
+    assert_accessible(console, "console agreement with owner forms")
 
     # A restart replays the journal: the owners are still there.
     server.stop()

@@ -5,6 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from axe import assert_accessible
 from room import Room
 
 PHONE, DESKTOP = (390, 844), (1366, 900)
@@ -58,6 +59,8 @@ def test_typing_survives_other_peoples_actions(server, browser):
     vote.click()
     wait(a, lambda d: "1 vote" in d.find_element(By.ID, "items").get_attribute("textContent"))
     assert_survived(a, area_id, "They value quiet weeks. Mostly.", 4, 9, scroll)
+    assert_accessible(a, "participant review, editing, phone")
+    assert_accessible(b, "participant review, desktop")
 
     for seat in (ann, bob, cat, dan):
         seat.ok(type="approve", on=True)
@@ -78,6 +81,8 @@ def test_typing_survives_other_peoples_actions(server, browser):
     wait(a, lambda d: "Accurate: 1" in d.find_element(By.ID, "reveal").get_attribute("textContent"))
     assert_survived(a, comment_id, "We deploy on Fridays", 3, 9, scroll)
     assert a.find_element(By.CSS_SELECTOR, "#owed input[type=radio][value=wrong]").is_selected()
+    assert_accessible(a, "participant reactions, phone")
+    assert_accessible(c, "participant reactions, desktop")
 
     # 3. Offer: Ann rewords her offer while Bob submits one.
     ann.ok(type="submit", kind="offer", text="We can pair on runbooks.")
@@ -106,3 +111,5 @@ def test_typing_survives_other_peoples_actions(server, browser):
     support.click()
     wait(f, lambda d: " 1 for" in d.find_element(By.ID, "agreement").get_attribute("textContent"))
     assert_survived(f, clause_id, original + " (draft 2)", 0, 5, scroll)
+    assert_accessible(f, "console agreement")
+    assert_accessible(a, "participant agreement, phone")

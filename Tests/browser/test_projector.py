@@ -6,6 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import screenshot, set_viewport
+from axe import assert_accessible
 from room import Room
 
 SIZES = {"1920": (1920, 1080), "1280": (1280, 720)}
@@ -45,6 +46,7 @@ def check(screens, name):
         d.execute_script("return new Promise((r) => setTimeout(r, 1200))")  # let the cards finish appearing
         screenshot(d, f"present-{name}-{size}")
         assert d.execute_script(VISIBLE_CONTROLS) == 0, f"{name} at {size}: a form control is visible"
+        assert_accessible(d, f"projector {name} at {size}")
         if size == "1920":
             sizes = d.execute_script(VISIBLE_TEXT_SIZES)
             assert sizes["body"] >= 32 and sizes["min"] >= 32, f"{name}: text smaller than 32 px at 1920×1080: {sizes}"
@@ -88,6 +90,7 @@ def test_projector_view(server, browser):
     focus = console.find_element(By.ID, "focus-next")
     console.execute_script("arguments[0].scrollIntoView({block: 'center'})", focus)
     focus.click()
+    assert_accessible(console, "console reactions with the focus controls")
     for d in screens.values():
         wait_for(d, "return document.querySelector('.focus .focus-text')")
     stepped = screens["1920"].find_element(By.CSS_SELECTOR, ".focus-text").text

@@ -7,11 +7,11 @@ import time
 import urllib.parse
 import urllib.request
 
-from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from axe import serious_violations
 from conftest import ORGANISER, screenshot
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> <a href="javascript:window.__xss=3">click</a>'
@@ -42,13 +42,6 @@ def wait_text(d, element_id, needle, timeout=10):
 
 def no_script_ran(d):
     assert d.execute_script("return window.__xss === undefined"), "an injected script ran"
-
-
-def serious_violations(d):
-    axe = Axe(d)
-    axe.inject()
-    results = axe.run()
-    return [(v["id"], v["impact"], v["help"], [n["html"][:120] for n in v["nodes"][:3]]) for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def send(d, text):
