@@ -8,6 +8,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from axe import assert_accessible
 from axe import assert_accessible
+from conftest import screenshot
 from room import Room, Seat
 
 DESKTOP = (1366, 900)
@@ -66,6 +67,7 @@ def test_merge_and_move_by_mouse_and_keyboard_then_everyone_agrees(server, brows
     assert sorted(i["id"] for i in snapshot["items"]) == sorted([kept] + reqs[:2])
     assert other not in item_keys(a)
     assert_accessible(a, "participant review with drag handles")
+    screenshot(a, "participant-review-board-1366")
 
     for seat in (ann, bob, cat):
         seat.ok(type="approve", on=True)
@@ -90,6 +92,7 @@ def test_merge_and_move_by_mouse_and_keyboard_then_everyone_agrees(server, brows
 
     after = server_sources(room)
     assert_accessible(f, "console agreement with drag handles")
+    screenshot(f, "console-agreement-moved-1366")
     assert reqs[2] not in after.get(destination, []) and any(s == [reqs[2]] for s in after.values())
     wait(f, lambda drv: {k: v for k, v in clause_sources(drv).items() if v} == {k: v for k, v in after.items() if v})
     present = browser(1280, 720)

@@ -6,6 +6,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from axe import assert_accessible
+from conftest import screenshot
 from room import Room
 
 PHONE, DESKTOP = (390, 844), (1366, 900)
@@ -60,6 +61,7 @@ def test_typing_survives_other_peoples_actions(server, browser):
     wait(a, lambda d: "1 vote" in d.find_element(By.ID, "items").get_attribute("textContent"))
     assert_survived(a, area_id, "They value quiet weeks. Mostly.", 4, 9, scroll)
     assert_accessible(a, "participant review, editing, phone")
+    screenshot(a, "participant-review-editing-390")
     assert_accessible(b, "participant review, desktop")
 
     for seat in (ann, bob, cat, dan):
@@ -82,6 +84,8 @@ def test_typing_survives_other_peoples_actions(server, browser):
     assert_survived(a, comment_id, "We deploy on Fridays", 3, 9, scroll)
     assert a.find_element(By.CSS_SELECTOR, "#owed input[type=radio][value=wrong]").is_selected()
     assert_accessible(a, "participant reactions, phone")
+    a.execute_script("window.scrollTo(0, 0)")
+    screenshot(a, "participant-reactions-owed-first-390")
     assert_accessible(c, "participant reactions, desktop")
 
     # 3. Offer: Ann rewords her offer while Bob submits one.
@@ -112,4 +116,5 @@ def test_typing_survives_other_peoples_actions(server, browser):
     wait(f, lambda d: " 1 for" in d.find_element(By.ID, "agreement").get_attribute("textContent"))
     assert_survived(f, clause_id, original + " (draft 2)", 0, 5, scroll)
     assert_accessible(f, "console agreement")
+    screenshot(f, "console-agreement-1366")
     assert_accessible(a, "participant agreement, phone")

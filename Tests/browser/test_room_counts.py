@@ -6,6 +6,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from axe import assert_accessible
+from conftest import screenshot
 from room import Room
 
 
@@ -32,6 +33,7 @@ def test_counts_follow_joins_reloads_and_leaves(server, browser):
     wait_text(a, "department-progress", "1 of 1 in Dev have written")
     assert "They guard the weekend." in a.find_element(By.CSS_SELECTOR, "#chat li.me").text, "own answer in the chat"
     assert_accessible(a, "participant outmodel with three departments, phone")
+    screenshot(a, "participant-outmodel-three-departments-390")
 
     bob = room.join("Bob", "dev")  # joins after Ann
     wait_text(a, "department-progress", "1 of 2 in Dev have written")
@@ -62,3 +64,4 @@ def test_counts_follow_joins_reloads_and_leaves(server, browser):
     wait_text(a, "reveal", "1 vote")
     assert "1 votes" not in a.find_element(By.ID, "reveal").get_attribute("textContent")
     assert_accessible(a, "participant reveal, phone")
+    screenshot(a, "participant-reveal-board-390")

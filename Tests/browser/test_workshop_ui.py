@@ -15,7 +15,7 @@ from axe import serious_violations
 from conftest import ORGANISER, screenshot
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> <a href="javascript:window.__xss=3">click</a>'
-PHONE, DESKTOP = (360, 740), (1280, 900)
+PHONE, DESKTOP = (390, 844), (1366, 900)
 
 
 def wait(d, cond, timeout=10):
