@@ -150,8 +150,8 @@ function renderChat() {
   patch(chat, state.chat.map((line, i) => el("li", { class: line.who === "me" ? "me" : "", "data-key": `${i}:${line.who}` },
     el("span", { class: "who" }, line.who === "me" ? "You" : "Facilitator bot"), line.text)));
   if (atBottom || chat.childElementCount !== before) chat.scrollTop = chat.scrollHeight;
-  const last = [...state.chat].reverse().find((l) => l.who === "bot" && l.text.trim().endsWith("?"));
-  $("#question").textContent = state.workshop.phase === "outmodel" && last ? last.text : "";
+  const question = state.prompt && state.prompt.question;
+  $("#question").textContent = state.workshop.phase === "outmodel" && question ? question : "";
 }
 
 function targets() {

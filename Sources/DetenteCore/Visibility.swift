@@ -45,8 +45,8 @@ public enum Visibility {
             return [(.department(d), approval(d, w)),
                     (.participant(p), ["type": "my_approval", "approved": .bool(w.approvals[d]?.contains(p) ?? false)]),
                     (.facilitators, progress(w))]
-        case let .promptAdvanced(p, to):
-            return [(.participant(p), ["type": "prompt", "index": .int(to), "count": .int(w.template.outmodelQuestions.count)])]
+        case let .promptAdvanced(p, _):
+            return [(.participant(p), promptMessage(p, w))]
         case .revealed:
             return [(.everyone, revealMessage(w))]
         case .presenting:
@@ -246,7 +246,7 @@ public enum Visibility {
             f.append(("my_votes", myVotes(pid, w)))
             f.append(("approval", approval(d, w)))
             f.append(("my_approval", .bool(w.approvals[d]?.contains(pid) ?? false)))
-            f.append(("prompt", ["index": .int(w.promptIndex[pid] ?? 0), "count": .int(w.template.outmodelQuestions.count)]))
+            f.append(("prompt", promptMessage(pid, w)))
             let mine = w.reactions.compactMap { id, byP in byP[pid].map { (id, $0) } }.sorted { $0.0 < $1.0 }
             f.append(("my_reactions", .array(mine.map { ["id": .string($0.0), "verdict": .string($0.1.verdict.rawValue), "comment": .string($0.1.comment)] })))
             let endorsed = (w.endorsements.compactMap { c, byP in byP[pid].map { (c, $0) } }).sorted { $0.0 < $1.0 }
@@ -290,6 +290,14 @@ extension Visibility {
         var frames: [Frame] = [(.department(d), approval(d, w)), (.department(d), departmentProgress(d, w))]
         for c in (w.draft?.clauses ?? []) where c.votable { frames.append((.everyone, tallyMessage(c.id, w))) }
         return frames
+    }
+
+    /// The participant's guided question: its index, how many there are, and its text (null after the last).
+    static func promptMessage(_ p: ParticipantID, _ w: Workshop) -> JSON {
+        let index = w.promptIndex[p] ?? 0, questions = w.template.outmodelQuestions
+        let target = w.participants[p].map { w.defaultTarget(for: $0.department) } ?? ""
+        return ["type": "prompt", "index": .int(index), "count": .int(questions.count),
+                "question": index < questions.count ? .string(w.text(questions[index], target: target)) : .null]
     }
 
     static func focusMessage(_ w: Workshop) -> JSON { ["type": "focus", "id": JSON(w.focusedItem)] }

@@ -32,6 +32,7 @@ def test_counts_follow_joins_reloads_and_leaves(server, browser):
     a.find_element(By.ID, "send").click()
     wait_text(a, "department-progress", "1 of 1 in Dev have written")
     assert "They guard the weekend." in a.find_element(By.CSS_SELECTOR, "#chat li.me").text, "own answer in the chat"
+    assert "goals" in a.find_element(By.ID, "question").text, "the guided question stays, not the bot's follow-up"
     assert_accessible(a, "participant outmodel with three departments, phone")
     screenshot(a, "participant-outmodel-three-departments-390")
 
