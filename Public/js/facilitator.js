@@ -128,7 +128,10 @@ function renderReveal() {
   const w = state.workshop;
   renderCharts();
   const focused = state.reveal.find((i) => i.id === state.focus);
-  $("#focus-status").textContent = focused ? `On the projector: “${focused.text.slice(0, 100)}”` : "Nothing in focus: the projector shows the board.";
+  const focusTally = focused && state.reactions[focused.id];
+  $("#focus-status").textContent = focused
+    ? `On the projector: “${focused.text.slice(0, 100)}”` + (focusTally ? ` — ${Object.entries(focusTally.counts).map(([v, n]) => `${VERDICT_NAMES[v]} ${n}`).join(", ")}` : " — no reactions yet")
+    : "Nothing in focus: the projector shows the board.";
   patch($("#present-department"), el("option", { value: "" }, "All departments"), w.departments.map((d) => el("option", { value: d, "data-key": d }, departmentName(d))));
   if (document.activeElement !== $("#present-department")) $("#present-department").value = state.presenting || "";
   patch($("#reveal"), w.departments.map((d) => el("section", { "data-key": d }, el("h3", {}, `${departmentName(d)} wrote`),

@@ -137,6 +137,7 @@ function render() {
   approve.textContent = state.myApproval ? "Approved — press to withdraw approval" : "Approve our set for release";
   $("#approval").textContent = w.phase === "review" ? approvalText(state.approval) : "";
   $("#workshop").dataset.phase = w.phase;
+  $("#checkin-card").classList.toggle("hidden", !["lobby", "check_in"].includes(w.phase));
 }
 
 function renderTimer() {
