@@ -77,6 +77,13 @@ def test_projector_view(server, browser):
         wait_for(d, "return document.querySelectorAll('.board .card-item').length === 12")
     assert screens["1920"].execute_script(OFFSCREEN_CARDS) == 0, "all 12 cards fit on a 1920×1080 projector"
     check(screens, "reveal")
+    # One department's deliverables at a time, chosen from the console.
+    room.fac.ok(type="present", department="ops")
+    for d in screens.values():
+        wait_for(d, "return document.querySelectorAll('.board-column').length === 1")
+        assert d.find_element(By.CSS_SELECTOR, ".board-column h2").text == "Ops wrote"
+    check(screens, "reveal-one-department")
+    room.fac.ok(type="present", department=None)
 
     # The facilitator steps the focus from the console; the projector shows that one item.
     room.advance_to("reactions")

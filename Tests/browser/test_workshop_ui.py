@@ -44,6 +44,24 @@ def no_script_ran(d):
     assert d.execute_script("return window.__xss === undefined"), "an injected script ran"
 
 
+CHARTS_FIT = """
+  const problems = [];
+  for (const chart of document.querySelectorAll('svg.chart')) {
+    const width = chart.viewBox.baseVal.width;
+    if (!chart.querySelector('text.chart-heading')) problems.push('a chart without a visible title');
+    for (const t of chart.querySelectorAll('text')) {
+      const box = t.getBBox();
+      if (box.x < -1.5 || box.x + box.width > width + 0.5) problems.push(`clipped: ${t.textContent}`);
+    }
+  }
+  return problems;
+"""
+
+
+def assert_charts_fit(d):
+    assert d.execute_script(CHARTS_FIT) == []
+
+
 def send(d, text):
     area = by_id(d, "compose-text")
     wait(d, EC.visibility_of(area))
@@ -138,6 +156,8 @@ def test_whole_workshop_through_the_pages(server, browser):
     screenshot(fac, "facilitator-desktop")
     assert not serious_violations(people[1][0])
     assert not serious_violations(fac)
+    # The progress table fits the 1366 px console without a horizontal scroll.
+    assert fac.execute_script("const t = document.querySelector('#progress .table-wrap'); return t.scrollWidth <= t.clientWidth")
 
     click(fac, "advance")
     wait_text(fac, "phase", "review")
@@ -175,7 +195,8 @@ def test_whole_workshop_through_the_pages(server, browser):
         form.find_element(By.CSS_SELECTOR, "input[type=text]").send_keys("We see it differently: we deploy with runbooks.")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         wait(d, lambda drv: "Update reaction" in drv.find_element(By.ID, "owed").text)
-    wait(fac, lambda drv: drv.find_elements(By.CSS_SELECTOR, "#charts svg"))
+    wait(fac, lambda drv: len(drv.find_elements(By.CSS_SELECTOR, "#charts svg")) == 2)
+    assert_charts_fit(fac)
 
     click(fac, "advance")
     wait_text(fac, "phase", "Agreement")
@@ -187,6 +208,7 @@ def test_whole_workshop_through_the_pages(server, browser):
         wait(d, lambda drv: drv.find_elements(By.XPATH, "//div[@id='agreement']//button[text()='Support' and @aria-pressed='true']"))
     wait(fac, lambda drv: "Endorsed" in drv.find_element(By.ID, "agreement").text)
     screenshot(fac, "facilitator-agreement-desktop")
+    assert_charts_fit(fac)
     screenshot(people[3][0], "participant-agreement-desktop")
     assert not serious_violations(people[3][0])
 
