@@ -335,6 +335,23 @@ function assignmentText(clauseID) {
   return el("p", { class: "assignment" }, [a.owner ? `Owner: ${departmentName(a.owner)}` : null, a.due ? `Due: ${a.due}` : null].filter(Boolean).join(" · "));
 }
 
+/// A department proposes itself as the owner of a clause, with a due date; the facilitator can change it.
+function ownForm(c) {
+  const a = state.assignments[c.id] || {};
+  const mine = state.you.department;
+  if (a.owner && a.owner !== mine) return null;
+  const dueId = `own-due-${c.id}`;
+  return el("form", { class: "assign-form row", onsubmit: async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const due = form.querySelector("input").value || null;
+    const reply = await act({ type: "assign_clause", clause: c.id, owner: mine, due });
+    if (reply.type === "ack") clean(form);
+  } },
+  el("label", { for: dueId }, `${departmentName(mine)} will do this by`), el("input", { type: "date", id: dueId, value: a.due || "" }),
+  el("button", { type: "submit", class: "secondary" }, a.owner === mine ? "Change our date" : "We'll own this"));
+}
+
 function renderAgreement() {
   const card = $("#agreement-card");
   card.classList.toggle("hidden", !state.draft);
@@ -344,7 +361,7 @@ function renderAgreement() {
     const t = state.tallies[c.id];
     const mine = state.myEndorsements[c.id];
     return el("div", { class: "clause", "data-key": c.id }, el("h3", {}, c.section.replaceAll("_", " ")), el("div", { class: "item-text" }, c.text),
-      assignmentText(c.id),
+      assignmentText(c.id), c.votable && canVote ? ownForm(c) : null,
       t ? el("p", { class: t.endorsed ? "endorsed" : "muted" }, (t.endorsed ? "Endorsed · " : "") +
         t.departments.map((r) => `${departmentName(r.department)} ${r.support}/${r.members}`).join(" · ")) : null,
       c.votable && canVote ? el("div", { class: "row" },

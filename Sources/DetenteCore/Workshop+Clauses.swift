@@ -11,9 +11,11 @@ public struct ClauseAssignment: Sendable, Equatable {
 }
 
 extension Workshop {
+    /// - Parameter proposedBy: the department of a participant proposing itself as owner; nil for the facilitator.
     /// - Throws: `wrongPhase` outside the agreement phase, `notFound` for an unknown clause,
-    ///   `invalidValue` for an unknown department or a due date that is not a real `YYYY-MM-DD` day.
-    func decideAssignment(_ clauseID: ClauseID, owner: Department?, due: String?) throws(DetenteError) -> [Event] {
+    ///   `invalidValue` for an unknown department or a due date that is not a real `YYYY-MM-DD` day,
+    ///   `forbidden` when a department names another owner, `conflict` when another department owns it.
+    func decideAssignment(_ clauseID: ClauseID, owner: Department?, due: String?, proposedBy: Department? = nil) throws(DetenteError) -> [Event] {
         guard phase == .agreement || phase == .close, let draft else {
             throw DetenteError(.wrongPhase, "owners and due dates are set on the agreement draft")
         }
@@ -25,6 +27,12 @@ extension Workshop {
         }
         if let due, !Self.isISODate(due) { throw DetenteError(.invalidValue, "due must be a calendar date written YYYY-MM-DD") }
         let current = assignments[clauseID] ?? ClauseAssignment(owner: nil, due: nil)
+        if let proposedBy {
+            guard owner == nil || owner == proposedBy else { throw DetenteError(.forbidden, "a department can propose only itself as owner") }
+            guard current.owner == nil || current.owner == proposedBy else {
+                throw DetenteError(.conflict, "\(Self.displayName(of: current.owner ?? "")) already owns this clause; ask the facilitator")
+            }
+        }
         if current.owner == owner, current.due == due { return [] }
         return [.clauseAssigned(clauseID, owner: owner, due: due)]
     }

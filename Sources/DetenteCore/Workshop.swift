@@ -374,8 +374,9 @@ public struct Workshop: Sendable {
             return try decideFocus(itemID)
 
         case let .assignClause(clauseID, owner, due):
-            try requireFacilitator(actor)
-            return try decideAssignment(clauseID, owner: owner, due: due)
+            // The facilitator sets any owner; a department may propose itself (see Workshop+Clauses.swift).
+            let proposer = (try? requireFacilitator(actor)) == nil ? try participant(actor).department : nil
+            return try decideAssignment(clauseID, owner: owner, due: due, proposedBy: proposer)
 
         case .tick:
             guard actor == .system else { throw DetenteError(.forbidden, "only the server clock ticks") }

@@ -34,6 +34,12 @@ import Testing
         #expect(try h.run(.assignClause(clause.id, owner: "ops", due: "2027-01-31"), .facilitator).isEmpty, "no change, no event")
         try h.run(.assignClause(clause.id, owner: nil, due: ""), .facilitator)
         #expect(h.w.assignment(of: clause.id) == nil)
+        // A department proposes itself; another cannot take it over, only the facilitator can.
+        try h.run(.assignClause(clause.id, owner: "dev", due: "2027-03-01"), .participant("a"))
+        #expect(h.w.assignment(of: clause.id)?.owner == "dev")
+        expectCode(.conflict) { try h.run(.assignClause(clause.id, owner: "ops", due: nil), .participant("b")) }
+        try h.run(.assignClause(clause.id, owner: "ops", due: nil), .facilitator)
+        #expect(h.w.assignment(of: clause.id) == ClauseAssignment(owner: "ops", due: nil))
     }
 
     @Test func focusNeedsARevealedVisibleItem() throws {

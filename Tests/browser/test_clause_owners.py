@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from axe import assert_accessible
-from room import Room
+from room import Room, Seat
 
 
 def export(server, room, fmt):
@@ -36,7 +36,7 @@ def test_owner_and_due_date_round_trip_through_every_export(server, browser):
         reply = room.fac.call(type="assign_clause", clause=first["id"], owner=owner, due=due)
         assert reply["type"] == "error" and reply["code"] == "invalid_value" and needle in reply["message"], reply
     assert room.fac.call(type="assign_clause", clause="c_missing", owner="ops", due=None)["code"] == "not_found"
-    assert dev.call(type="assign_clause", clause=first["id"], owner="dev", due=None)["code"] == "forbidden"
+    assert dev.call(type="assign_clause", clause=first["id"], owner="ops", due=None)["code"] == "forbidden", "a department proposes only itself"
 
     # The console's form sets the first; the protocol the second.
     console = browser(1366, 900)
@@ -75,3 +75,15 @@ def test_owner_and_due_date_round_trip_through_every_export(server, browser):
     room.fac.ok(type="assign_clause", clause=second["id"], owner=None, due=None)
     assert export(server, room, "ics").count("BEGIN:VEVENT") == 1
     assert json.loads(export(server, room, "json"))["agreement"][[c["id"] for c in data["agreement"]].index(second["id"])]["owner"] is None
+
+    # The owning department proposes itself from its own page (after the restart the page reconnected).
+    WebDriverWait(participant, 15).until(lambda d: d.find_element(By.ID, "status").text == "Connected")
+    assert not participant.find_elements(By.CSS_SELECTOR, f"[data-key='{first['id']}'] form.assign-form"), "Ops owns it: no form for Dev"
+    own = WebDriverWait(participant, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, f"[data-key='{second['id']}'] form.assign-form"))
+    participant.execute_script("arguments[0].scrollIntoView({block: 'center'})", own)
+    participant.execute_script("const i = arguments[0]; i.value = '2027-02-15'; i.dispatchEvent(new Event('input', {bubbles: true}))",
+                               own.find_element(By.CSS_SELECTOR, "input[type=date]"))
+    own.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(participant, 10).until(lambda d: "Owner: Dev · Due: 2027-02-15" in d.find_element(By.ID, "agreement").text)
+    assert "DTSTART;VALUE=DATE:20270215" in export(server, room, "ics")
+    assert Seat(server, ops.token).call(type="assign_clause", clause=second["id"], owner="ops", due=None)["code"] == "conflict"
