@@ -121,4 +121,7 @@ def test_projector_view(server, browser):
         assert "by 2027-01-31" in d.find_element(By.CSS_SELECTOR, f"[data-key='{clause['id']}'] .clause-owner").text
     width = screens["1920"].execute_script(f"return document.querySelector('[data-key=\"{clause['id']}\"] .bar-fill').getAttribute('width')")
     assert width == "100", "Dev's bar is full at 2 of 2"
+    assert screens["1920"].execute_script(
+        "return [...document.querySelectorAll('.clauses-big > li')].filter((e) => e.getBoundingClientRect().bottom > innerHeight + 1).length") == 0, \
+        "every clause fits on a 1920×1080 projector"
     check(screens, "agreement")
