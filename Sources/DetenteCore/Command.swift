@@ -53,6 +53,8 @@ public struct DecisionContext: Sendable {
     public var seed: UInt64
     /// The anonymiser for the current roster (display names), prepared once per roster change.
     public var anonymiser: Anonymiser
+    /// The client's id for this command (`client_id`), kept with a submitted item.
+    public var clientID: String?
     private var freshIDs: [String]
 
     public init(now: Int64, roster: [String] = [], seed: UInt64 = 0, freshIDs: [String] = []) {

@@ -19,6 +19,8 @@ public struct DetenteError: Error, Equatable, Sendable, CustomStringConvertible 
         public static let conflict = Code("conflict")
         public static let rateLimited = Code("rate_limited")
         public static let unavailable = Code("unavailable")
+        /// A documented bound (items per person or workshop, queued work) is reached.
+        public static let limitReached = Code("limit_reached")
 
         public var description: String { rawValue }
     }

@@ -134,6 +134,7 @@ extension Event {
                   ("target", .string(item.target)), ("text", .string(item.text)), ("anon", .string(item.anonymised)),
                   ("repl", .array(item.replacements.map(\.json))), ("author", .string(item.author)),
                   ("prompt", item.prompt.map { .int($0) } ?? .null), ("at", .int(Int(at)))]
+            if let cid = item.clientID { f.append(("cid", .string(cid))) }
         case let .itemEdited(i, text, anon, repl):
             f += [("i", .string(i)), ("text", .string(text)), ("anon", .string(anon)), ("repl", .array(repl.map(\.json)))]
         case let .itemWithdrawn(i), let .itemHidden(i): f += [("i", .string(i))]
@@ -143,7 +144,9 @@ extension Event {
         case let .promptAdvanced(p, to): f += [("p", .string(p)), ("to", .int(to))]
         case let .revealed(items): f += [("items", .array(items.map(\.json)))]
         case let .presenting(d): f += [("d", JSON(d))]
-        case let .reacted(p, i, r): f += [("p", .string(p)), ("i", .string(i)), ("verdict", .string(r.verdict.rawValue)), ("comment", .string(r.comment))]
+        case let .reacted(p, i, r):
+            f += [("p", .string(p)), ("i", .string(i)), ("verdict", .string(r.verdict.rawValue)), ("comment", .string(r.comment)),
+                  ("original", .string(r.original)), ("repl", .array(r.replacements.map(\.json)))]
         case let .draftCreated(draft): f += [("clauses", .array(draft.clauses.map(\.json)))]
         case let .clauseEdited(c, text): f += [("c", .string(c)), ("text", .string(text))]
         case let .clausesMerged(k, a): f += [("kept", .string(k)), ("absorbed", .string(a))]
@@ -196,8 +199,9 @@ extension Event {
             self = .phaseChanged(ph, at: try i("at"))
         case "item_submitted":
             guard let kind = ItemKind(rawValue: try s("kind")) else { throw DecodingFailure(description: "unknown kind") }
-            let item = Item(id: try s("i"), department: try s("d"), kind: kind, target: try s("target"), text: try s("text"),
+            var item = Item(id: try s("i"), department: try s("d"), kind: kind, target: try s("target"), text: try s("text"),
                             anonymised: try s("anon"), replacements: repl(), author: try s("author"), prompt: json["prompt"]?.intValue)
+            item.clientID = json["cid"]?.stringValue
             self = .itemSubmitted(item, at: try i("at"))
         case "item_edited": self = .itemEdited(try s("i"), text: try s("text"), anonymised: try s("anon"), replacements: repl())
         case "item_withdrawn": self = .itemWithdrawn(try s("i"))
@@ -210,7 +214,7 @@ extension Event {
         case "presenting": self = .presenting(json["d"]?.stringValue)
         case "reacted":
             guard let v = Verdict(rawValue: try s("verdict")) else { throw DecodingFailure(description: "unknown verdict") }
-            self = .reacted(try s("p"), try s("i"), Reaction(verdict: v, comment: try s("comment")))
+            self = .reacted(try s("p"), try s("i"), Reaction(verdict: v, comment: try s("comment"), original: json["original"]?.stringValue, replacements: repl()))
         case "draft_created": self = .draftCreated(AgreementDraft(clauses: json["clauses"]?.arrayValue?.compactMap(AgreementDraft.Clause.init(json:)) ?? []))
         case "clause_edited": self = .clauseEdited(try s("c"), text: try s("text"))
         case "clauses_merged": self = .clausesMerged(kept: try s("kept"), absorbed: try s("absorbed"))

@@ -65,6 +65,9 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(Failure) -> JSON {
         index += 1
         var pairs: [(String, JSON)] = []
+        // Repeated keys (last one wins) are found by a scan while the object is small and by an
+        // index beyond, so a hostile object with thousands of keys stays linear.
+        var positions: [String: Int]?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
         while true {
@@ -76,7 +79,11 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            if let existing = pairs.firstIndex(where: { $0.0 == key }) { pairs[existing].1 = value } else { pairs.append((key, value)) }
+            if pairs.count == 16, positions == nil {
+                positions = Dictionary(pairs.enumerated().map { ($0.element.0, $0.offset) }, uniquingKeysWith: { $1 })
+            }
+            let existing = positions != nil ? positions![key] : pairs.firstIndex { $0.0 == key }
+            if let existing { pairs[existing].1 = value } else { positions?[key] = pairs.count; pairs.append((key, value)) }
             skipWhitespace()
             guard index < bytes.count else { throw fail("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -50,13 +50,23 @@ public struct Item: Sendable, Equatable {
     public var withdrawn = false
     public var mergedInto: ItemID?
     public var voters: Set<ParticipantID> = []
+    /// The id the author's client gave the submit (`client_id`), so a resend stores nothing twice.
+    public var clientID: String?
 
     public var isLive: Bool { !hidden && !withdrawn && mergedInto == nil }
 }
 
 public struct Reaction: Sendable, Equatable {
     public let verdict: Verdict
+    /// The comment as everyone sees it: personal identifiers scrubbed.
     public let comment: String
+    /// What the reacting participant typed; only they ever see it (sealed at rest).
+    public let original: String
+    public let replacements: [Replacement]
+
+    public init(verdict: Verdict, comment: String, original: String? = nil, replacements: [Replacement] = []) {
+        self.verdict = verdict; self.comment = comment; self.original = original ?? comment; self.replacements = replacements
+    }
 }
 
 public struct TimerState: Sendable, Equatable {

@@ -53,7 +53,7 @@ public enum Visibility {
             return [(.everyone, ["type": "presenting", "department": JSON(w.presenting)])]
         case let .reacted(p, i, r):
             return [(.everyone, reactionsMessage(i, w)),
-                    (.participant(p), ["type": "my_reaction", "id": .string(i), "verdict": .string(r.verdict.rawValue), "comment": .string(r.comment)])]
+                    (.participant(p), myReaction(i, r))]
         case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved:
             return [(.everyone, draftMessage(w))]
         case let .endorsed(p, c, support):
@@ -103,13 +103,21 @@ public enum Visibility {
         ]
         if viewer == item.author {
             f += [("mine", true), ("text", .string(item.text)), ("anonymised", .string(item.anonymised)),
-                  ("replacements", .array(item.replacements.map { r in
-                      ["kind": .string(r.kind.rawValue), "original": .string(r.original), "placeholder": .string(r.placeholder), "rule": .string(r.rule)]
-                  }))]
+                  ("replacements", .array(item.replacements.map { replacementJSON($0) }))]
         } else {
             f += [("mine", false), ("text", .string(item.anonymised))]
         }
         return .object(f)
+    }
+
+    /// The reacting participant's own reaction: what they typed and what everyone else sees.
+    static func myReaction(_ itemID: ItemID, _ r: Reaction) -> JSON {
+        ["type": "my_reaction", "id": .string(itemID), "verdict": .string(r.verdict.rawValue), "comment": .string(r.original),
+         "anonymised": .string(r.comment), "replacements": .array(r.replacements.map { replacementJSON($0) })]
+    }
+
+    static func replacementJSON(_ r: Replacement) -> JSON {
+        ["kind": .string(r.kind.rawValue), "original": .string(r.original), "placeholder": .string(r.placeholder), "rule": .string(r.rule)]
     }
 
     // MARK: - messages built from state
@@ -204,15 +212,20 @@ public enum Visibility {
     // MARK: - presence
 
     /// Who is here. `online` is the set of connected participants; `names` the roster.
+    /// Departments larger than this are shown as counts in presence frames, without names.
+    public static let presenceListLimit = 60
+
     public static func presence(_ w: Workshop, online: Set<ParticipantID>, names: [ParticipantID: String], for viewer: Viewer) -> JSON {
         let rows: [JSON] = w.departments.map { d in
             let members = w.members(of: d)
             var row: [(String, JSON)] = [("department", .string(d)), ("members", .int(members.count)),
                                          ("online", .int(members.filter { online.contains($0) }.count))]
-            if viewer.hasFacilitatorRights || viewer.department == d {
+            if members.count > Self.presenceListLimit {
+                // A large room gets counts only: a name list per change would cost O(n²) bytes.
+                row.append(("people_omitted", true))
+            } else if viewer.hasFacilitatorRights || viewer.department == d {
                 let people: [JSON] = members
                     .map { (names[$0] ?? "?", $0) }
-                    .sorted { $0.0.localizedCaseInsensitiveCompare($1.0) == .orderedAscending }
                     .map { name, pid in
                         var person: [(String, JSON)] = [("name", .string(name)), ("online", .bool(online.contains(pid)))]
                         if viewer.hasFacilitatorRights { person.append(("participant", .string(pid))) }
@@ -248,7 +261,7 @@ public enum Visibility {
             f.append(("my_approval", .bool(w.approvals[d]?.contains(pid) ?? false)))
             f.append(("prompt", promptMessage(pid, w)))
             let mine = w.reactions.compactMap { id, byP in byP[pid].map { (id, $0) } }.sorted { $0.0 < $1.0 }
-            f.append(("my_reactions", .array(mine.map { ["id": .string($0.0), "verdict": .string($0.1.verdict.rawValue), "comment": .string($0.1.comment)] })))
+            f.append(("my_reactions", .array(mine.map { myReaction($0.0, $0.1) })))
             let endorsed = (w.endorsements.compactMap { c, byP in byP[pid].map { (c, $0) } }).sorted { $0.0 < $1.0 }
             f.append(("my_endorsements", .array(endorsed.map { ["clause": .string($0.0), "support": .bool($0.1)] })))
             f.append(("my_ready", .bool(w.readyCheck?.ready.contains(pid) ?? false)))
@@ -269,8 +282,8 @@ public enum Visibility {
         if w.draft != nil { f.append(("draft", draftMessage(w))) }
         f.append(("focus", JSON(w.focusedItem)))
         if let d = viewer.department, viewer.participantID != nil { f.append(("department_progress", departmentProgress(d, w))) }
-        let chat = w.botLog.filter { $0.audience.includes(viewer) }.map { JSON.string($0.text) }
-        f.append(("chat", .array(chat)))
+        let chat = w.botLog.filter { $0.audience.includes(viewer) }.suffix(Workshop.snapshotChatLines).map { JSON.string($0.text) }
+        f.append(("chat", .array(Array(chat))))
         return .object(f)
     }
 }

@@ -5,6 +5,14 @@ import Foundation
 public struct Workshop: Sendable {
     public static let maxTextLength = 2_000
     public static let votesPerParticipant = 3
+    /// Bounds that a real room never reaches and a runaway client cannot exceed.
+    public static let maxItemsPerParticipant = 200
+    public static let maxItemsPerWorkshop = 5_000
+    /// All item texts together stay under 4 MiB, so a full `welcome` (which may carry every item
+    /// once) fits the transport's 8 MiB per-connection cap.
+    public static let maxTextBytesPerWorkshop = 4 * 1024 * 1024
+    /// A `welcome` carries the last this many chat lines (the chat itself is kept whole).
+    public static let snapshotChatLines = 200
     /// A department that has written nothing for this long during a writing phase gets a nudge.
     public static let quietAfterMillis: Int64 = 3 * 60 * 1000
     public static let timerWarningMillis: Int64 = 2 * 60 * 1000
@@ -13,6 +21,7 @@ public struct Workshop: Sendable {
     public private(set) var phase: Phase = .lobby
     public private(set) var phaseStartedAt: Int64 = 0
     public private(set) var participants: [ParticipantID: Participant] = [:]
+    public private(set) var memberIDs: [Department: [ParticipantID]] = [:]
     public private(set) var items: [ItemID: Item] = [:]
     public private(set) var approvals: [Department: Set<ParticipantID>] = [:]
     public private(set) var promptIndex: [ParticipantID: Int] = [:]
@@ -41,6 +50,13 @@ public struct Workshop: Sendable {
         public var contributors: Int { authors.count }
     }
     public private(set) var tallies: [Department: DepartmentTally] = [:]
+    /// Items ever written per participant, and per (author, client id): the bounds and the
+    /// resend check of `submit`.
+    private var itemsWritten: [ParticipantID: Int] = [:]
+    struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
+    private(set) var submittedByClientID: [ClientKey: ItemID] = [:]
+    /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.
+    private var textBytes = 0
     /// Server-internal activity clock per department (never sent to anyone).
     private var lastActivity: [Department: Int64] = [:]
     private var nudged: Set<Department> = []
@@ -63,9 +79,9 @@ public struct Workshop: Sendable {
     public var id: String { setup.id }
     public var departments: [Department] { setup.departments }
 
-    public func members(of department: Department) -> [ParticipantID] {
-        participants.values.filter { $0.department == department }.map(\.id).sorted()
-    }
+    /// A department's members in the order they joined: kept as they join, so presence and
+    /// tallies cost O(members) with no sorting.
+    public func members(of department: Department) -> [ParticipantID] { memberIDs[department] ?? [] }
 
     /// Distinct authors of live items per department: the k-anonymity check before reveal.
     public func contributorCounts() -> [Department: Int] {
@@ -160,6 +176,12 @@ public struct Workshop: Sendable {
             let expected: Phase = switch kind { case .outmodel: .outmodel; case .requirement: .requirements; case .offer: .reactions }
             guard phase == expected else { throw DetenteError(.wrongPhase, "\(kind.rawValue) items are written in the \(expected.rawValue) phase; the workshop is in \(phase.rawValue)") }
             let text = try Self.validText(rawText)
+            guard (itemsWritten[p.id] ?? 0) < Self.maxItemsPerParticipant else {
+                throw DetenteError(.limitReached, "you have written \(Self.maxItemsPerParticipant) items, the most one person can")
+            }
+            guard items.count < Self.maxItemsPerWorkshop, textBytes + text.utf8.count <= Self.maxTextBytesPerWorkshop else {
+                throw DetenteError(.limitReached, "this workshop holds \(items.count) items (\(textBytes / 1024) KiB), the most it can")
+            }
             let target = target ?? defaultTarget(for: p.department)
             guard departments.contains(target), target != p.department else {
                 throw DetenteError(.wrongDepartment, "target must be another department of this workshop")
@@ -168,8 +190,9 @@ public struct Workshop: Sendable {
             var table = pseudonyms
             let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
             let prompt = kind == .outmodel ? (promptIndex[p.id] ?? 0) : nil
-            let item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
+            var item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
                             anonymised: anon.text, replacements: anon.replacements, author: p.id, prompt: prompt)
+            item.clientID = ctx.clientID
             var events: [Event] = [.itemSubmitted(item, at: ctx.now)]
             events += FacilitatorBot.respond(toSubmitted: item, by: p.id, in: self).map { .botSaid(.participant(p.id), text: $0) }
             return events
@@ -181,6 +204,9 @@ public struct Workshop: Sendable {
                 throw DetenteError(.wrongPhase, "items can no longer be edited after the reveal")
             }
             let text = try Self.validText(rawText)
+            guard textBytes + text.utf8.count - item.anonymised.utf8.count <= Self.maxTextBytesPerWorkshop else {
+                throw DetenteError(.limitReached, "this workshop holds \(textBytes / 1024) KiB of text, the most it can")
+            }
             var table = pseudonyms
             let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
             var events: [Event] = [.itemEdited(itemID, text: text, anonymised: anon.text, replacements: anon.replacements)]
@@ -257,7 +283,9 @@ public struct Workshop: Sendable {
             if verdict == .conditional || verdict == .cannot || verdict == .wrong, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw DetenteError(.invalidValue, "say why: a comment is needed with '\(verdict.rawValue)'")
             }
-            return [.reacted(p.id, itemID, Reaction(verdict: verdict, comment: comment))]
+            var table = pseudonyms
+            let anon = ctx.anonymiser.anonymise(comment, pseudonyms: &table)
+            return [.reacted(p.id, itemID, Reaction(verdict: verdict, comment: anon.text, original: comment, replacements: anon.replacements))]
 
         case let .endorse(clauseID, support):
             let p = try participant(actor)
@@ -341,7 +369,9 @@ public struct Workshop: Sendable {
         case let .editClause(clauseID, rawText):
             try requireFacilitator(actor)
             guard phase == .agreement, draft?.clause(clauseID) != nil else { throw DetenteError(.notFound, "no clause \(clauseID)") }
-            return [.clauseEdited(clauseID, text: try Self.validText(rawText))]
+            // Clause wording reaches everyone and every export: scrubbed like any other free text.
+            var table = pseudonyms
+            return [.clauseEdited(clauseID, text: ctx.anonymiser.anonymise(try Self.validText(rawText), pseudonyms: &table).text)]
 
         case let .mergeClauses(kept, absorbed):
             try requireFacilitator(actor)
@@ -360,7 +390,9 @@ public struct Workshop: Sendable {
 
         case let .note(rawText):
             try requireFacilitator(actor)
-            return [.noteAdded(try Self.validText(rawText))]
+            // Notes go into exports that others read: scrubbed, and the original is not kept.
+            var table = pseudonyms
+            return [.noteAdded(ctx.anonymiser.anonymise(try Self.validText(rawText), pseudonyms: &table).text)]
 
         case .end:
             try requireFacilitator(actor)
@@ -486,17 +518,23 @@ public struct Workshop: Sendable {
     public mutating func apply(_ event: Event) {
         switch event {
         case let .created(s): setup = s
-        case let .joined(pid, d, th): participants[pid] = Participant(id: pid, department: d, tokenHash: th)
+        case let .joined(pid, d, th):
+            if participants[pid] == nil { memberIDs[d, default: []].append(pid) }
+            participants[pid] = Participant(id: pid, department: d, tokenHash: th)
         case let .phaseChanged(ph, at):
             phase = ph; phaseStartedAt = at; timer = nil; readyCheck = nil; nudged = []
             if ph != .reveal, ph != .reactions { presenting = nil }
         case let .itemSubmitted(item, at):
             items[item.id] = item
             count(item, 1)
+            itemsWritten[item.author, default: 0] += 1
+            textBytes += item.anonymised.utf8.count
+            if let cid = item.clientID { submittedByClientID[ClientKey(author: item.author, clientID: cid)] = item.id }
             lastActivity[item.department] = at
             nudged.remove(item.department)
             notePseudonyms(item.replacements)
         case let .itemEdited(id, text, anon, repl):
+            textBytes += anon.utf8.count - (items[id]?.anonymised.utf8.count ?? 0)
             items[id]?.text = text; items[id]?.anonymised = anon; items[id]?.replacements = repl
             notePseudonyms(repl)
         case let .itemWithdrawn(id): update(id) { $0.withdrawn = true }
@@ -513,7 +551,9 @@ public struct Workshop: Sendable {
         case let .promptAdvanced(p, to): promptIndex[p] = to
         case let .revealed(batch): revealed = batch
         case let .presenting(d): presenting = d
-        case let .reacted(p, i, r): reactions[i, default: [:]][p] = r
+        case let .reacted(p, i, r):
+            reactions[i, default: [:]][p] = r
+            notePseudonyms(r.replacements)
         case let .draftCreated(d): draft = d; endorsements = [:]
         case let .clauseEdited(c, text):
             if let i = draft?.clauses.firstIndex(where: { $0.id == c }) { draft?.clauses[i].text = text; endorsements[c] = [:] }

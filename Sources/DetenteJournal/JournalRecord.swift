@@ -9,17 +9,21 @@ import DetenteCore
 public struct JournalRecord: Sendable {
     public let seq: Int
     public let at: Int64
-    public let event: Event
+    /// The event as stored: personal fields sealed (see `AuthorSeal`).
+    public let storedEvent: JSON
     public let prev: String
     public let hash: String
+    /// Where the record starts in its file and how long its line is (with the newline).
+    public let offset: Int
+    public let length: Int
 
     public static let genesis = String(repeating: "0", count: 64)
     static let suffixLength = #","prev":""#.utf8.count + 64 + #"","hash":""#.utf8.count + 64 + #""}"#.utf8.count
 
     /// Encodes a record and returns its line (with the newline) and its hash.
-    public static func encode(seq: Int, at: Int64, event: Event, prev: String) -> (line: String, hash: String) {
+    public static func encode(seq: Int, at: Int64, event: JSON, prev: String) -> (line: String, hash: String) {
         var body = #"{"seq":"# + String(seq) + #","at":"# + String(at) + #","event":"#
-        event.json.write(into: &body)
+        event.write(into: &body)
         let hash = digest(prev: prev, body: body)
         return (body + #","prev":""# + prev + #"","hash":""# + hash + "\"}\n", hash)
     }
@@ -44,24 +48,48 @@ public struct JournalRecord: Sendable {
         public var description: String { reason }
     }
 
-    /// Parses and checks one line (without its newline) against the expected previous hash.
-    public static func decode(line: Substring, expectedPrev: String, expectedSeq: Int) throws(Invalid) -> JournalRecord {
+    /// Checks that a line (without its newline) is intact on its own: every byte is either in the
+    /// checksummed body or in the fixed chain suffix, which must match exactly.
+    /// - Returns: the body, `prev` and `hash`.
+    static func split(_ line: Substring) throws(Invalid) -> (body: String, prev: String, hash: String) {
         let utf8 = line.utf8
         guard utf8.count > suffixLength else { throw Invalid(reason: "record too short") }
-        let split = utf8.index(utf8.endIndex, offsetBy: -suffixLength)
-        let body = String(line[..<split])
-        let tail = String(line[split...])
-        guard tail.hasPrefix(#","prev":""#), tail.hasSuffix("\"}") else { throw Invalid(reason: "record has no chain fields") }
-        let prev = String(tail.dropFirst(9).prefix(64))
-        let hash = String(tail.dropLast(2).suffix(64))
-        guard prev == expectedPrev else { throw Invalid(reason: "chain broken: prev does not match the previous record's hash") }
+        let splitAt = utf8.index(utf8.endIndex, offsetBy: -suffixLength)
+        let body = String(line[..<splitAt])
+        let tail = Array(line[splitAt...].utf8)
+        let prev = String(decoding: tail[9..<73], as: UTF8.self)
+        let hash = String(decoding: tail[83..<147], as: UTF8.self)
+        guard Array(tail[0..<9]) == Array(#","prev":""#.utf8), Array(tail[73..<83]) == Array(#"","hash":""#.utf8),
+              Array(tail[147...]) == Array(#""}"#.utf8), isHex(prev), isHex(hash) else {
+            throw Invalid(reason: "record has no intact chain fields")
+        }
         guard digest(prev: prev, body: body) == hash else { throw Invalid(reason: "checksum mismatch") }
+        return (body, prev, hash)
+    }
+
+    static func isHex(_ s: String) -> Bool { s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } }
+
+    /// Parses and checks one line (without its newline) against the expected previous hash.
+    public static func decode(line: Substring, expectedPrev: String, expectedSeq: Int, offset: Int = 0) throws(Invalid) -> JournalRecord {
+        let (body, prev, hash) = try split(line)
+        guard prev == expectedPrev else { throw Invalid(reason: "chain broken: prev does not match the previous record's hash") }
+        return try parse(body: body, prev: prev, hash: hash, expectedSeq: expectedSeq, offset: offset, length: line.utf8.count + 1)
+    }
+
+    static func parse(body: String, prev: String, hash: String, expectedSeq: Int?, offset: Int, length: Int) throws(Invalid) -> JournalRecord {
         let json: JSON
         do { json = try JSONParser.parse(body + "}") } catch { throw Invalid(reason: "unparsable body: \(error.reason)") }
-        guard let seq = json["seq"]?.intValue, let at = json["at"]?.intValue, let e = json["event"] else { throw Invalid(reason: "missing seq, at or event") }
-        guard seq == expectedSeq else { throw Invalid(reason: "sequence \(seq) where \(expectedSeq) was expected") }
-        let event: Event
-        do { event = try Event(json: e) } catch { throw Invalid(reason: "unknown event: \(error.description)") }
-        return JournalRecord(seq: seq, at: Int64(at), event: event, prev: prev, hash: hash)
+        guard let seq = json["seq"]?.intValue, let at = json["at"]?.intValue, let e = json["event"], e["e"]?.stringValue != nil else {
+            throw Invalid(reason: "missing seq, at or event")
+        }
+        if let expectedSeq, seq != expectedSeq { throw Invalid(reason: "sequence \(seq) where \(expectedSeq) was expected") }
+        return JournalRecord(seq: seq, at: Int64(at), storedEvent: e, prev: prev, hash: hash, offset: offset, length: length)
+    }
+
+    /// A record that checks out on its own (checksum and shape), whatever comes before it: what
+    /// salvage keeps after a corrupt record in the middle.
+    public static func decodeStandalone(line: Substring, offset: Int) throws(Invalid) -> JournalRecord {
+        let (body, prev, hash) = try split(line)
+        return try parse(body: body, prev: prev, hash: hash, expectedSeq: nil, offset: offset, length: line.utf8.count + 1)
     }
 }

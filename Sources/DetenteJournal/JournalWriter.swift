@@ -12,58 +12,75 @@ import Glibc
 /// it, and makes it durable with one `fsync` per touched file (group commit). Completions run on
 /// the writer thread, in submission order, only after the `fsync` returned.
 ///
+/// A failed write or fsync never leaves a record that a later record chains to: the files of
+/// that workshop are truncated back to their last durable length, the chain stays where it
+/// was, exactly that workshop's entries fail, and the writer *refuses* (every entry fails at
+/// once, `isHealthy` is false) until it has reopened and checked the files it could not trust
+/// and a probe write to the folder succeeds. It retries by itself every `retryInterval`.
+///
 /// - Important: A completion with `.success` is the only signal that an event is durable; the
-///   server acknowledges and broadcasts nothing before it.
+///   server shows, acknowledges and broadcasts nothing before it.
 public final class JournalWriter: @unchecked Sendable {
-    public enum Entry: Sendable {
-        case events(workshop: String, events: [Event], at: Int64)
-        /// The roster lives in its own file so identities can be purged without touching the journal.
-        case roster(workshop: String, participant: ParticipantID, name: String)
-    }
     public typealias Completion = @Sendable (Result<Void, JournalError>) -> Void
 
-    struct OpenFile {
+    struct JournalFile {
         var fd: Int32
         var seq: Int
         var lastHash: String
+        var durableLength: Int
+    }
+
+    struct RosterFile {
+        var fd: Int32
+        var durableLength: Int
     }
 
     public let directory: String
     private let logger: Logger
+    private let files: JournalFiles
+    /// Entries waiting for the writer beyond this are refused (`busy`): memory stays bounded.
+    public let maxQueuedEntries: Int
+    public var retryInterval: TimeInterval = 0.5
     private let condition = NSCondition()
-    private var queue: [(Entry, Completion)] = []
+    private var queue: [(JournalEntry, Completion)] = []
     private var stopping = false
     private var stopped = false
-    private var journals: [String: OpenFile] = [:]
-    private var rosters: [String: Int32] = [:]
+    private var journals: [String: JournalFile] = [:]
+    private var rosters: [String: RosterFile] = [:]
     private var seals: [String: AuthorSeal] = [:]
+    /// Files whose unsynced state cannot be trusted: reopened, truncated and checked before use.
+    private var suspect: Set<String> = []
+    /// Entries of a workshop with an epoch up to this one are refused (see `JournalEntry.epoch`).
+    private var poisonedThrough: [String: Int] = [:]
+    private var refusing: JournalError?
     private var thread: Thread?
     private var _fsyncs = 0
-    private var _healthy = true
     private var _batches = 0
     /// Test hook: called before each batch is written (lets a test hold the writer to build a backlog).
     public var beforeBatch: (@Sendable () -> Void)?
     /// fsync latency observer (seconds), for metrics.
     public var onFsync: (@Sendable (Double, Int) -> Void)?
 
-    public init(directory: String, logger: Logger) {
+    public init(directory: String, logger: Logger, files: JournalFiles = PosixJournalFiles(), maxQueuedEntries: Int = 100_000) {
         self.directory = directory
         self.logger = logger
+        self.files = files
+        self.maxQueuedEntries = maxQueuedEntries
     }
 
-    public var fsyncCount: Int { condition.lock(); defer { condition.unlock() }; return _fsyncs }
-    public var batchCount: Int { condition.lock(); defer { condition.unlock() }; return _batches }
-    public var isHealthy: Bool { condition.lock(); defer { condition.unlock() }; return _healthy && !stopped }
+    public var fsyncCount: Int { condition.withLock { _fsyncs } }
+    public var batchCount: Int { condition.withLock { _batches } }
+    /// False while refusing writes (the disk failed and has not been checked since) or stopped.
+    public var isHealthy: Bool { condition.withLock { refusing == nil && !stopped } }
+    public var refusal: JournalError? { condition.withLock { refusing } }
 
     public static func journalPath(_ directory: String, _ workshop: String) -> String { directory + "/" + workshop + ".journal" }
     public static func rosterPath(_ directory: String, _ workshop: String) -> String { directory + "/" + workshop + ".roster" }
 
     /// Registers a journal found at start-up so appends continue its sequence and chain.
-    public func resume(workshop: String, seq: Int, lastHash: String) throws {
-        let fd = try Self.openAppend(Self.journalPath(directory, workshop))
-        condition.lock()
-        journals[workshop] = OpenFile(fd: fd, seq: seq, lastHash: lastHash)
-        condition.unlock()
+    public func resume(workshop: String, seq: Int, lastHash: String, durableLength: Int) throws(JournalError) {
+        let fd = try files.openAppend(Self.journalPath(directory, workshop))
+        condition.withLock { journals[workshop] = JournalFile(fd: fd, seq: seq, lastHash: lastHash, durableLength: durableLength) }
     }
 
     public func start() {
@@ -73,12 +90,15 @@ public final class JournalWriter: @unchecked Sendable {
         t.start()
     }
 
-    public func submit(_ entry: Entry, completion: @escaping Completion) {
+    public func submit(_ entry: JournalEntry, completion: @escaping Completion) {
         condition.lock()
-        guard !stopping else {
+        if stopping {
             condition.unlock()
-            completion(.failure(JournalError(.closed, "journal writer is shut down")))
-            return
+            return completion(.failure(JournalError(.closed, "journal writer is shut down")))
+        }
+        if queue.count >= maxQueuedEntries {
+            condition.unlock()
+            return completion(.failure(JournalError(.busy, "the journal has \(maxQueuedEntries) entries waiting")))
         }
         queue.append((entry, completion))
         condition.signal()
@@ -91,8 +111,8 @@ public final class JournalWriter: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         while !stopped, thread != nil { condition.wait() }
-        for f in journals.values { close(f.fd) }
-        for fd in rosters.values { close(fd) }
+        for f in journals.values { files.close(f.fd) }
+        for r in rosters.values { files.close(r.fd) }
         journals = [:]
         rosters = [:]
         condition.unlock()
@@ -101,7 +121,15 @@ public final class JournalWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            while queue.isEmpty && !stopping {
+                if refusing != nil {
+                    // Recover by itself once the disk works again, even with nothing to write.
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: retryInterval))
+                    if queue.isEmpty && !stopping { condition.unlock(); tryToRecover(); condition.lock() }
+                } else {
+                    condition.wait()
+                }
+            }
             if queue.isEmpty && stopping {
                 stopped = true
                 condition.broadcast()
@@ -112,95 +140,242 @@ public final class JournalWriter: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             condition.unlock()
             beforeBatch?()
-            let result = write(batch)
-            for (_, completion) in batch { completion(result) }
+            let results = write(batch.map(\.0))
+            for (i, (_, completion)) in batch.enumerated() { completion(results[i]) }
         }
     }
 
-    private func write(_ batch: [(Entry, Completion)]) -> Result<Void, JournalError> {
-        var buffers: [Int32: [UInt8]] = [:]
-        var order: [Int32] = []
+    // MARK: - one batch
+
+    private func write(_ batch: [JournalEntry]) -> [Result<Void, JournalError>] {
+        var results = [Result<Void, JournalError>](repeating: .success(()), count: batch.count)
+        if condition.withLock({ refusing != nil }) { tryToRecover() }
+        if let refusal = condition.withLock({ refusing }) {
+            return results.map { _ in .failure(JournalError(.refusing, "the journal is refusing writes since: \(refusal)")) }
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var touched = 0
+        for (workshop, indices) in groupedByWorkshop(batch) {
+            let live = indices.filter { batch[$0].epoch > (poisonedThrough[workshop] ?? -1) }
+            for i in indices where !live.contains(i) {
+                results[i] = .failure(JournalError(.refusing, "an earlier write of this workshop failed; this was decided after it"))
+            }
+            guard !live.isEmpty else { continue }
+            for (i, result) in commit(workshop, live.map { ($0, batch[$0]) }) { results[i] = result }
+            touched += 2
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        onFsync?(seconds, batch.count)
+        condition.withLock { _batches += 1 }
+        _ = touched
+        return results
+    }
+
+    private func groupedByWorkshop(_ batch: [JournalEntry]) -> [(String, [Int])] {
+        var order: [String] = []
+        var groups: [String: [Int]] = [:]
+        for (i, e) in batch.enumerated() {
+            if groups[e.workshop] == nil { order.append(e.workshop) }
+            groups[e.workshop, default: []].append(i)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    /// Makes one workshop's entries durable: roster first, then the journal, one fsync each.
+    /// Any failure undoes both files to their durable lengths and fails every entry.
+    private func commit(_ workshop: String, _ entries: [(Int, JournalEntry)]) -> [(Int, Result<Void, JournalError>)] {
+        var out: [(Int, Result<Void, JournalError>)] = []
         var newFiles = false
         do {
-            for (entry, _) in batch {
-                switch entry {
-                case let .events(workshop, events, at):
-                    var file: OpenFile
-                    if let existing = journals[workshop] { file = existing } else {
-                        file = OpenFile(fd: try Self.openAppend(Self.journalPath(directory, workshop)), seq: 0, lastHash: JournalRecord.genesis)
-                        newFiles = true
-                    }
-                    if buffers[file.fd] == nil { order.append(file.fd) }
-                    let seal: AuthorSeal
-                    if let existing = seals[workshop] { seal = existing } else {
-                        seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: true)
-                        seals[workshop] = seal
-                    }
-                    for event in events {
-                        file.seq += 1
-                        let (line, hash) = JournalRecord.encode(seq: file.seq, at: at, event: seal.sealed(event), prev: file.lastHash)
-                        file.lastHash = hash
-                        buffers[file.fd, default: []].append(contentsOf: line.utf8)
-                    }
-                    journals[workshop] = file
-                case let .roster(workshop, participant, name):
-                    let fd: Int32
-                    if let existing = rosters[workshop] { fd = existing } else {
-                        fd = try Self.openAppend(Self.rosterPath(directory, workshop))
-                        rosters[workshop] = fd
-                        newFiles = true
-                    }
-                    if buffers[fd] == nil { order.append(fd) }
-                    let line = JSON.object([("p", .string(participant)), ("name", .string(name))]).encoded() + "\n"
-                    buffers[fd, default: []].append(contentsOf: line.utf8)
+            let seal = try sealFor(workshop, newFiles: &newFiles)
+            var journal = try journalFile(workshop, newFiles: &newFiles)
+            var encoded = EncodedBatch(seq: journal.seq, lastHash: journal.lastHash)
+            var accepted: [Int] = []
+            for (i, entry) in entries {
+                do { try encoded.append(entry, seal: seal); accepted.append(i) } catch {
+                    out.append((i, .failure(error as? JournalError ?? JournalError(.sealing, "\(error)"))))
                 }
             }
-            let started = DispatchTime.now().uptimeNanoseconds
-            for fd in order {
-                try Self.writeAll(fd, buffers[fd]!)
-                guard fsync(fd) == 0 else { throw JournalError(.io, "fsync", errno: errno) }
+            guard !accepted.isEmpty else { return out }
+            var roster: RosterFile?
+            if !encoded.roster.isEmpty {
+                var r = try rosterFile(workshop, newFiles: &newFiles)
+                try appendDurably(path: Self.rosterPath(directory, workshop), fd: r.fd, durableLength: r.durableLength, encoded.roster)
+                r.durableLength += encoded.roster.count
+                roster = r
             }
-            if newFiles { try Self.syncDirectory(directory) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            onFsync?(seconds, batch.count)
-            condition.lock()
-            _fsyncs += order.count
-            _batches += 1
-            condition.unlock()
-            return .success(())
-        } catch let error as JournalError {
-            logger.critical("journal write failed; refusing further acknowledgements", metadata: ["error": "\(error)"])
-            condition.lock(); _healthy = false; condition.unlock()
-            return .failure(error)
+            do {
+                try appendDurably(path: Self.journalPath(directory, workshop), fd: journal.fd, durableLength: journal.durableLength, encoded.journal)
+                if newFiles { try files.syncDirectory(directory) }
+            } catch {
+                if let r = roster { undo(Self.rosterPath(directory, workshop), fd: r.fd, to: r.durableLength - encoded.roster.count) }
+                throw error
+            }
+            journal.seq = encoded.seq
+            journal.lastHash = encoded.lastHash
+            journal.durableLength += encoded.journal.count
+            journals[workshop] = journal
+            if let roster { rosters[workshop] = roster }
+            condition.withLock { _fsyncs += roster == nil ? 1 : 2 }
+            return out + accepted.map { ($0, .success(())) }
         } catch {
-            condition.lock(); _healthy = false; condition.unlock()
-            return .failure(JournalError(.io, "\(error)"))
+            let failure = error as? JournalError ?? JournalError(.io, "\(error)")
+            fail(workshop, entries: entries, failure)
+            return entries.map { ($0.0, .failure(failure)) }
         }
     }
 
-    static func openAppend(_ path: String) throws(JournalError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw JournalError(.io, "open \(path)", errno: errno) }
-        return fd
+    private func fail(_ workshop: String, entries: [(Int, JournalEntry)], _ error: JournalError) {
+        poisonedThrough[workshop] = max(poisonedThrough[workshop] ?? -1, entries.map(\.1.epoch).max() ?? 0)
+        logger.critical("journal write failed; refusing writes until the disk works again", metadata: [
+            "workshop": "\(workshop)", "error": "\(error)", "entries_refused": "\(entries.count)",
+        ])
+        condition.withLock { refusing = error }
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(JournalError) {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw JournalError(.io, "write", errno: errno)
-            }
-            written += n
+    /// Appends and syncs; on failure truncates back to the durable length (and syncs that), and
+    /// marks the file suspect so it is reopened and checked before it is used again.
+    private func appendDurably(path: String, fd: Int32, durableLength: Int, _ bytes: [UInt8]) throws(JournalError) {
+        do {
+            try files.writeAll(fd, bytes[...])
+            try files.fsync(fd)
+        } catch {
+            undo(path, fd: fd, to: durableLength)
+            throw error
         }
     }
 
-    /// A new file's directory entry is durable only once its directory is synced.
-    static func syncDirectory(_ path: String) throws(JournalError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { throw JournalError(.io, "open directory \(path)", errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw JournalError(.io, "fsync directory", errno: errno) }
+    private func undo(_ path: String, fd: Int32, to length: Int) {
+        try? files.truncate(fd, to: length)
+        try? files.fsync(fd)
+        suspect.insert(path)
+    }
+
+    // MARK: - files
+
+    private func sealFor(_ workshop: String, newFiles: inout Bool) throws(JournalError) -> AuthorSeal {
+        if let s = seals[workshop] { return s }
+        let existed = FileManager.default.fileExists(atPath: AuthorSeal.keyPath(directory, workshop))
+        let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: !existed)
+        if !existed { newFiles = true }
+        seals[workshop] = seal
+        return seal
+    }
+
+    private func journalFile(_ workshop: String, newFiles: inout Bool) throws(JournalError) -> JournalFile {
+        if let f = journals[workshop] { return f }
+        let path = Self.journalPath(directory, workshop)
+        if FileManager.default.fileExists(atPath: path) {
+            throw JournalError(.corrupt, "journal \(path) exists but was not resumed at start-up")
+        }
+        let f = JournalFile(fd: try files.openAppend(path), seq: 0, lastHash: JournalRecord.genesis, durableLength: 0)
+        newFiles = true
+        journals[workshop] = f
+        return f
+    }
+
+    private func rosterFile(_ workshop: String, newFiles: inout Bool) throws(JournalError) -> RosterFile {
+        if let r = rosters[workshop] { return r }
+        let path = Self.rosterPath(directory, workshop)
+        if !FileManager.default.fileExists(atPath: path) { newFiles = true }
+        let fd = try files.openAppend(path)
+        let length = try intactRosterLength(fd: fd, path: path)
+        let r = RosterFile(fd: fd, durableLength: length)
+        rosters[workshop] = r
+        return r
+    }
+
+    /// A roster whose last line was torn by a crash is cut back to its last full line, so the
+    /// next line does not glue onto the torn one.
+    private func intactRosterLength(fd: Int32, path: String) throws(JournalError) -> Int {
+        let size = try files.size(fd)
+        guard size > 0 else { return 0 }
+        let bytes = try files.read(path, from: 0, count: size)
+        let intact = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+        if intact != size {
+            try files.truncate(fd, to: intact)
+            try files.fsync(fd)
+        }
+        return intact
+    }
+
+    // MARK: - recovery
+
+    /// Reopens and checks every suspect file, then proves the folder takes a synced write. On
+    /// success the writer accepts entries again.
+    private func tryToRecover() {
+        do {
+            for path in suspect.sorted() { try reopenAndCheck(path) }
+            suspect.removeAll()
+            try probeWrite()
+            let was = condition.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
+            if let was { logger.notice("journal writes work again; accepting entries", metadata: ["was": "\(was)"]) }
+        } catch {
+            condition.withLock { refusing = error }
+        }
+    }
+
+    private func reopenAndCheck(_ path: String) throws(JournalError) {
+        if let (workshop, f) = journals.first(where: { Self.journalPath(directory, $0.key) == path }) {
+            files.close(f.fd)
+            var fresh = f
+            fresh.fd = try files.openAppend(path)
+            journals[workshop] = fresh
+            try files.truncate(fresh.fd, to: f.durableLength)
+            try files.fsync(fresh.fd)
+            try checkTail(path, f)
+        } else if let (workshop, r) = rosters.first(where: { Self.rosterPath(directory, $0.key) == path }) {
+            files.close(r.fd)
+            var fresh = r
+            fresh.fd = try files.openAppend(path)
+            rosters[workshop] = fresh
+            try files.truncate(fresh.fd, to: r.durableLength)
+            try files.fsync(fresh.fd)
+        }
+    }
+
+    /// After a failed fsync the kernel may have dropped pages it said it wrote (PostgreSQL's
+    /// "fsyncgate", 2018): read the last durable record back and check it ends with its hash.
+    private func checkTail(_ path: String, _ f: JournalFile) throws(JournalError) {
+        guard f.durableLength > 0 else { return }
+        let suffix = Array(f.lastHash.utf8) + Array("\"}\n".utf8)
+        let bytes = try files.read(path, from: f.durableLength - suffix.count, count: suffix.count)
+        guard bytes == suffix else { throw JournalError(.corrupt, "the last durable record of \(path) does not read back") }
+    }
+
+    private func probeWrite() throws(JournalError) {
+        let path = directory + "/.detente-probe"
+        let fd = try files.openAppend(path)
+        defer { files.close(fd); unlink(path) }
+        try files.truncate(fd, to: 0)
+        try files.writeAll(fd, [UInt8](repeating: 0x20, count: 4096)[...])
+        try files.fsync(fd)
+    }
+}
+
+/// The bytes one workshop's entries add in a batch, chained from where its journal stands.
+struct EncodedBatch {
+    var seq: Int
+    var lastHash: String
+    var journal: [UInt8] = []
+    var roster: [UInt8] = []
+
+    /// Encodes a whole entry or nothing of it (sealing fails closed).
+    mutating func append(_ entry: JournalEntry, seal: AuthorSeal) throws(JournalError) {
+        var lines: [UInt8] = []
+        var s = seq, h = lastHash
+        let at = entry.at - entry.at % Visibility.storedTimeGranularityMillis
+        for event in entry.events {
+            s += 1
+            let (line, hash) = JournalRecord.encode(seq: s, at: at, event: try seal.sealed(event), prev: h)
+            h = hash
+            lines.append(contentsOf: line.utf8)
+        }
+        if let r = entry.roster {
+            roster.append(contentsOf: (JSON.object([("p", .string(r.participant)), ("name", .string(r.name))]).encoded() + "\n").utf8)
+        }
+        journal.append(contentsOf: lines)
+        seq = s
+        lastHash = h
     }
 }

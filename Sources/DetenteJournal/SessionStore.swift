@@ -2,18 +2,29 @@ import DetenteCore
 import Foundation
 import Logging
 
-/// The data folder: one journal and one roster per workshop. Start-up replays every journal,
-/// recovering torn or corrupt tails, and hands the writer each journal's position.
+/// The data folder: one journal, one roster and one key per workshop.
+///
+/// Loading comes in two modes: the serving process (holding the `SessionsLock`) repairs a torn
+/// or corrupt tail on disk; every other reader (`export`, `events`, `verify`) recovers in memory
+/// only and never modifies a file.
 public struct SessionStore: Sendable {
     public struct Loaded: Sendable {
         public let workshop: String
         public let records: [JournalRecord]
-        /// The records' events with author links opened (stand-ins once the workshop was purged).
+        /// The records' events with sealed fields opened (stand-ins once the workshop was purged).
         public let events: [Event]
         public let names: [ParticipantID: String]
-        /// Set when a bad tail was moved aside.
-        public let recovered: String?
+        /// Byte length of the intact journal (where appends continue).
+        public let durableLength: Int
+        /// Set when the journal had a torn or corrupt tail: what was wrong and where.
+        public let problem: String?
+        /// Where the bad tail was moved (serving mode only).
+        public let quarantined: String?
+        /// Records after a corrupt one that `detente salvage` could restore.
+        public let salvageable: Int
     }
+
+    public enum Mode: Sendable { case repairOnDisk, readOnly }
 
     public let directory: String
 
@@ -26,21 +37,47 @@ public struct SessionStore: Sendable {
             .sorted()
     }
 
-    public func load(_ workshop: String, logger: Logger) throws -> Loaded {
+    public func load(_ workshop: String, mode: Mode, logger: Logger) throws -> Loaded {
         let path = JournalWriter.journalPath(directory, workshop)
-        let contents = try JournalReader.read(path: path)
-        var recovered: String?
+        var contents = try JournalReader.read(path: path)
+        var quarantined: String?
         if let problem = contents.problem {
-            let saved = try JournalReader.recover(path: path, contents: contents)
-            logger.warning("journal tail was torn or corrupt; moved it aside and truncated at the last good record", metadata: [
-                "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
-                "dropped_bytes": "\(contents.totalLength - contents.goodLength)", "saved_to": "\(saved)",
-            ])
-            recovered = problem
+            if mode == .repairOnDisk, !contents.salvageable.isEmpty {
+                // A corrupt record in the middle: keep everything that checks out around it.
+                let (restored, original) = try JournalReader.salvage(path: path)
+                quarantined = original
+                logger.error("journal had a corrupt record; kept the records before it and restored the later ones that check out", metadata: [
+                    "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
+                    "restored_records": "\(restored)", "original_saved_to": "\(original)",
+                ])
+                let salvaged = contents.salvageable.count
+                contents = try JournalReader.read(path: path)
+                contents.problem = problem
+                contents.salvageable = []
+                _ = salvaged
+            } else if mode == .repairOnDisk {
+                quarantined = try JournalReader.recover(path: path, contents: contents)
+                logger.warning("journal tail was torn or corrupt; moved it aside and truncated at the last good record", metadata: [
+                    "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
+                    "dropped_bytes": "\(contents.totalLength - contents.goodLength)", "saved_to": "\(quarantined!)",
+                    "salvageable_records": "\(contents.salvageable.count)",
+                ])
+            } else {
+                logger.warning("journal tail is torn or corrupt; recovered in memory only (the file is unchanged)", metadata: [
+                    "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
+                    "salvageable_records": "\(contents.salvageable.count)",
+                ])
+            }
         }
         let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: false)
-        return Loaded(workshop: workshop, records: contents.records, events: contents.records.map { seal.opened($0.event) },
-                      names: try readRoster(workshop), recovered: recovered)
+        let events = try contents.records.map { record throws -> Event in
+            do { return try Event(json: seal.opened(record.storedEvent)) } catch {
+                throw JournalError(.corrupt, "record \(record.seq): \(error)")
+            }
+        }
+        return Loaded(workshop: workshop, records: contents.records, events: events, names: try readRoster(workshop),
+                      durableLength: contents.goodLength, problem: contents.problem, quarantined: quarantined,
+                      salvageable: contents.salvageable.count)
     }
 
     /// Reads a roster; a torn last line (crash mid-write, never acknowledged) is ignored.
@@ -56,12 +93,14 @@ public struct SessionStore: Sendable {
         return names
     }
 
-    /// Deletes the roster (names) and the key that seals author links: what remains ties no item
-    /// to a person, nor to other items by the same author, and its chain still verifies.
+    /// Deletes the roster (names) and the key that seals every personal field: what remains
+    /// names nobody and ties no item to another by the same author, and its chain still verifies.
+    /// Quarantined tails are sealed under the same key and become unreadable with it.
     public func purge(_ workshop: String) throws {
         for path in [JournalWriter.rosterPath(directory, workshop), AuthorSeal.keyPath(directory, workshop)]
         where FileManager.default.fileExists(atPath: path) {
             try FileManager.default.removeItem(atPath: path)
         }
+        try PosixJournalFiles().syncDirectory(directory)
     }
 }

@@ -14,7 +14,7 @@ struct Detente: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detente",
         abstract: "A workshop facilitation chat-bot server for making Dev and Ops work together.",
-        subcommands: [Serve.self, New.self, Verify.self, Events.self, Export.self, Anonymise.self, Analyse.self, Purge.self]
+        subcommands: [Serve.self, New.self, Verify.self, Events.self, Export.self, Anonymise.self, Analyse.self, Purge.self, Salvage.self]
     )
 }
 
@@ -69,6 +69,7 @@ struct Serve: ParsableCommand {
         config.transport.maxMessageBytes = maxMessage
         config.transport.messagesPerSecond = rate
         config.transport.messageBurst = burst
+        config.slowDraftMillis = env("DETENTE_TEST_SLOW_DRAFT_MS").flatMap(Int.init) ?? 0
         let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
         try server.start()
         say("Detente is running on \(config.baseURL)")
@@ -141,28 +142,42 @@ struct New: ParsableCommand {
 }
 
 struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a journal's checksums and hash chain, and summarise it.")
+    static let configuration = CommandConfiguration(abstract: "Check a journal's checksums and hash chain, replay it, and summarise it (never modifies it).")
     @Argument(help: "Path to a .journal file.") var journal: String
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
         let contents = try JournalReader.read(path: journal)
-        // Replaying is part of verifying: every event must apply to the workshop it builds.
-        if let first = contents.records.first, case let .created(setup) = first.event {
-            var workshop = Workshop(setup: setup)
-            for r in contents.records.dropFirst() { workshop.apply(r.event) }
-            _ = workshop.phase
+        let directory = (journal as NSString).deletingLastPathComponent
+        let workshopID = ((journal as NSString).lastPathComponent as NSString).deletingPathExtension
+        let seal = try AuthorSeal.load(directory: directory.isEmpty ? "." : directory, workshop: workshopID, create: false)
+        // Replaying is part of verifying: every record must decode to an event of the workshop it builds.
+        var events: [Event] = []
+        for r in contents.records {
+            do { events.append(try Event(json: seal.opened(r.storedEvent))) } catch {
+                print("INVALID: record \(r.seq) does not decode: \(error.description)")
+                throw ExitCode(1)
+            }
+        }
+        let workshop: Workshop?
+        do { workshop = events.isEmpty ? nil : try Workshop.replay(events) } catch {
+            print("INVALID: \(error.description)")
+            throw ExitCode(1)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         var counts: [String: Int] = [:]
-        for r in contents.records { counts[r.event.name, default: 0] += 1 }
+        for e in events { counts[e.name, default: 0] += 1 }
         print("records: \(contents.records.count)")
         print("bytes: \(contents.goodLength) of \(contents.totalLength)")
         print("last hash: \(contents.lastHash)")
+        if let workshop { print("workshop: \(workshop.id), phase \(workshop.phase.rawValue), \(workshop.participants.count) participants, \(workshop.items.count) items\(seal.isPurged ? " (purged)" : "")") }
         print("read, checked and replayed in \(String(format: "%.3f", seconds)) s (\(Int(Double(contents.records.count) / max(seconds, 1e-9))) events/s)")
         for (name, n) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n)") }
         if let problem = contents.problem {
             print("INVALID: \(problem)")
+            if !contents.salvageable.isEmpty {
+                print("\(contents.salvageable.count) records after it check out on their own: `detente salvage \(workshopID)` can restore them")
+            }
             throw ExitCode(1)
         }
         print("OK: chain verified")
@@ -170,20 +185,20 @@ struct Verify: ParsableCommand {
 }
 
 struct Events: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a workshop's raw event history (operator view; includes author ids).")
+    static let configuration = CommandConfiguration(abstract: "Print a workshop's raw event history (operator view: sealed fields opened while the key exists). Never modifies the journal.")
     @Argument var workshop: String
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
 
     func run() throws {
         let contents = try JournalReader.read(path: JournalWriter.journalPath(sessions, workshop))
         let seal = try AuthorSeal.load(directory: sessions, workshop: workshop, create: false)
-        for r in contents.records { print(JSON.object([("seq", .int(r.seq)), ("at", .int(Int(r.at))), ("event", seal.opened(r.event).json)]).encoded()) }
-        if let problem = contents.problem { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+        for r in contents.records { print(JSON.object([("seq", .int(r.seq)), ("at", .int(Int(r.at))), ("event", seal.opened(r.storedEvent))]).encoded()) }
+        if let problem = contents.problem { FileHandle.standardError.write(Data("warning: \(problem); shown up to there (the file is unchanged)\n".utf8)) }
     }
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export a workshop transcript (pseudonymous).")
+    static let configuration = CommandConfiguration(abstract: "Export a workshop transcript (pseudonymous). Never modifies the journal.")
     @Argument var workshop: String
     @Option(help: "md, html, json or csv.") var format: String = "md"
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
@@ -191,24 +206,45 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let store = SessionStore(directory: sessions)
-        let events = try store.load(workshop, logger: makeLogger()).events
-        guard let first = events.first, case let .created(setup) = first else { throw ValidationError("not a workshop journal") }
-        var w = Workshop(setup: setup)
-        for e in events.dropFirst() { w.apply(e) }
-        let names = attendance ? try store.readRoster(workshop).values.sorted() : nil
+        let loaded = try store.load(workshop, mode: .readOnly, logger: makeLogger())
+        let w: Workshop
+        do { w = try Workshop.replay(loaded.events) } catch { throw ValidationError("not a workshop journal: \(error.description)") }
+        let names = attendance ? loaded.names.values.sorted() : nil
         guard let rendered = Transcript(workshop: w).render(format, attendance: names) else { throw ValidationError("format must be md, html, json or csv") }
         print(rendered.body, terminator: "")
     }
 }
 
 struct Purge: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster and the key sealing its author links: no item can then be tied to a person or to the author's other items.")
+    static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster and the key sealing every personal field: afterwards no file names anyone, and no item can be tied to a person or to the author's other items.")
     @Argument var workshop: String
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
 
     func run() throws {
+        let lock: SessionsLock
+        do { lock = try SessionsLock(directory: sessions) } catch { throw ValidationError("\(error.reason) — purge needs the folder to itself") }
+        guard FileManager.default.fileExists(atPath: JournalWriter.journalPath(sessions, workshop)) else { throw ValidationError("no workshop \(workshop) in \(sessions)") }
         try SessionStore(directory: sessions).purge(workshop)
-        print("roster and author-link key of \(workshop) deleted; the journal's chain is unchanged")
+        print("roster and key of \(workshop) deleted; the journal's chain is unchanged and verifies")
+        _ = lock
+    }
+}
+
+struct Salvage: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Restore the records after a corrupt one that check out on their own; the original journal is kept as <journal>.broken.N.")
+    @Argument var workshop: String
+    @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+
+    func run() throws {
+        let lock: SessionsLock
+        do { lock = try SessionsLock(directory: sessions) } catch { throw ValidationError("\(error.reason) — salvage needs the folder to itself") }
+        let path = JournalWriter.journalPath(sessions, workshop)
+        let contents = try JournalReader.read(path: path)
+        guard let problem = contents.problem else { print("\(workshop): chain verified; nothing to salvage"); return }
+        print("\(workshop): \(problem)")
+        let (restored, original) = try JournalReader.salvage(path: path)
+        print("kept \(contents.records.count) records before it, restored \(restored) after it (re-chained); original kept as \(original)")
+        _ = lock
     }
 }
 

@@ -1,0 +1,23 @@
+import DetenteCore
+
+/// What one command asks the journal to make durable: a workshop's events, and for a join the
+/// new participant's display name (kept in the roster file, so it can be purged). An entry is
+/// durable as a whole or not at all.
+public struct JournalEntry: Sendable {
+    public let workshop: String
+    public var events: [Event]
+    public var at: Int64
+    public var roster: (participant: ParticipantID, name: String)?
+    /// The room's write generation when the entry was decided. After a failed write the room
+    /// starts a new generation; entries of the failed one still queued are refused, because
+    /// they were decided against events that never became durable.
+    public var epoch: Int
+
+    public init(workshop: String, events: [Event], at: Int64, roster: (participant: ParticipantID, name: String)? = nil, epoch: Int = 0) {
+        self.workshop = workshop; self.events = events; self.at = at; self.roster = roster; self.epoch = epoch
+    }
+
+    public static func events(workshop: String, events: [Event], at: Int64, epoch: Int = 0) -> JournalEntry {
+        JournalEntry(workshop: workshop, events: events, at: at, epoch: epoch)
+    }
+}

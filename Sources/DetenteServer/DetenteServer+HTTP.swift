@@ -1,0 +1,148 @@
+import DetenteCore
+import DetenteJournal
+import DetenteTransport
+import Foundation
+import Metrics
+
+/// Creating workshops and the HTTP routes: `/healthz`, `/metrics`, `/api/…`.
+extension DetenteServer {
+    public struct Created: Sendable {
+        public let id: String
+        public let code: String
+        public let facilitatorToken: String
+        public let title: String
+        public let departments: [String]
+    }
+
+    /// Creates a workshop; `completion` runs once its creation record is durable.
+    public func createWorkshop(title: String, departments rawDepartments: [String], template: String, k: Int,
+                               completion: @escaping @Sendable (Result<Created, DetenteError>) -> Void) {
+        let departments = rawDepartments.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        guard (2...6).contains(departments.count), Set(departments).count == departments.count else {
+            return completion(.failure(DetenteError(.invalidValue, "name 2 to 6 different departments")))
+        }
+        guard departments.allSatisfy({ $0.count <= 24 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {
+            return completion(.failure(DetenteError(.invalidValue, "department names use letters, digits and '-', up to 24 characters")))
+        }
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty, title.count <= 120 else { return completion(.failure(DetenteError(.invalidValue, "title must have 1 to 120 characters"))) }
+        guard WorkshopTemplate.named(template) != nil else { return completion(.failure(DetenteError(.invalidValue, "unknown template '\(template)'"))) }
+        guard (1...20).contains(k) else { return completion(.failure(DetenteError(.invalidValue, "k must be between 1 and 20"))) }
+        guard writer.isHealthy else { return completion(.failure(Self.refusingError)) }
+        let token = Secrets.token()
+        let code = registry.withLock { () -> String in
+            var code = Secrets.joinCode()
+            while byCode[code] != nil { code = Secrets.joinCode() }
+            return code
+        }
+        let now = clock()
+        let setup = WorkshopSetup(id: "w_" + Secrets.id(bits: 64), title: title, template: template, departments: departments,
+                                  anonymityThreshold: k, joinCode: code, facilitatorTokenHash: Secrets.hash(token), createdAt: now)
+        let (workshop, events) = Workshop.create(setup)
+        writer.submit(JournalEntry(workshop: setup.id, events: events, at: now)) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success:
+                self.register(Room(workshop: workshop, names: [:]))
+                Counter(label: "detente_events_total", dimensions: [("workshop", setup.id)]).increment(by: events.count)
+                self.logger.info("workshop created", metadata: ["workshop": "\(setup.id)", "departments": "\(departments.count)"])
+                completion(.success(Created(id: setup.id, code: code, facilitatorToken: token, title: title, departments: departments)))
+            case .failure:
+                completion(.failure(Self.notRecorded(result)))
+            }
+        }
+    }
+
+    func createdJSON(_ c: Created, base: String) -> JSON {
+        [
+            "type": "created", "workshop": .string(c.id), "title": .string(c.title), "code": .string(c.code),
+            "facilitator_token": .string(c.facilitatorToken),
+            "facilitator_url": .string("\(base)/facilitator.html#token=\(c.facilitatorToken)"),
+            "join_url": .string("\(base)/join.html?code=\(c.code)"),
+            "join_links": .array(c.departments.map { ["department": .string($0), "url": .string("\(base)/join.html?code=\(c.code)&department=\($0)")] }),
+        ]
+    }
+
+    static func errorBody(_ error: DetenteError) -> String {
+        JSON.object([("type", "error"), ("code", .string(error.code.rawValue)), ("message", .string(error.message))]).encoded()
+    }
+
+    static func status(of error: DetenteError) -> Int {
+        switch error.code {
+        case .unavailable: return 503
+        case .unauthorised: return 401
+        case .forbidden: return 403
+        case .notFound: return 404
+        case .rateLimited: return 429
+        default: return 400
+        }
+    }
+
+    public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let base = request.header("host").map { (configuration.transport.tlsCertificate == nil ? "http://" : "https://") + $0 } ?? configuration.baseURL
+        switch (request.method, request.path) {
+        case ("GET", "/healthz"):
+            guard let refusal = writer.refusal else { return respond(.json(200, #"{"status":"ok"}"#)) }
+            let body: JSON = ["status": "journal unavailable", "reason": .string(refusal.description)]
+            return respond(.json(503, body.encoded()))
+        case ("GET", "/metrics"):
+            return respond(HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: metricsText()))
+        case ("POST", "/api/workshops"):
+            guard Secrets.constantTimeEqual(Secrets.hash(bearerToken(request)), organiserTokenHash) else {
+                return respond(.json(401, #"{"type":"error","code":"unauthorised","message":"creating a workshop needs the organiser token"}"#))
+            }
+            guard let body = try? JSONParser.parse(request.bodyText), let title = body["title"]?.stringValue,
+                  let departments = body["departments"]?.arrayValue?.compactMap(\.stringValue) else {
+                return respond(.json(400, #"{"type":"error","code":"bad_message","message":"send JSON with 'title' and 'departments'"}"#))
+            }
+            createWorkshop(title: title, departments: departments, template: body["template"]?.stringValue ?? "cats-and-dogs",
+                           k: body["k"]?.intValue ?? 3) { [weak self] result in
+                guard let self else { return }
+                switch result {
+                case let .success(created): respond(.json(201, self.createdJSON(created, base: base).encoded()))
+                case let .failure(error): respond(.json(Self.status(of: error), Self.errorBody(error)))
+                }
+            }
+        case ("GET", let path) where path.hasPrefix("/api/join/"):
+            let code = String(path.dropFirst("/api/join/".count)).uppercased()
+            guard let room = registry.withLock({ byCode[code].flatMap { rooms[$0] } }) else {
+                return respond(.json(404, #"{"type":"error","code":"not_found","message":"no workshop with that join code"}"#))
+            }
+            room.queue.async {
+                let w = room.committed
+                let info: JSON = ["title": .string(w.setup.title), "departments": JSON(w.departments),
+                                  "locked": .bool(w.joiningLocked), "ended": .bool(w.ended)]
+                respond(.json(200, info.encoded()))
+            }
+        case ("GET", let path) where path.hasPrefix("/api/workshops/") && path.hasSuffix("/export"):
+            let wid = String(path.dropFirst("/api/workshops/".count).dropLast("/export".count))
+            export(workshop: wid, format: request.query["format"] ?? "md", token: request.query["token"] ?? bearerToken(request),
+                   attendance: request.query["attendance"] == "1", respond: respond)
+        default:
+            respond(.notFound)
+        }
+    }
+
+    func bearerToken(_ request: HTTPRequest) -> String {
+        request.header("authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+    }
+
+    /// Renders off the room's queue from a copy of its committed state: a long export delays
+    /// neither this workshop nor any other.
+    func export(workshop wid: String, format: String, token: String, attendance: Bool, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let forbidden = HTTPResponse.json(403, #"{"type":"error","code":"forbidden","message":"exports need the facilitator token"}"#)
+        guard let room = registry.withLock({ rooms[wid] }) else { return respond(forbidden) }
+        room.queue.async {
+            guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, Secrets.hash(token)) else { return respond(forbidden) }
+            let workshop = room.committed
+            let names = attendance ? room.names.values.sorted() : nil
+            DispatchQueue.global().async {
+                guard let rendered = Transcript(workshop: workshop).render(format, attendance: names) else {
+                    return respond(.json(400, #"{"type":"error","code":"invalid_value","message":"format must be md, html, json or csv"}"#))
+                }
+                respond(HTTPResponse(status: 200, contentType: rendered.contentType, body: rendered.body,
+                                     headers: [("content-disposition:", "attachment; filename=\"detente-\(wid).\(rendered.fileExtension)\"")]))
+            }
+        }
+    }
+}

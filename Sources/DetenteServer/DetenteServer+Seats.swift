@@ -1,0 +1,98 @@
+import DetenteCore
+import DetenteJournal
+import DetenteTransport
+import Foundation
+
+/// Taking a seat: `hello` with a token, or `join` with a code (a new seat, durable first).
+extension DetenteServer {
+    func hello(_ id: ConnectionID, token: String, ref: JSON?) {
+        let hash = Secrets.hash(token)
+        if Secrets.constantTimeEqual(hash, organiserTokenHash) {
+            registry.withLock { sessions[id]?.organiser = true }
+            return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
+        }
+        let found = registry.withLock { () -> (Room, Credential)? in
+            guard let credential = credentials[hash] else { return nil }
+            switch credential {
+            case let .facilitator(w), let .participant(w, _): return rooms[w].map { ($0, credential) }
+            }
+        }
+        guard let (room, credential) = found else { return reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref) }
+        room.queue.async {
+            let viewer: Viewer
+            switch credential {
+            case .facilitator:
+                guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, hash) else { return }
+                viewer = .facilitator
+            case let .participant(_, pid):
+                guard let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { return }
+                viewer = .participant(pid, p.department, delegate: room.committed.delegate == pid)
+            }
+            self.bind(id, to: room, as: viewer, ref: ref)
+        }
+    }
+
+    /// Binds a connection to a seat and sends its snapshot; presence follows with the next flush.
+    /// On the room's queue.
+    func bind(_ id: ConnectionID, to room: Room, as viewer: Viewer, ref: JSON?) {
+        let previous = registry.withLock { () -> String?? in
+            guard sessions[id] != nil else { return .none }  // closed meanwhile
+            let old = sessions[id]?.workshop
+            sessions[id]?.workshop = room.id
+            sessions[id]?.actor = viewer.participantID.map(Actor.participant) ?? .facilitator
+            return .some(old)
+        }
+        guard case let .some(old) = previous else { return }
+        if let old, old != room.id, let oldRoom = registry.withLock({ rooms[old] }) {
+            oldRoom.queue.async { oldRoom.viewers.removeValue(forKey: id); oldRoom.presenceDirty = true }
+        }
+        room.viewers[id] = viewer
+        room.presenceDirty = true
+        var snapshot = Visibility.snapshot(of: room.committed, for: viewer, online: room.online, names: room.names)
+        if case var .object(pairs) = snapshot { pairs.append(("ref", ref ?? .null)); snapshot = .object(pairs) }
+        transport.send(snapshot.encoded(), to: id)
+    }
+
+    func join(_ id: ConnectionID, code: String, name rawName: String, department: String, ref: JSON?) {
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 60 else { return reply(id, error: DetenteError(.invalidValue, "a display name has 1 to 60 characters"), ref: ref) }
+        let normalised = code.uppercased().trimmingCharacters(in: .whitespaces)
+        guard let room = registry.withLock({ byCode[normalised].flatMap { rooms[$0] } }) else {
+            return reply(id, error: DetenteError(.notFound, "no workshop with that join code"), ref: ref)
+        }
+        room.queue.async { self.seat(id, in: room, name: name, department: department.lowercased(), ref: ref) }
+    }
+
+    /// Decides the join, journals it with the roster line, and seats the connection once durable.
+    /// On the room's queue.
+    private func seat(_ id: ConnectionID, in room: Room, name: String, department: String, ref: JSON?) {
+        guard writer.isHealthy else { return reply(id, error: Self.refusingError, ref: ref) }
+        let token = Secrets.token()
+        let pid = "p_" + Secrets.id(bits: 64)
+        let hash = Secrets.hash(token)
+        let events: [Event]
+        do {
+            events = try room.working.decide(.join(department: department, tokenHash: hash), by: .participant(pid), context: context(room))
+        } catch {
+            return reply(id, error: error, ref: ref)
+        }
+        for e in events { room.working.apply(e) }
+        let entry = JournalEntry(workshop: room.id, events: events, at: clock(), roster: (pid, name), epoch: room.epoch)
+        writer.submit(entry) { [weak self] result in
+            guard let self else { return }
+            room.queue.async {
+                guard case .success = result else {
+                    room.writeFailed(epoch: entry.epoch)
+                    return self.reply(id, error: Self.notRecorded(result), ref: ref)
+                }
+                room.names[pid] = name
+                self.registry.withLock { self.credentials[hash] = .participant(room.id, pid) }
+                let frames = room.commit(events)
+                self.transport.send(JSON.object([("type", "joined"), ("participant", .string(pid)), ("token", .string(token)),
+                                                 ("workshop", .string(room.id)), ("ref", ref ?? .null)]).encoded(), to: id)
+                self.bind(id, to: room, as: .participant(pid, department), ref: ref)
+                for (text, ids) in room.recipients(frames, excluding: [id]) { self.transport.send(text, to: ids) }
+            }
+        }
+    }
+}
