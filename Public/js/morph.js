@@ -5,7 +5,7 @@
 // saved) keeps its value, checked state and selection; a <details> keeps its open state;
 // nodes are moved only when their order really changed.
 
-const HANDLERS = ["onclick", "onchange", "onsubmit", "oninput", "onkeydown", "ondragstart", "ondragover", "ondragleave", "ondrop", "ondragend"];
+const HANDLERS = ["onclick", "onchange", "onsubmit", "oninput", "onkeydown"];
 const KEEP_ATTRIBUTES = new Set(["data-dirty", "open"]);
 
 const keyOf = (node) => (node.nodeType === 1 ? node.getAttribute("data-key") : null);

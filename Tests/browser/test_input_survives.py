@@ -16,6 +16,21 @@ def wait(d, cond, timeout=10):
     return WebDriverWait(d, timeout).until(cond)
 
 
+# Records which keyed items a broadcast touched, and whether any node was removed.
+WATCH = """
+  const root = document.getElementById(arguments[0]);
+  window.__touched = {removed: 0, items: []};
+  new MutationObserver((records) => {
+    for (const r of records) {
+      window.__touched.removed += [...r.removedNodes].filter((n) => n.nodeType === 1).length;
+      const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const li = node.closest('[data-key]');
+      if (li && !window.__touched.items.includes(li.dataset.key)) window.__touched.items.push(li.dataset.key);
+    }
+  }).observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+"""
+
+
 def type_and_select(d, element, text, start, end):
     d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
@@ -55,10 +70,15 @@ def test_typing_survives_other_peoples_actions(server, browser):
     area = wait(a, lambda d: d.find_element(By.CSS_SELECTOR, "#items textarea"))
     area_id = area.get_attribute("id")
     scroll = type_and_select(a, area, " Mostly.", 4, 9)
+    a.execute_script(WATCH, "items")
     vote = wait(b, EC.element_to_be_clickable((By.CSS_SELECTOR, "#items button.vote[aria-pressed=false]")))
+    voted = vote.find_element(By.XPATH, "./ancestor::li[@data-key]").get_attribute("data-key")
     b.execute_script("arguments[0].scrollIntoView({block: 'center'})", vote)
     vote.click()
     wait(a, lambda d: "1 vote" in d.find_element(By.ID, "items").get_attribute("textContent"))
+    touched = a.execute_script("return window.__touched")
+    assert touched["removed"] == 0, "no item was rebuilt"
+    assert set(touched["items"]) == {voted}, f"only the voted item changed, not {touched['items']}"
     assert_survived(a, area_id, "They value quiet weeks. Mostly.", 4, 9, scroll)
     assert_accessible(a, "participant review, editing, phone")
     screenshot(a, "participant-review-editing-390")
