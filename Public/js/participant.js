@@ -3,7 +3,7 @@
 import { Connection } from "./connection.js";
 import { $, el, replace, showStatus, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
 import { patch, trackDirty, clean } from "./morph.js";
-import { applyFrame, initialState, approvalText, plural, owedReactions } from "./reducer.js";
+import { applyFrame, initialState, approvalText, plural, owedReactions, botLines } from "./reducer.js";
 import { dragAndDrop, dragHandle } from "./drag.js";
 
 const params = new URLSearchParams(location.search);
@@ -83,12 +83,26 @@ function onFrame(f) {
     } else showError(f.message);
     return;
   }
-  const next = applyFrame(state, f);
+  if (f.type === "item" && f.item.mine && state.workshop && !state.items[f.item.id]) rememberChatPosition(f.item.id);
+  const next = applyFrame(state, f.type === "welcome" ? { ...f, my_chat_positions: chatPositions(f.workshop.id) } : f);
   if (next === state) return;
   state = next;
   if (f.type === "welcome") onWelcome();
   if (f.type === "item_removed") ui.editing.delete(f.id);
   render();
+}
+
+// Where one's own answers sat in the chat, kept in this browser only (the server keeps no order).
+const positionsKey = (workshop) => `detente.chat.${workshop}`;
+
+function chatPositions(workshop) {
+  try { return JSON.parse(localStorage.getItem(positionsKey(workshop)) || "{}"); } catch { return {}; }
+}
+
+function rememberChatPosition(itemID) {
+  const positions = chatPositions(state.workshop.id);
+  positions[itemID] = botLines(state);
+  localStorage.setItem(positionsKey(state.workshop.id), JSON.stringify(positions));
 }
 
 function onWelcome() {

@@ -21,10 +21,7 @@ function welcome(state, f) {
   return {
     ...initialState(),
     role: f.role, workshop: f.workshop, timer: f.timer, presence: f.presence, readyCheck: !!f.ready_check,
-    // The server keeps no order of one's own answers (ids are random by design), so after a
-    // reload they follow the bot's lines.
-    chat: [...(f.chat || []).map((text) => ({ who: "bot", text })),
-      ...(participant ? f.items.filter((i) => i.mine).map((i) => ({ who: "me", text: i.text })) : [])],
+    chat: participant ? interleave(f.chat || [], f.items.filter((i) => i.mine), f.my_chat_positions || {}) : (f.chat || []).map((text) => ({ who: "bot", text })),
     you: participant ? f.you : null,
     items: participant ? byKey(f.items, "id") : {},
     myVotes: participant ? f.my_votes.items : [], votesRemaining: participant ? f.my_votes.remaining : 3,
@@ -43,6 +40,25 @@ function welcome(state, f) {
     progress: f.progress || null, ready: f.ready || null, notes: f.notes || [], delegate: f.delegate || null,
   };
 }
+
+/// The chat with one's own answers in it. The server keeps no order of them (ids are random by
+/// design), so the page remembers after how many bot lines each answer came (`positions`, item id
+/// → count); answers it does not know of follow the bot's lines.
+export function interleave(lines, mine, positions) {
+  const at = (i) => (Number.isInteger(positions[i.id]) ? Math.min(positions[i.id], lines.length) : lines.length);
+  const sorted = [...mine].sort((a, b) => at(a) - at(b));
+  const chat = [];
+  let next = 0;
+  lines.forEach((text, index) => {
+    while (next < sorted.length && at(sorted[next]) === index) chat.push({ who: "me", text: sorted[next++].text });
+    chat.push({ who: "bot", text });
+  });
+  while (next < sorted.length) chat.push({ who: "me", text: sorted[next++].text });
+  return chat;
+}
+
+/// How many bot lines the chat holds: the position a new answer is remembered at.
+export const botLines = (state) => state.chat.filter((l) => l.who === "bot").length;
 
 /// A participant's own new item also appears in the chat thread, as their answer.
 function item(state, f) {

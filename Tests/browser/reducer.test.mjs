@@ -1,7 +1,7 @@
 // The pages' one state model, without a browser: `node --test Tests/browser/reducer.test.mjs`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyFrame, initialState, approvalText, plural, owedReactions, endorsementBars } from "../../Public/js/reducer.js";
+import { applyFrame, initialState, approvalText, plural, owedReactions, endorsementBars, interleave, botLines } from "../../Public/js/reducer.js";
 
 const participantWelcome = {
   type: "welcome", role: "participant",
@@ -91,4 +91,12 @@ test("focus, assignments and tallies land where the projector reads them; hiding
 test("a facilitator welcome is ignored by a page already showing a participant", () => {
   const s = welcomed();
   assert.equal(applyFrame(s, { ...participantWelcome, role: "facilitator" }), s);
+});
+
+test("own answers go back where they were in the chat; unknown ones follow the bot's lines", () => {
+  const chat = interleave(["q1", "reply", "q2", "reply 2"], [{ id: "b", text: "B" }, { id: "a", text: "A" }, { id: "c", text: "C" }], { a: 1, b: 3 });
+  assert.deepEqual(chat.map((l) => l.text), ["q1", "A", "reply", "q2", "B", "reply 2", "C"]);
+  const s = applyFrame(initialState(), { ...participantWelcome, my_chat_positions: { i_a: 1 } });
+  assert.deepEqual(s.chat.map((l) => l.text), ["Welcome", "mine", "Question?"]);
+  assert.equal(botLines(s), 2);
 });

@@ -53,6 +53,8 @@ def test_counts_follow_joins_reloads_and_leaves(server, browser):
     wait_text(a, "approval", "1 of 3 in your department approved.")
     a.refresh()
     wait_text(a, "status", "Connected")
+    before_answer = a.execute_script("return document.querySelector('#chat li.me').previousElementSibling.textContent")
+    assert "goals" in before_answer, "after a reload the answer is still right after the question it answered"
     wait_text(a, "approval", "1 of 3 in your department approved.")
     wait_text(a, "presence", "Dev: 3 online of 3")
     bob.close()  # Bob leaves
