@@ -32,7 +32,12 @@ function render() {
   patch($("#stage"), stage(w));
 }
 
-function renderTimer() { $("#timer").textContent = state.timer ? formatRemaining(state.timer) : ""; }
+function renderTimer() {
+  const text = state.timer ? formatRemaining(state.timer) : "";
+  $("#timer").textContent = text;
+  const big = document.getElementById("stage-timer");
+  if (big) big.textContent = text;
+}
 
 function stage(w) {
   if (w.phase === "lobby" || w.phase === "check_in") return lobby(w);
@@ -57,7 +62,8 @@ function lobby(w) {
 /// While departments write in private: only counts, never texts.
 function writing(w) {
   const rows = state.progress ? state.progress.departments : [];
-  return el("section", { class: "writing", "data-key": "writing" }, el("h2", {}, "Departments are writing, privately"),
+  return el("section", { class: "writing", "data-key": "writing" }, el("h2", {}, w.phase === "review" ? "Departments are reviewing their own items" : "Departments are writing, privately"),
+    el("p", { class: "timer-huge", id: "stage-timer" }, state.timer ? formatRemaining(state.timer) : ""),
     el("ul", { class: "progress-big" }, rows.map((d) => el("li", { "data-key": d.department },
       el("strong", {}, departmentName(d.department)), ` ${d.contributors} of ${d.members} have written`,
       w.phase === "review" ? ` · ${d.approved ? "released ✓" : `${d.approvals} approved`}` : ""))));

@@ -65,6 +65,11 @@ def test_projector_view(server, browser):
     check(screens, "lobby")
 
     room.advance_to("outmodel")
+    room.fac.ok(type="timer", action="start", seconds=600)
+    for d in screens.values():
+        wait_for(d, "return /^(10:00|9:5\\d)$/.test(document.getElementById('stage-timer').textContent)")
+        assert "Departments are writing" in d.find_element(By.ID, "stage").text
+    check(screens, "writing-timer")
     for d, texts in WRITTEN.items():
         for i, text in enumerate(texts[:2]):
             seats[d][i].ok(type="submit", kind="outmodel", text=text)
