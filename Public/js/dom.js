@@ -5,7 +5,9 @@ export function el(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    // Handlers as properties, so `patch` can carry them over to the node that stays.
+    else if (key.startsWith("on")) node[key] = value;
+    else if (key === "value" && (tag === "textarea" || tag === "select")) continue; // set after the children
     else if (value === true) node.setAttribute(key, "");
     else node.setAttribute(key, String(value));
   }
@@ -13,6 +15,7 @@ export function el(tag, attrs = {}, ...children) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
+  if ((tag === "textarea" || tag === "select") && attrs && attrs.value != null) node.value = attrs.value;
   return node;
 }
 

@@ -3,7 +3,11 @@
 import { Connection } from "./connection.js";
 import { barChart } from "./charts.js";
 import { $, el, replace, showStatus, fragmentToken, PHASES, PHASE_NAMES, VERDICT_NAMES, departmentName, formatRemaining } from "./dom.js";
+import { patch, trackDirty, clean } from "./morph.js";
+import { applyFrame, initialState, plural } from "./reducer.js";
 import { qrSvg } from "./qr.js";
+import { setUpTabs } from "./tabs.js";
+import { dragAndDrop, dragHandle } from "./drag.js";
 
 const TOKEN_KEY = "detente.facilitator";
 const token = fragmentToken() || sessionStorage.getItem(TOKEN_KEY);
@@ -13,46 +17,22 @@ if (token) {
   history.replaceState(null, "", location.pathname);
 }
 
-const state = {
-  workshop: null, progress: null, presence: null, chat: [], reveal: null, reactions: new Map(), draft: null, tallies: new Map(),
-  timer: null, ready: null, notes: [], delegate: null, presenting: null, presentOpen: false,
-};
+let state = initialState();
+/// Console-only state: whether the clause wording forms were saved is tracked by `morph`.
+const ui = { tab: null };
 
 const setStatus = (s) => showStatus($("#status"), s);
 
 function showError(message) { $("#error").textContent = message || ""; }
 
 function onFrame(f) {
-  switch (f.type) {
-    case "welcome":
-      if (f.role !== "facilitator") return;
-      Object.assign(state, {
-        workshop: f.workshop, progress: f.progress, presence: f.presence, chat: f.chat, reveal: f.reveal ? f.reveal.items : null,
-        reactions: new Map((f.reactions || []).map((r) => [r.id, r])), draft: f.draft ? f.draft.clauses : null,
-        tallies: new Map((f.draft ? f.draft.tallies : []).map((t) => [t.clause, t])), timer: f.timer, ready: f.ready, notes: f.notes,
-        delegate: f.delegate, presenting: f.presenting || null,
-      });
-      break;
-    case "error": showError(f.message); return;
-    case "phase": state.workshop.phase = f.phase; state.timer = f.timer; $("#force").classList.add("hidden"); $("#warning").textContent = ""; break;
-    case "timer": state.timer = f.timer; break;
-    case "progress": state.progress = f; break;
-    case "presence": state.presence = f; break;
-    case "bot": state.chat.push(f.text); break;
-    case "reveal": state.reveal = f.items; break;
-    case "item_removed": if (state.reveal) state.reveal = state.reveal.filter((i) => i.id !== f.id); break;
-    case "reactions": state.reactions.set(f.id, f); break;
-    case "draft": state.draft = f.clauses; for (const t of f.tallies) state.tallies.set(t.clause, t); break;
-    case "tally": state.tallies.set(f.clause, f); break;
-    case "ready": state.ready = f; break;
-    case "ready_check": break;
-    case "joining": state.workshop.joining_locked = f.locked; break;
-    case "note": state.notes.push(f.text); break;
-    case "delegate": state.delegate = f.participant; break;
-    case "presenting": state.presenting = f.department; break;
-    case "ended": state.workshop.ended = true; break;
-    default: return;
-  }
+  if (f.type === "welcome" && f.role !== "facilitator") return;
+  if (f.type === "error") { showError(f.message); return; }
+  const next = applyFrame(state, f);
+  if (next === state) return;
+  const phaseChanged = f.type === "phase";
+  state = next;
+  if (phaseChanged) { $("#force").classList.add("hidden"); $("#warning").textContent = ""; }
   render();
 }
 
@@ -62,8 +42,9 @@ function render() {
   $("#title").textContent = `${w.title} — facilitator`;
   document.title = `${w.title} — Detente facilitator`;
   $("#phase").textContent = PHASE_NAMES[w.phase] + (w.ended ? " (ended)" : "");
+  document.body.dataset.phase = w.phase;
   renderTimer();
-  replace($("#steps"), PHASES.map((p) => el("li", { "aria-current": p === w.phase ? "step" : null }, PHASE_NAMES[p])));
+  patch($("#steps"), PHASES.map((p) => el("li", { "aria-current": p === w.phase ? "step" : null }, PHASE_NAMES[p])));
   $("#back").disabled = w.phase === "lobby" || w.ended;
   $("#advance").disabled = w.phase === "close" || w.ended;
   $("#advance").textContent = w.phase === "review" ? "Reveal all departments →" : "Next phase →";
@@ -77,8 +58,7 @@ function render() {
   renderPeople();
   renderReveal();
   renderAgreement();
-  renderPresent();
-  replace($("#notes"), state.notes.map((n) => el("li", {}, n)));
+  patch($("#notes"), state.notes.map((n, i) => el("li", { "data-key": String(i) }, n)));
   renderExports();
 }
 
@@ -100,59 +80,125 @@ function renderProgress() {
   const p = state.progress;
   if (!p) return;
   const online = new Map((state.presence ? state.presence.departments : []).map((d) => [d.department, d.online]));
-  replace($("#progress"), el("div", { class: "table-wrap" }, el("table", {},
-    el("thead", {}, el("tr", {}, ["Department", "People", "Online", "Outmodel", "Requirements", "Contributors", "Approvals"].map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, p.departments.map((d) => el("tr", {},
+  patch($("#progress"), el("div", { class: "table-wrap" }, el("table", { class: "progress-table" },
+    el("thead", {}, el("tr", {}, ["Dept.", "People", "Online", "Outmodel", "Req.", "Writers", "Approvals"].map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, p.departments.map((d) => el("tr", { "data-key": d.department },
       el("th", { scope: "row" }, departmentName(d.department)), el("td", {}, d.members), el("td", {}, online.get(d.department) ?? 0),
       el("td", {}, d.outmodel), el("td", {}, d.requirements),
       el("td", { class: d.below_k ? "warn" : "" }, `${d.contributors}${d.below_k ? ` (below k = ${p.k})` : ""}`),
       el("td", {}, `${d.approvals}${d.approved ? " ✓ released" : ""}`)))))));
 }
 
-let renderedChat = 0;
 function renderChat() {
   const chat = $("#chat");
-  if (state.chat.length < renderedChat) { replace(chat); renderedChat = 0; }
-  for (const line of state.chat.slice(renderedChat)) chat.append(el("li", {}, line));
-  renderedChat = state.chat.length;
-  chat.scrollTop = chat.scrollHeight;
+  const before = chat.childElementCount;
+  patch(chat, state.chat.map((line, i) => el("li", { "data-key": String(i) }, line.text)));
+  if (chat.childElementCount !== before) chat.scrollTop = chat.scrollHeight;
+  // The latest bot line (e.g. the anonymity warning) stays in view; the rest is one tab away.
+  const last = state.chat[state.chat.length - 1];
+  $("#bot-latest").textContent = last ? `Bot: ${last.text}` : "";
 }
 
 function renderPeople() {
   const p = state.presence;
   if (!p) return;
-  replace($("#people"), p.departments.map((d) => el("div", {}, el("h3", {}, `${departmentName(d.department)} (${d.online}/${d.members} online)`),
-    el("ul", {}, (d.people || []).map((x) => el("li", {}, `${x.name}${x.online ? "" : " (away)"}${x.participant === state.delegate ? " — facilitating" : ""}`))))));
-  const select = $("#handover");
+  patch($("#people"), p.departments.map((d) => el("div", { "data-key": d.department }, el("h3", {}, `${departmentName(d.department)} (${d.online}/${d.members} online)`),
+    el("ul", {}, (d.people || []).map((x) => el("li", { "data-key": x.participant }, `${x.name}${x.online ? "" : " (away)"}${x.participant === state.delegate ? " — facilitating" : ""}`))))));
   const people = p.departments.flatMap((d) => (d.people || []).map((x) => ({ ...x, department: d.department })));
-  const current = select.value;
-  replace(select, el("option", { value: "" }, "Nobody (take it back)"),
-    people.map((x) => el("option", { value: x.participant, selected: x.participant === current }, `${x.name} (${departmentName(x.department)})`)));
+  patch($("#handover"), el("option", { value: "" }, "Nobody (take it back)"),
+    people.map((x) => el("option", { value: x.participant, "data-key": x.participant }, `${x.name} (${departmentName(x.department)})`)));
+}
+
+function renderCharts() {
+  const outmodels = state.reveal.filter((i) => i.kind === "outmodel");
+  patch($("#charts"),
+    barChart({ title: "Votes per item (top 12)", rows: state.reveal.slice().sort((a, b) => b.votes - a.votes).slice(0, 12).map((i) => ({ label: i.text, values: [i.votes] })) }),
+    outmodels.some((i) => state.reactions[i.id]) ? barChart({
+      title: "Reactions per outmodel statement", series: ["accurate", "partly", "wrong"],
+      rows: outmodels.filter((i) => state.reactions[i.id]).map((i) => {
+        const c = state.reactions[i.id].counts;
+        return { label: i.text, values: [c.accurate || 0, c.partly || 0, c.wrong || 0] };
+      }),
+    }) : null);
 }
 
 function renderReveal() {
   $("#reveal-card").classList.toggle("hidden", !state.reveal);
   if (!state.reveal) return;
   const w = state.workshop;
-  const outmodels = state.reveal.filter((i) => i.kind === "outmodel");
-  replace($("#charts"),
-    barChart({ title: "Votes per item", rows: state.reveal.slice().sort((a, b) => b.votes - a.votes).slice(0, 12).map((i) => ({ label: i.text, values: [i.votes] })) }),
-    outmodels.some((i) => state.reactions.has(i.id)) ? barChart({
-      title: "Reactions per outmodel statement", series: ["accurate", "partly", "wrong"],
-      rows: outmodels.filter((i) => state.reactions.has(i.id)).map((i) => {
-        const c = state.reactions.get(i.id).counts;
-        return { label: i.text, values: [c.accurate || 0, c.partly || 0, c.wrong || 0] };
-      }),
-    }) : null);
-  replace($("#reveal"), w.departments.map((d) => el("section", {}, el("h3", {}, `${departmentName(d)} wrote`),
+  renderCharts();
+  const focused = state.reveal.find((i) => i.id === state.focus);
+  const focusTally = focused && state.reactions[focused.id];
+  $("#focus-status").textContent = focused
+    ? `On the projector: “${focused.text.slice(0, 100)}”` + (focusTally ? ` — ${Object.entries(focusTally.counts).map(([v, n]) => `${VERDICT_NAMES[v]} ${n}`).join(", ")}` : " — no reactions yet")
+    : "Nothing in focus: the projector shows the board.";
+  patch($("#present-department"), el("option", { value: "" }, "All departments"), w.departments.map((d) => el("option", { value: d, "data-key": d }, departmentName(d))));
+  if (document.activeElement !== $("#present-department")) $("#present-department").value = state.presenting || "";
+  patch($("#reveal"), w.departments.map((d) => el("section", { "data-key": d }, el("h3", {}, `${departmentName(d)} wrote`),
     el("ul", { class: "items" }, state.reveal.filter((i) => i.department === d).map((i) => {
-      const t = state.reactions.get(i.id);
-      return el("li", {}, el("span", { class: "tag" }, i.kind), el("span", { class: "tag" }, `about ${departmentName(i.target)}`),
-        el("span", { class: "tag" }, `${i.votes} votes`), el("div", { class: "item-text" }, i.text),
+      const t = state.reactions[i.id];
+      const inFocus = state.focus === i.id;
+      return el("li", { "data-key": i.id, class: inFocus ? "focused" : "" }, el("span", { class: "tag" }, i.kind), el("span", { class: "tag" }, `about ${departmentName(i.target)}`),
+        el("span", { class: "tag" }, plural(i.votes, "vote")), el("div", { class: "item-text" }, i.text),
         t ? el("div", { class: "muted" }, Object.entries(t.counts).map(([v, n]) => `${VERDICT_NAMES[v]} ${n}`).join(" · ")) : null,
-        el("div", { class: "row" }, el("button", { type: "button", class: "secondary", "aria-label": `Hide: ${i.text.slice(0, 60)}`,
-          onclick: () => act({ type: "hide", id: i.id }) }, "Hide")));
+        el("div", { class: "row" },
+          el("button", { type: "button", class: "secondary focus-button", "aria-pressed": String(inFocus), "aria-label": `${inFocus ? "Clear focus from" : "Put in focus"}: ${i.text.slice(0, 60)}`,
+            onclick: () => act({ type: "focus", id: inFocus ? null : i.id }) }, inFocus ? "In focus" : "Focus"),
+          el("button", { type: "button", class: "secondary", "aria-label": `Hide: ${i.text.slice(0, 60)}`,
+            onclick: () => act({ type: "hide", id: i.id }) }, "Hide")));
     })))));
+}
+
+/// Steps the projector's focus through the revealed items in board order (department, then list order).
+function stepFocus(delta) {
+  const order = state.workshop.departments.flatMap((d) => state.reveal.filter((i) => i.department === d));
+  if (!order.length) return;
+  const at = order.findIndex((i) => i.id === state.focus);
+  const next = at < 0 ? (delta > 0 ? 0 : order.length - 1) : (at + delta + order.length) % order.length;
+  act({ type: "focus", id: order[next].id });
+}
+
+function clauseForm(c, others) {
+  const id = `clause-${c.id}`;
+  return el("form", { class: "clause-form", onsubmit: async (e) => {
+    e.preventDefault();
+    const reply = await act({ type: "edit_clause", clause: c.id, text: e.target.querySelector("textarea").value });
+    if (reply.type === "ack") clean(e.target);
+  } },
+  el("label", { for: id }, "Clause text"), el("textarea", { id, maxlength: 2000, value: c.text }),
+  el("div", { class: "row" }, el("button", { type: "submit", class: "secondary" }, "Save wording"),
+    others.length ? el("select", { "aria-label": "Merge another clause into this one", "data-track-ignore": "1",
+      onchange: (e) => { if (e.target.value) act({ type: "merge_clauses", kept: c.id, absorbed: e.target.value }); } },
+    el("option", { value: "" }, "Merge another clause into this…"), others.map((o) => el("option", { value: o.id }, o.text.slice(0, 60)))) : null));
+}
+
+/// Who does what by when: the owning department and an ISO due date.
+function assignmentForm(c) {
+  const a = state.assignments[c.id] || {};
+  const ownerId = `owner-${c.id}`, dueId = `due-${c.id}`;
+  return el("form", { class: "assign-form row", onsubmit: async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const reply = await act({ type: "assign_clause", clause: c.id, owner: form.querySelector("select").value || null, due: form.querySelector("input").value || null });
+    if (reply.type === "ack") clean(form);
+  } },
+  el("label", { for: ownerId }, "Owner"),
+  el("select", { id: ownerId, value: a.owner || "" }, el("option", { value: "" }, "Nobody yet"),
+    state.workshop.departments.map((d) => el("option", { value: d }, departmentName(d)))),
+  el("label", { for: dueId }, "Due"), el("input", { type: "date", id: dueId, value: a.due || "" }),
+  el("button", { type: "submit", class: "secondary" }, "Save owner and date"));
+}
+
+function sourceRow(s, c, others, editable) {
+  const item = (state.reveal || []).find((i) => i.id === s);
+  const text = item ? item.text : s;
+  const canMove = editable && (c.sources.length > 1 || others.length);
+  return el("li", { "data-key": s, class: "source", "data-item": s },
+    canMove ? dragHandle(el, "Drag onto another clause to move this item there") : null, text,
+    canMove ? el("select", { "aria-label": `Move to another clause: ${text.slice(0, 50)}`, "data-track-ignore": "1",
+      onchange: (e) => { if (e.target.value) act({ type: "move_item", id: s, clause: e.target.value === "__new" ? null : e.target.value }); } },
+    el("option", { value: "" }, "Move to…"), el("option", { value: "__new" }, "A clause of its own (split)"),
+    others.map((o) => el("option", { value: o.id }, o.text.slice(0, 50)))) : null);
 }
 
 function renderAgreement() {
@@ -160,63 +206,40 @@ function renderAgreement() {
   if (!state.draft) return;
   const votable = state.draft.filter((c) => c.votable);
   const deps = state.workshop.departments;
-  replace($("#endorsement-chart"), votable.length ? barChart({
+  patch($("#endorsement-chart"), votable.length ? barChart({
     title: "Support per clause, by department", series: deps.map(departmentName),
-    rows: votable.map((c) => ({ label: c.text, values: deps.map((d) => (state.tallies.get(c.id)?.departments.find((r) => r.department === d)?.support) || 0) })),
+    rows: votable.map((c) => ({ label: c.text, values: deps.map((d) => (state.tallies[c.id]?.departments.find((r) => r.department === d)?.support) || 0) })),
   }) : null);
   const editable = state.workshop.phase === "agreement" && !state.workshop.ended;
-  replace($("#agreement"), state.draft.map((c) => {
-    const t = state.tallies.get(c.id);
-    const id = `clause-${c.id}`;
-    const input = el("textarea", { id, maxlength: 2000 });
-    input.value = c.text;
+  patch($("#agreement"), state.draft.map((c) => {
+    const t = state.tallies[c.id];
     const others = state.draft.filter((o) => o.id !== c.id);
-    const merge = el("select", { "aria-label": "Merge another clause into this one" }, el("option", { value: "" }, "Merge another clause into this…"),
-      others.map((o) => el("option", { value: o.id }, o.text.slice(0, 60))));
-    merge.addEventListener("change", () => { if (merge.value) act({ type: "merge_clauses", kept: c.id, absorbed: merge.value }); });
-    const sourceRows = c.sources.map((s) => {
-      const item = (state.reveal || []).find((i) => i.id === s);
-      const move = el("select", { "aria-label": "Move this item to another clause" }, el("option", { value: "" }, "Move to…"),
-        el("option", { value: "__new" }, "A clause of its own (split)"), others.map((o) => el("option", { value: o.id }, o.text.slice(0, 50))));
-      move.addEventListener("change", () => { if (move.value) act({ type: "move_item", id: s, clause: move.value === "__new" ? null : move.value }); });
-      return el("li", {}, item ? item.text : s, editable && c.sources.length > 1 || editable && others.length ? move : null);
-    });
-    return el("div", { class: "clause" },
+    const sourceRows = c.sources.map((s) => sourceRow(s, c, others, editable));
+    return el("div", { class: "clause", "data-key": c.id, "data-clause": c.id },
       el("h3", {}, `${c.section.replaceAll("_", " ")} · confidence ${Math.round(c.confidence * 100)}% · ${c.reason}`),
-      editable ? el("form", { onsubmit: (e) => { e.preventDefault(); act({ type: "edit_clause", clause: c.id, text: input.value }); } },
-        el("label", { for: id }, "Clause text"), input, el("div", { class: "row" }, el("button", { type: "submit", class: "secondary" }, "Save wording"), merge))
-        : el("div", { class: "item-text" }, c.text),
-      sourceRows.length ? el("details", {}, el("summary", {}, `${c.sources.length} source item${c.sources.length === 1 ? "" : "s"}`), el("ul", {}, sourceRows)) : null,
+      editable ? clauseForm(c, others) : el("div", { class: "item-text" }, c.text),
+      editable && c.votable ? assignmentForm(c) : assignmentLine(c.id),
+      sourceRows.length ? el("details", { open: editable }, el("summary", {}, `${c.sources.length} source item${c.sources.length === 1 ? "" : "s"}`), el("ul", {}, sourceRows)) : null,
       t ? el("p", { class: t.endorsed ? "endorsed" : "muted" }, (t.endorsed ? "Endorsed · " : "Not yet endorsed · ") +
         t.departments.map((r) => `${departmentName(r.department)} ${r.support} for, ${r.oppose} against, of ${r.members}`).join(" · ")) : null);
   }));
 }
 
-function renderPresent() {
-  const box = $("#present");
-  box.classList.toggle("hidden", !state.presentOpen);
-  if (!state.presentOpen) return;
-  const w = state.workshop;
-  const select = $("#present-department");
-  if (select.options.length !== w.departments.length + 1) {
-    replace(select, el("option", { value: "" }, "All departments"), w.departments.map((d) => el("option", { value: d }, departmentName(d))));
-  }
-  select.value = state.presenting || "";
-  const items = (state.reveal || []).filter((i) => !state.presenting || i.department === state.presenting);
-  $("#present-title").textContent = state.reveal
-    ? (state.presenting ? `${departmentName(state.presenting)}'s deliverables` : "Everyone's deliverables")
-    : `${w.title}: join with code ${w.code}`;
-  replace($("#present-items"), state.reveal ? items.map((i) => el("li", {}, `${i.text} `, el("span", { class: "tag" }, `about ${departmentName(i.target)}`)))
-    : [el("li", {}, `Phase: ${PHASE_NAMES[w.phase]}`)]);
+function assignmentLine(clauseID) {
+  const a = state.assignments[clauseID];
+  if (!a || (!a.owner && !a.due)) return null;
+  return el("p", { class: "assignment" }, [a.owner ? `Owner: ${departmentName(a.owner)}` : null, a.due ? `Due: ${a.due}` : null].filter(Boolean).join(" · "));
 }
+
+const EXPORTS = [["md", "Markdown"], ["html", "HTML"], ["json", "JSON"], ["csv", "CSV (items)"], ["agreement-csv", "CSV (agreement)"], ["ics", "Due dates (.ics)"]];
 
 function renderExports() {
   const w = state.workshop;
   const attendance = $("#attendance").checked ? "&attendance=1" : "";
-  replace($("#exports"), ["md", "html", "json", "csv"].map((f) => el("a", {
+  replace($("#exports"), EXPORTS.map(([f, label]) => el("a", {
     class: "button secondary", href: `/api/workshops/${encodeURIComponent(w.id)}/export?format=${f}&token=${encodeURIComponent(token)}${attendance}`,
-    download: `detente-${w.id}.${f}`,
-  }, `Download ${f.toUpperCase()}`)));
+    download: `detente-${w.id}${f === "agreement-csv" ? "-agreement.csv" : "." + f}`,
+  }, `Download ${label}`)));
 }
 
 async function act(message) {
@@ -253,11 +276,20 @@ $("#note-form").addEventListener("submit", async (e) => {
 });
 $("#attendance").addEventListener("change", renderExports);
 $("#end").addEventListener("click", () => { if (confirm("End the workshop for everyone?")) act({ type: "end" }); });
-$("#present-toggle").addEventListener("click", () => { state.presentOpen = true; render(); $("#present-close").focus(); });
-$("#present-close").addEventListener("click", () => { state.presentOpen = false; render(); $("#present-toggle").focus(); });
-$("#present-department").addEventListener("change", () => {
-  const d = $("#present-department").value || null;
-  if (state.reveal) act({ type: "present", department: d }); else { state.presenting = d; render(); }
+$("#present-open").addEventListener("click", () => {
+  // The projector view is a second window on the same facilitator token (read-only).
+  window.open(`/present.html#token=${encodeURIComponent(token)}`, "detente-present");
 });
-document.addEventListener("keydown", (e) => { if (e.key === "Escape" && state.presentOpen) { state.presentOpen = false; render(); } });
+$("#present-department").addEventListener("change", () => act({ type: "present", department: $("#present-department").value || null }));
+$("#focus-prev").addEventListener("click", () => stepFocus(-1));
+$("#focus-next").addEventListener("click", () => stepFocus(1));
+$("#focus-clear").addEventListener("click", () => act({ type: "focus", id: null }));
+trackDirty($("#main"));
+setUpTabs($(".tabs"));
+// Agreement: drop a source item on another clause to move it there (the "Move to…" menu is the keyboard way).
+dragAndDrop($("#agreement"), {
+  source: "li[data-item]", target: "[data-clause]",
+  accepts: (from, to) => from.closest("[data-clause]") !== to,
+  drop: (from, to) => act({ type: "move_item", id: from.dataset.item, clause: to.dataset.clause }),
+});
 setInterval(renderTimer, 1000);

@@ -30,6 +30,10 @@ public enum Command: Sendable, Equatable {
     case moveItem(ItemID, to: ClauseID?)
     case note(String)
     case end
+    /// Puts one revealed item on the projector (`nil` clears the focus).
+    case focus(ItemID?)
+    /// Who does what by when: the owning department and an ISO date (`YYYY-MM-DD`), either may be cleared.
+    case assignClause(ClauseID, owner: Department?, due: String?)
     // the server's clock
     case tick
 }

@@ -34,6 +34,8 @@ public enum Event: Sendable, Equatable {
     case botSaid(Audience, text: String)
     case noteAdded(String)
     case ended
+    case focused(ItemID?)
+    case clauseAssigned(ClauseID, owner: Department?, due: String?)
 }
 
 public struct WorkshopSetup: Sendable, Equatable {
@@ -113,6 +115,8 @@ extension Event {
         case .botSaid: "bot_said"
         case .noteAdded: "note_added"
         case .ended: "ended"
+        case .focused: "focused"
+        case .clauseAssigned: "clause_assigned"
         }
     }
 
@@ -158,6 +162,8 @@ extension Event {
         case let .departmentQuiet(d, at): f += [("d", .string(d)), ("at", .int(Int(at)))]
         case let .botSaid(aud, text): f += [("to", aud.json), ("text", .string(text))]
         case let .noteAdded(text): f += [("text", .string(text))]
+        case let .focused(i): f += [("i", JSON(i))]
+        case let .clauseAssigned(c, owner, due): f += [("c", .string(c)), ("owner", JSON(owner)), ("due", JSON(due))]
         }
         return .object(f)
     }
@@ -229,6 +235,8 @@ extension Event {
             self = .botSaid(to, text: try s("text"))
         case "note_added": self = .noteAdded(try s("text"))
         case "ended": self = .ended
+        case "focused": self = .focused(json["i"]?.stringValue)
+        case "clause_assigned": self = .clauseAssigned(try s("c"), owner: json["owner"]?.stringValue, due: json["due"]?.stringValue)
         default: throw DecodingFailure(description: "unknown event \(name)")
         }
     }

@@ -1,6 +1,8 @@
-/// A workshop script kept as data: the bot's words per phase and the guided questions. Other
-/// templates can be added beside `catsAndDogs` without touching the workshop logic.
-public struct WorkshopTemplate: Sendable {
+/// A workshop script kept as data: the bot's words per phase and the guided questions. The
+/// shapes an organiser picks from live in `Templates/*.json` (see docs/TEMPLATES.md), loaded and
+/// validated once at start-up by `TemplateCatalog`; `catsAndDogs` is also built in, so the core
+/// works without any file (unit tests, `detente export`).
+public struct WorkshopTemplate: Sendable, Equatable {
     public let name: String
     /// What the bot says to everyone when a phase starts.
     public let phaseIntro: [Phase: String]
@@ -35,7 +37,13 @@ public struct WorkshopTemplate: Sendable {
         suggestedMinutes: [.checkIn: 5, .outmodel: 20, .requirements: 20, .review: 15, .reactions: 20, .agreement: 20]
     )
 
+    public init(name: String, phaseIntro: [Phase: String], outmodelQuestions: [String], requirementPrompt: String, suggestedMinutes: [Phase: Int]) {
+        self.name = name; self.phaseIntro = phaseIntro; self.outmodelQuestions = outmodelQuestions
+        self.requirementPrompt = requirementPrompt; self.suggestedMinutes = suggestedMinutes
+    }
+
+    /// The loaded template of that name, else the built-in one, else nil.
     public static func named(_ name: String) -> WorkshopTemplate? {
-        name == catsAndDogs.name ? catsAndDogs : nil
+        TemplateCatalog.shared.template(named: name) ?? (name == catsAndDogs.name ? catsAndDogs : nil)
     }
 }

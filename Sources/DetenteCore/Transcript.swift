@@ -20,6 +20,8 @@ public struct Transcript: Sendable {
         case "html": return Rendered(contentType: "text/html; charset=utf-8", fileExtension: "html", body: html(attendance: attendance))
         case "json": return Rendered(contentType: "application/json", fileExtension: "json", body: json(attendance: attendance).encoded())
         case "csv": return Rendered(contentType: "text/csv; charset=utf-8", fileExtension: "csv", body: csv())
+        case "agreement-csv": return Rendered(contentType: "text/csv; charset=utf-8", fileExtension: "csv", body: agreementCSV())
+        case "ics": return Rendered(contentType: "text/calendar; charset=utf-8", fileExtension: "ics", body: ics())
         default: return nil
         }
     }
@@ -131,6 +133,7 @@ public struct Transcript: Sendable {
                 o += "\n### \(sectionTitle(section))\n\n"
                 for c in clauses {
                     o += "- \(md(c.text))"
+                    if let who = ownerLine(c.id) { o += " — \(md(who))" }
                     if c.votable {
                         o += " — " + (w.isEndorsed(c.id) ? "**endorsed**" : "not endorsed") + " (" +
                             Visibility.endorsementCounts(c.id, w).map { "\(md(name($0.0))) \($0.support)/\($0.members)" }.joined(separator: ", ") + ")"
@@ -233,6 +236,7 @@ public struct Transcript: Sendable {
                 o += "<h3>\(e(sectionTitle(section)))</h3><ul>"
                 for c in clauses {
                     o += "<li>\(e(c.text))"
+                    if let who = ownerLine(c.id) { o += " <span class=\"tag owner\">\(e(who))</span>" }
                     if c.votable {
                         let counts = Visibility.endorsementCounts(c.id, w).map { "\(name($0.0)) \($0.support)/\($0.members)" }.joined(separator: ", ")
                         o += w.isEndorsed(c.id) ? " <span class=\"endorsed\">endorsed</span>" : " <span class=\"open\">not endorsed</span>"
@@ -271,6 +275,9 @@ public struct Transcript: Sendable {
                 var clause = c.json
                 if case var .object(pairs) = clause {
                     pairs.append(("endorsed", .bool(c.votable && w.isEndorsed(c.id))))
+                    let a = w.assignment(of: c.id)
+                    pairs.append(("owner", JSON(a?.owner)))
+                    pairs.append(("due", JSON(a?.due)))
                     pairs.append(("endorsements", .array(Visibility.endorsementCounts(c.id, w).map {
                         ["department": .string($0.0), "support": .int($0.support), "oppose": .int($0.oppose), "people": .int($0.members)]
                     })))
@@ -302,5 +309,58 @@ public struct Transcript: Sendable {
                 .map(Self.csvField).joined(separator: ",") + "\n"
         }
         return o
+    }
+}
+
+// MARK: - owners and due dates
+
+extension Transcript {
+    /// "Owner: Ops · due 2026-12-15", or nil when the clause has neither.
+    func ownerLine(_ c: ClauseID) -> String? {
+        guard let a = w.assignment(of: c) else { return nil }
+        return [a.owner.map { "Owner: \(name($0))" }, a.due.map { "due \($0)" }].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    /// One row per agreement clause: who does what by when, and how each department voted.
+    func agreementCSV() -> String {
+        var o = (["id", "section", "owner", "due", "endorsed"] + w.departments.map { "support_\($0)" } + ["text"]).joined(separator: ",") + "\n"
+        for c in w.draft?.clauses ?? [] {
+            let a = w.assignment(of: c.id)
+            let support = Visibility.endorsementCounts(c.id, w).map { c.votable ? String($0.support) : "" }
+            o += ([c.id, c.section.rawValue, a?.owner ?? "", a?.due ?? "", c.votable ? String(w.isEndorsed(c.id)) : ""] + support + [c.text])
+                .map(Self.csvField).joined(separator: ",") + "\n"
+        }
+        return o
+    }
+
+    /// An iCalendar file (RFC 5545) with one all-day event per clause that has a due date.
+    func ics() -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Detente//Agreement//EN", "CALSCALE:GREGORIAN"]
+        for c in w.draft?.clauses ?? [] {
+            guard let a = w.assignment(of: c.id), let due = a.due else { continue }
+            let day = due.replacingOccurrences(of: "-", with: "")
+            let owner = a.owner.map { "\(name($0)): " } ?? ""
+            lines += ["BEGIN:VEVENT", "UID:\(c.id)@\(w.id).detente", "DTSTAMP:\(day)T000000Z", "DTSTART;VALUE=DATE:\(day)",
+                      "SUMMARY:" + Self.icsText(owner + c.text), "DESCRIPTION:" + Self.icsText("\(w.setup.title) — agreement clause"), "END:VEVENT"]
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(Self.foldICS).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// RFC 5545 §3.3.11 TEXT escaping.
+    static func icsText(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "")
+    }
+
+    /// RFC 5545 §3.1: lines longer than 75 octets are folded with CRLF + space, never inside a character.
+    static func foldICS(_ line: String) -> String {
+        var out = "", count = 0
+        for ch in line {
+            let n = String(ch).utf8.count
+            if count + n > 75 { out += "\r\n "; count = 1 }
+            out.append(ch); count += n
+        }
+        return out
     }
 }

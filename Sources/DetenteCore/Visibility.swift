@@ -16,8 +16,9 @@ public enum Visibility {
         switch event {
         case .created, .departmentQuiet:
             return []
-        case .joined:
-            return [(.facilitators, progress(w))]
+        case let .joined(_, d, _):
+            // Everyone already in the department sees the new member count at once.
+            return [(.facilitators, progress(w))] + membershipFrames(d, w)
         case .phaseChanged:
             return [(.everyone, phaseMessage(w)), (.facilitators, progress(w))]
         case let .itemSubmitted(item, _):
@@ -27,7 +28,8 @@ public enum Visibility {
             return itemFrames(item, in: w)
         case let .itemWithdrawn(id):
             guard let item = w.items[id] else { return [] }
-            return [(.department(item.department), ["type": "item_removed", "id": .string(id)]), (.facilitators, progress(w))]
+            return [(.department(item.department), ["type": "item_removed", "id": .string(id)]), (.facilitators, progress(w)),
+                    (.department(item.department), departmentProgress(item.department, w))]
         case let .itemHidden(id):
             return [(.everyone, ["type": "item_removed", "id": .string(id), "hidden": true])]
         case let .itemsMerged(kept, absorbed):
@@ -43,8 +45,8 @@ public enum Visibility {
             return [(.department(d), approval(d, w)),
                     (.participant(p), ["type": "my_approval", "approved": .bool(w.approvals[d]?.contains(p) ?? false)]),
                     (.facilitators, progress(w))]
-        case let .promptAdvanced(p, to):
-            return [(.participant(p), ["type": "prompt", "index": .int(to), "count": .int(w.template.outmodelQuestions.count)])]
+        case let .promptAdvanced(p, _):
+            return [(.participant(p), promptMessage(p, w))]
         case .revealed:
             return [(.everyone, revealMessage(w))]
         case .presenting:
@@ -77,6 +79,10 @@ public enum Visibility {
             return [(.facilitators, ["type": "note", "text": .string(text)])]
         case .ended:
             return [(.everyone, ["type": "ended"])]
+        case .focused:
+            return [(.everyone, focusMessage(w))]
+        case let .clauseAssigned(c, _, _):
+            return [(.everyone, assignmentMessage(c, w))]
         }
     }
 
@@ -86,7 +92,7 @@ public enum Visibility {
         if !item.isLive { return [] }
         return [(.participant(item.author), ["type": "item", "item": itemJSON(item, for: item.author)]),
                 (.departmentExcept(item.department, item.author), ["type": "item", "item": itemJSON(item, for: nil)]),
-                (.facilitators, progress(w))]
+                (.facilitators, progress(w)), (.department(item.department), departmentProgress(item.department, w))]
     }
 
     static func itemJSON(_ item: Item, for viewer: ParticipantID?) -> JSON {
@@ -182,7 +188,8 @@ public enum Visibility {
 
     static func draftMessage(_ w: Workshop) -> JSON {
         ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)),
-         "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) })]
+         "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) }),
+         "assignments": .array((w.draft?.clauses ?? []).filter { w.assignment(of: $0.id) != nil }.map { assignmentMessage($0.id, w) })]
     }
 
     public static func endorsementCounts(_ c: ClauseID, _ w: Workshop) -> [(Department, support: Int, oppose: Int, members: Int)] {
@@ -252,7 +259,7 @@ public enum Visibility {
             f.append(("my_votes", myVotes(pid, w)))
             f.append(("approval", approval(d, w)))
             f.append(("my_approval", .bool(w.approvals[d]?.contains(pid) ?? false)))
-            f.append(("prompt", ["index": .int(w.promptIndex[pid] ?? 0), "count": .int(w.template.outmodelQuestions.count)]))
+            f.append(("prompt", promptMessage(pid, w)))
             let mine = w.reactions.compactMap { id, byP in byP[pid].map { (id, $0) } }.sorted { $0.0 < $1.0 }
             f.append(("my_reactions", .array(mine.map { myReaction($0.0, $0.1) })))
             let endorsed = (w.endorsements.compactMap { c, byP in byP[pid].map { (c, $0) } }).sorted { $0.0 < $1.0 }
@@ -273,8 +280,43 @@ public enum Visibility {
             f.append(("presenting", JSON(w.presenting)))
         }
         if w.draft != nil { f.append(("draft", draftMessage(w))) }
+        f.append(("focus", JSON(w.focusedItem)))
+        if let d = viewer.department, viewer.participantID != nil { f.append(("department_progress", departmentProgress(d, w))) }
         let chat = w.botLog.filter { $0.audience.includes(viewer) }.suffix(Workshop.snapshotChatLines).map { JSON.string($0.text) }
         f.append(("chat", .array(Array(chat))))
         return .object(f)
+    }
+}
+
+// MARK: - room awareness (additive: counts for the department, focus, owners)
+
+extension Visibility {
+    /// "4 of 6 in Dev have written": distinct contributors and members of one's own department.
+    static func departmentProgress(_ d: Department, _ w: Workshop) -> JSON {
+        ["type": "department_progress", "department": .string(d), "contributors": .int(w.tallies[d]?.contributors ?? 0),
+         "members": .int(w.members(of: d).count)]
+    }
+
+    /// A join changes a department's size, so its approval and progress counts, and every
+    /// clause's tally, are sent again.
+    static func membershipFrames(_ d: Department, _ w: Workshop) -> [Frame] {
+        var frames: [Frame] = [(.department(d), approval(d, w)), (.department(d), departmentProgress(d, w))]
+        for c in (w.draft?.clauses ?? []) where c.votable { frames.append((.everyone, tallyMessage(c.id, w))) }
+        return frames
+    }
+
+    /// The participant's guided question: its index, how many there are, and its text (null after the last).
+    static func promptMessage(_ p: ParticipantID, _ w: Workshop) -> JSON {
+        let index = w.promptIndex[p] ?? 0, questions = w.template.outmodelQuestions
+        let target = w.participants[p].map { w.defaultTarget(for: $0.department) } ?? ""
+        return ["type": "prompt", "index": .int(index), "count": .int(questions.count),
+                "question": index < questions.count ? .string(w.text(questions[index], target: target)) : .null]
+    }
+
+    static func focusMessage(_ w: Workshop) -> JSON { ["type": "focus", "id": JSON(w.focusedItem)] }
+
+    static func assignmentMessage(_ c: ClauseID, _ w: Workshop) -> JSON {
+        let a = w.assignments[c]
+        return ["type": "assignment", "clause": .string(c), "owner": JSON(a?.owner), "due": JSON(a?.due)]
     }
 }

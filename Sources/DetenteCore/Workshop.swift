@@ -38,6 +38,10 @@ public struct Workshop: Sendable {
     public private(set) var notes: [String] = []
     public private(set) var botLog: [(audience: Audience, text: String)] = []
     public private(set) var pseudonyms: [String: String] = [:]
+    /// The revealed item on the projector, if any (see `Workshop+Focus.swift`).
+    public internal(set) var focusedItem: ItemID?
+    /// Owners and due dates per clause, kept beside the draft (see `Workshop+Clauses.swift`).
+    public internal(set) var assignments: [ClauseID: ClauseAssignment] = [:]
     /// Live items per department, kept as the events arrive so progress costs nothing to report.
     public struct DepartmentTally: Sendable, Equatable {
         public var outmodel = 0, requirements = 0, offers = 0
@@ -397,6 +401,15 @@ public struct Workshop: Sendable {
             events += [.botSaid(.everyone, text: template.phaseIntro[.close] ?? "Thank you."), .ended]
             return events
 
+        case let .focus(itemID):
+            try requireFacilitator(actor)
+            return try decideFocus(itemID)
+
+        case let .assignClause(clauseID, owner, due):
+            // The facilitator sets any owner; a department may propose itself (see Workshop+Clauses.swift).
+            let proposer = (try? requireFacilitator(actor)) == nil ? try participant(actor).department : nil
+            return try decideAssignment(clauseID, owner: owner, due: due, proposedBy: proposer)
+
         case .tick:
             guard actor == .system else { throw DetenteError(.forbidden, "only the server clock ticks") }
             return tickEvents(now: ctx.now)
@@ -525,7 +538,7 @@ public struct Workshop: Sendable {
             items[id]?.text = text; items[id]?.anonymised = anon; items[id]?.replacements = repl
             notePseudonyms(repl)
         case let .itemWithdrawn(id): update(id) { $0.withdrawn = true }
-        case let .itemHidden(id): update(id) { $0.hidden = true }
+        case let .itemHidden(id): update(id) { $0.hidden = true }; if focusedItem == id { focusedItem = nil }
         case let .itemsMerged(kept, absorbed):
             update(absorbed) { $0.mergedInto = kept }
             // Votes follow the merged item, one per voter.
@@ -584,6 +597,8 @@ public struct Workshop: Sendable {
         case let .botSaid(aud, text): botLog.append((aud, text))
         case let .noteAdded(text): notes.append(text)
         case .ended: ended = true
+        case let .focused(i): focusedItem = i
+        case let .clauseAssigned(c, owner, due): applyAssignment(c, owner: owner, due: due)
         }
     }
 

@@ -12,7 +12,7 @@ enum ClientMessage: Equatable {
     static let commandTypes: Set<String> = [
         "submit", "edit", "withdraw", "vote", "merge", "approve", "next_prompt", "react", "endorse", "ready",
         "advance", "back", "timer", "ready_check", "hide", "lock", "hand_over", "present", "redraft", "edit_clause",
-        "merge_clauses", "move_item", "note", "end",
+        "merge_clauses", "move_item", "note", "end", "focus", "assign_clause",
     ]
 
     static func parse(_ json: JSON) throws(DetenteError) -> ClientMessage {
@@ -85,6 +85,9 @@ enum ClientMessage: Equatable {
         case "move_item": return .command(.moveItem(try string("id"), to: try optionalString("clause")))
         case "note": return .command(.note(try string("text")))
         case "end": return .command(.end)
+        case "focus": return .command(.focus(try optionalString("id")))
+        case "assign_clause":
+            return .command(.assignClause(try string("clause"), owner: try optionalString("owner"), due: try optionalString("due")))
         default: throw DetenteError(.unknownType, "unknown message type '\(type.prefix(40))'")
         }
     }

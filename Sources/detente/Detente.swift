@@ -44,10 +44,18 @@ struct Serve: ParsableCommand {
     @Option(help: "Messages per second per connection (env DETENTE_RATE).") var rate: Double = env("DETENTE_RATE").flatMap(Double.init) ?? 20
     @Option(help: "Burst above the rate (env DETENTE_BURST).") var burst: Double = env("DETENTE_BURST").flatMap(Double.init) ?? 40
     @Flag(help: "Create a demo workshop at start-up and print its links.") var demo = false
+    @Option(help: "Workshop templates (*.json); default: Templates beside the public folder (env DETENTE_TEMPLATES).")
+    var templates: String? = env("DETENTE_TEMPLATES")
 
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = makeLogger()
+        // Validated before any journal is replayed, so every workshop finds its script.
+        let templateDirectory = templates ?? ((publicDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Templates")
+        do {
+            let names = try TemplateCatalog.shared.load(directory: templateDirectory)
+            logger.info("templates loaded", metadata: ["names": "\(names.joined(separator: ","))"])
+        } catch { throw ValidationError("\(error)") }
         let registry = MetricsSetup.bootstrap()
         let organiserToken = env("DETENTE_ORGANISER_TOKEN") ?? Secrets.token()
         var config = ServerConfiguration(organiserToken: organiserToken)

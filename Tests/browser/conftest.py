@@ -48,3 +48,9 @@ def screenshot(driver, name):
     path = os.path.join(ARTIFACTS, name + ".png")
     driver.save_screenshot(path)
     return path
+
+
+def set_viewport(driver, width, height):
+    """Makes the page's viewport exactly width×height (a window size includes the browser's own bars)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    return driver
