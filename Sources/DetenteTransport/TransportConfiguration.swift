@@ -5,9 +5,12 @@ public struct TransportConfiguration: Sendable {
     public var publicDirectory: String = "Public"
     public var tlsCertificate: String?
     public var tlsKey: String?
-    /// Origins allowed to open a websocket; empty means same origin as the Host header.
-    /// Clients that send no Origin (non-browser tools) are allowed.
+    /// Extra origins allowed to open a websocket. Clients that send no Origin (non-browser
+    /// tools) are allowed.
     public var allowedOrigins: [String] = []
+    /// The origin the pages are served from (`https://detente.example.com`); nil means the
+    /// loopback and bind addresses on `port`. The request's Host header is never trusted.
+    public var publicOrigin: String?
     /// Largest whole message accepted; larger ones close the connection with 1009.
     public var maxMessageBytes: Int = 64 * 1024
     /// Messages per second a connection may send on average, and the burst above that.

@@ -17,6 +17,7 @@ public struct CloseCode: RawRepresentable, Hashable, Sendable {
     public init(rawValue: Int32) { self.rawValue = rawValue }
     public static let normal = CloseCode(rawValue: 1000)
     public static let goingAway = CloseCode(rawValue: 1001)
+    public static let protocolError = CloseCode(rawValue: 1002)
     public static let invalidPayload = CloseCode(rawValue: 1007)
     public static let policyViolation = CloseCode(rawValue: 1008)
     public static let messageTooBig = CloseCode(rawValue: 1009)
@@ -114,11 +115,17 @@ public final class WebSocketServer: @unchecked Sendable {
     private var publicRoot = ""
 
     public private(set) var boundPort = 0
+    let upgradePolicy: UpgradePolicy
+    /// Set once lws's private layout was found not to match what the mask check expects.
+    private var maskCheckWarned = false
 
     public init(configuration: TransportConfiguration, logger: Logger, delegate: WebSocketServerDelegate) {
         self.configuration = configuration
         self.logger = logger
         self.delegate = delegate
+        let origins = OriginPolicy(allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
+                                   bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
+        upgradePolicy = UpgradePolicy(path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins)
     }
 
     deinit { freeCMemory() }
@@ -358,20 +365,9 @@ public final class WebSocketServer: @unchecked Sendable {
                                     _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
         switch reason {
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-            guard let wsi else { return 1 }
-            if shuttingDown { return 1 }
-            let uri = Self.header(wsi, WSI_TOKEN_GET_URI) ?? ""
-            let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-            guard path == Self.path else {
-                logger.info("websocket refused: wrong path", metadata: ["path": "\(path.prefix(64))"])
-                _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_NOT_FOUND.rawValue), nil)
-                return 1
-            }
-            if let origin = Self.header(wsi, WSI_TOKEN_ORIGIN), !originAllowed(origin, host: Self.header(wsi, WSI_TOKEN_HOST)) {
-                logger.info("websocket refused: origin not allowed", metadata: ["origin": "\(origin.prefix(100))"])
-                _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_FORBIDDEN.rawValue), nil)
-                return 1
-            }
+            // Already checked at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE; checked again so that no
+            // other path into this protocol can skip it.
+            guard let wsi, !shuttingDown, upgradeRefusal(wsi) == nil else { return 1 }
             return 0
 
         case LWS_CALLBACK_ESTABLISHED:
@@ -386,6 +382,7 @@ public final class WebSocketServer: @unchecked Sendable {
         case LWS_CALLBACK_RECEIVE:
             guard let wsi, let c = Self.connection(user) else { return -1 }
             if c.closing != nil { return 0 }
+            if let refusal = frameRefusal(wsi) { return closeNow(c, refusal.0, refusal.1) }
             if lws_frame_is_binary(wsi) != 0 {
                 return closeNow(c, .invalidPayload, "binary frames are not accepted; send JSON text")
             }
@@ -487,13 +484,28 @@ public final class WebSocketServer: @unchecked Sendable {
         return true
     }
 
-    func originAllowed(_ origin: String, host: String?) -> Bool {
-        let o = origin.lowercased()
-        if !configuration.allowedOrigins.isEmpty {
-            return configuration.allowedOrigins.contains { $0.lowercased() == o }
+    /// The upgrade policy's verdict on this request's headers.
+    func upgradeRefusal(_ wsi: OpaquePointer) -> UpgradePolicy.Refusal? {
+        upgradePolicy.refusal(upgrade: Self.header(wsi, WSI_TOKEN_UPGRADE) ?? "", uri: Self.header(wsi, WSI_TOKEN_GET_URI) ?? "",
+                              origin: Self.header(wsi, WSI_TOKEN_ORIGIN), offered: Self.header(wsi, WSI_TOKEN_PROTOCOL))
+    }
+
+    /// Answers a refused upgrade with its status and a short plain-text reason.
+    private func refuseUpgrade(_ wsi: OpaquePointer, _ refusal: UpgradePolicy.Refusal) -> Int32 {
+        logger.info("websocket upgrade refused", metadata: ["status": "\(refusal.status)", "reason": "\(refusal.reason)"])
+        return lws_return_http_status(wsi, UInt32(refusal.status), refusal.reason) != 0 ? -1 : 1
+    }
+
+    /// RFC 6455 §5.1: a server MUST close the connection on an unmasked client frame (1002).
+    private func frameRefusal(_ wsi: OpaquePointer) -> (CloseCode, String)? {
+        switch CLWS_frame_is_masked(wsi) {
+        case 0: return (.protocolError, "client frames must be masked")
+        case 1: return nil
+        default:
+            if !maskCheckWarned { logger.error("this libwebsockets build does not match the mask check; unmasked frames are not refused") }
+            maskCheckWarned = true
+            return nil
         }
-        guard let host = host?.lowercased() else { return false }
-        return o == "http://" + host || o == "https://" + host
     }
 
     static func connection(_ user: UnsafeMutableRawPointer?) -> Connection? {
@@ -515,6 +527,15 @@ public final class WebSocketServer: @unchecked Sendable {
                                _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
         guard let wsi else { return 0 }
         switch reason {
+        case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+            guard let refusal = upgradeRefusal(wsi) else { return 0 }
+            return refuseUpgrade(wsi, refusal)
+
+        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+            // A websocket must never bind to the plain HTTP protocol.
+            logger.info("websocket upgrade refused: bound to the http protocol")
+            return 1
+
         case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
             // Refuse files whose real path leaves Public/ (a symlink pointing outside).
             guard let input else { return 0 }
