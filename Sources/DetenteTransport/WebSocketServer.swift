@@ -357,7 +357,10 @@ public final class WebSocketServer: @unchecked Sendable {
             // The exchange may have ended (client gone) while the answer was being prepared.
             guard exchanges[wsi] === exchange, exchange.response == nil else { return }
             exchange.response = response
-            _ = beginResponse(wsi, exchange)
+            // Answered inside the request's own callback: `dispatch` sends it on return.
+            if exchange.insideCallback { return }
+            _ = lws_rx_flow_control(wsi, 1)
+            if !send(wsi, exchange) { lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
         }
     }
 
@@ -513,6 +516,14 @@ public final class WebSocketServer: @unchecked Sendable {
         return Unmanaged<Connection>.fromOpaque(raw).takeUnretainedValue()
     }
 
+    /// The TCP peer's numeric address; an IPv4 peer on a dual-stack socket loses its `::ffff:`.
+    static func peerAddress(_ wsi: OpaquePointer) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard lws_get_peer_simple(wsi, &buffer, buffer.count) != nil else { return "" }
+        let text = String(cString: buffer)
+        return text.hasPrefix("::ffff:") && text.contains(".") ? String(text.dropFirst(7)) : text
+    }
+
     static func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
         let length = Int(lws_hdr_total_length(wsi, token))
         guard length > 0 else { return nil }
@@ -553,24 +564,7 @@ public final class WebSocketServer: @unchecked Sendable {
         case LWS_CALLBACK_HTTP:
             let exchange = HTTPExchange()
             exchanges[wsi] = exchange
-            if let uri = Self.header(wsi, WSI_TOKEN_POST_URI) {
-                exchange.method = "POST"
-                exchange.path = uri
-            } else if let uri = Self.header(wsi, WSI_TOKEN_GET_URI) {
-                exchange.method = "GET"
-                exchange.path = uri
-            } else {
-                exchange.response = HTTPResponse(status: 405, contentType: "text/plain", body: "method not allowed\n")
-                lws_callback_on_writable(wsi)
-                return beginResponse(wsi, exchange)
-            }
-            exchange.query = Self.queryArguments(wsi)
-            for (name, token) in [("authorization", WSI_TOKEN_HTTP_AUTHORIZATION), ("host", WSI_TOKEN_HOST), ("origin", WSI_TOKEN_ORIGIN),
-                                  ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE)] {
-                if let v = Self.header(wsi, token) { exchange.headers[name] = v }
-            }
-            if exchange.method == "POST" { return 0 }  // wait for the body
-            return respond(wsi, exchange)
+            return begin(wsi, exchange)
 
         case LWS_CALLBACK_HTTP_BODY:
             guard let exchange = exchanges[wsi], let input else { return 0 }
@@ -579,24 +573,14 @@ public final class WebSocketServer: @unchecked Sendable {
                 exchange.body = []
                 return 0
             }
-            exchange.body.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+            if exchange.response == nil { exchange.body.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length)) }
             return 0
 
         case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-            guard let exchange = exchanges[wsi] else { return 0 }
-            return respond(wsi, exchange)
-
-        case LWS_CALLBACK_HTTP_WRITEABLE:
-            guard let exchange = exchanges[wsi], let response = exchange.response, !exchange.sent else { return 0 }
-            exchange.sent = true
-            var buffer = [UInt8](repeating: 0, count: CLWS_pre())
-            buffer.append(contentsOf: response.body)
-            let n = buffer.withUnsafeMutableBufferPointer { buf in
-                lws_write(wsi, buf.baseAddress! + CLWS_pre(), response.body.count, LWS_WRITE_HTTP_FINAL)
-            }
-            exchanges[wsi] = nil
-            if n < 0 { return -1 }
-            return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+            // lws also reports completion for an explicit `Content-Length: 0`; such an exchange
+            // was dispatched already.
+            guard let exchange = exchanges[wsi], exchange.awaitingBody, !exchange.dispatched else { return 0 }
+            return dispatch(wsi, exchange)
 
         case LWS_CALLBACK_CLOSED_HTTP, LWS_CALLBACK_HTTP_DROP_PROTOCOL:
             exchanges[wsi] = nil
@@ -611,37 +595,99 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    private func respond(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
-        if exchange.response != nil { return beginResponse(wsi, exchange) }
+    /// Reads the request line and headers; answers at once what needs no body, else waits.
+    private func begin(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
+        let methods: [(String, lws_token_indexes)] = [("GET", WSI_TOKEN_GET_URI), ("POST", WSI_TOKEN_POST_URI), ("PUT", WSI_TOKEN_PUT_URI),
+                                                      ("PATCH", WSI_TOKEN_PATCH_URI), ("DELETE", WSI_TOKEN_DELETE_URI),
+                                                      ("OPTIONS", WSI_TOKEN_OPTIONS_URI), ("HEAD", WSI_TOKEN_HEAD_URI)]
+        for (method, token) in methods {
+            if let uri = Self.header(wsi, token) { exchange.method = method; exchange.path = uri; break }
+        }
+        exchange.query = Self.queryArguments(wsi)
+        for (name, token) in [("authorization", WSI_TOKEN_HTTP_AUTHORIZATION), ("host", WSI_TOKEN_HOST), ("origin", WSI_TOKEN_ORIGIN),
+                              ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE), ("x-forwarded-for", WSI_TOKEN_X_FORWARDED_FOR)] {
+            if let v = Self.header(wsi, token) { exchange.headers[name] = v }
+        }
+        exchange.remoteAddress = Self.peerAddress(wsi)
+        let declaredLength = Self.header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        if Self.header(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) != nil {
+            // lws 4.1.6 does not decode chunked request bodies; the chunks left on the
+            // connection would be read as the next request, so answer and hang up.
+            exchange.closeAfter = true
+            exchange.response = HTTPResponse(status: 411, contentType: "text/plain", body: "send the body with a Content-Length; chunked request bodies are not accepted\n")
+        } else if declaredLength > configuration.maxMessageBytes {
+            exchange.closeAfter = true
+            exchange.response = HTTPResponse(status: 413, contentType: "text/plain", body: "body too large\n")
+        } else if !["GET", "POST"].contains(exchange.method) {
+            exchange.response = HTTPResponse(status: 405, contentType: "text/plain", body: "method not allowed\n", headers: [("allow:", "GET, POST")])
+        }
+        // Whatever the method, a declared body is read before answering, so that it is not
+        // mistaken for the next request.
+        if declaredLength > 0, !exchange.closeAfter {
+            exchange.awaitingBody = true
+            return 0
+        }
+        return dispatch(wsi, exchange)
+    }
+
+    /// Answers at once if the transport decided or the delegate answers synchronously; else stops
+    /// reading the connection until the answer comes, so a pipelined request waits in lws's
+    /// buffer instead of overwriting this one's headers.
+    private func dispatch(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
+        exchange.dispatched = true
+        if exchange.response == nil { ask(wsi, exchange) }
+        guard exchange.response != nil else {
+            _ = lws_rx_flow_control(wsi, 0)
+            return 0
+        }
+        return send(wsi, exchange) ? 0 : -1
+    }
+
+    private func ask(_ wsi: OpaquePointer, _ exchange: HTTPExchange) {
         let parts = exchange.path.split(separator: "?", maxSplits: 1)
         let request = HTTPRequest(method: exchange.method, path: parts.first.map(String.init) ?? exchange.path, query: exchange.query,
-                                  headers: exchange.headers, body: exchange.body)
-        guard let delegate else { exchange.response = .notFound; return beginResponse(wsi, exchange) }
+                                  headers: exchange.headers, body: exchange.body, remoteAddress: exchange.remoteAddress)
+        guard let delegate else { exchange.response = .notFound; return }
         nonisolated(unsafe) let key = wsi
         nonisolated(unsafe) let pending = exchange
+        exchange.insideCallback = true
         delegate.handle(request) { [weak self] response in
             self?.enqueue(.httpResponse(key, pending, response))
         }
-        return 0
+        exchange.insideCallback = false
     }
 
-    private func beginResponse(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
-        guard let response = exchange.response else { return -1 }
+    /// Writes the whole answer, headers and body, then ends the transaction: lws keeps what the
+    /// socket does not take and completes the transaction once it is out. Returns false when the
+    /// connection must close.
+    private func send(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Bool {
+        defer { exchanges[wsi] = nil }
+        guard writeHeaders(wsi, exchange), let response = exchange.response else { return false }
+        var buffer = [UInt8](repeating: 0, count: CLWS_pre())
+        buffer.append(contentsOf: response.body)
+        let n = buffer.withUnsafeMutableBufferPointer { buf in
+            lws_write(wsi, buf.baseAddress! + CLWS_pre(), response.body.count, LWS_WRITE_HTTP_FINAL)
+        }
+        if n < 0 || exchange.closeAfter { return false }
+        return lws_http_transaction_completed(wsi) == 0
+    }
+
+    private func writeHeaders(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Bool {
+        guard let response = exchange.response else { return false }
         var headers = [UInt8](repeating: 0, count: CLWS_pre() + 4096)
         let ok: Bool = headers.withUnsafeMutableBufferPointer { buf in
             let start = buf.baseAddress! + CLWS_pre()
             var p: UnsafeMutablePointer<UInt8>? = start
             let end = buf.baseAddress! + buf.count - 1
             if lws_add_http_common_headers(wsi, UInt32(response.status), response.contentType, lws_filepos_t(response.body.count), &p, end) != 0 { return false }
-            for (name, value) in response.headers + [("cache-control:", "no-store")] {
+            let framing: [(String, String)] = exchange.closeAfter ? [("connection:", "close")] : []
+            for (name, value) in response.headers + [("cache-control:", "no-store")] + framing {
                 let v = Array(value.utf8)
                 if lws_add_http_header_by_name(wsi, name, v, Int32(v.count), &p, end) != 0 { return false }
             }
             return lws_finalize_write_http_header(wsi, start, &p, end) == 0
         }
-        guard ok else { return -1 }
-        lws_callback_on_writable(wsi)
-        return 0
+        return ok
     }
 
     static func queryArguments(_ wsi: OpaquePointer) -> [String: String] {
