@@ -158,17 +158,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     /// Creates a workshop; `completion` runs once its creation record is durable.
     public func createWorkshop(title: String, departments rawDepartments: [String], template: String, k: Int,
                                completion: @escaping @Sendable (Result<Created, DetenteError>) -> Void) {
-        let departments = rawDepartments.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-        guard (2...6).contains(departments.count), Set(departments).count == departments.count else {
-            return completion(.failure(DetenteError(.invalidValue, "name 2 to 6 different departments")))
-        }
-        guard departments.allSatisfy({ $0.count <= 24 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {
-            return completion(.failure(DetenteError(.invalidValue, "department names use letters, digits and '-', up to 24 characters")))
-        }
-        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= 120 else { return completion(.failure(DetenteError(.invalidValue, "title must have 1 to 120 characters"))) }
-        guard WorkshopTemplate.named(template) != nil else { return completion(.failure(DetenteError(.invalidValue, "unknown template '\(template)'"))) }
-        guard (1...20).contains(k) else { return completion(.failure(DetenteError(.invalidValue, "k must be between 1 and 20"))) }
+        let valid: WorkshopSetup.Request
+        do { valid = try WorkshopSetup.Request(title: title, departments: rawDepartments, template: template, k: k) } catch { return completion(.failure(error)) }
+        let (title, departments, k) = (valid.title, valid.departments, valid.anonymityThreshold)
         let token = Secrets.token()
         lock.lock()
         var code = Secrets.joinCode()
@@ -464,12 +456,14 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             guard Secrets.constantTimeEqual(Secrets.hash(bearer), organiserTokenHash) else {
                 return respond(.json(401, #"{"type":"error","code":"unauthorised","message":"creating a workshop needs the organiser token"}"#))
             }
-            guard let body = try? JSONParser.parse(request.bodyText), let title = body["title"]?.stringValue,
-                  let departments = body["departments"]?.arrayValue?.compactMap(\.stringValue) else {
-                return respond(.json(400, #"{"type":"error","code":"bad_message","message":"send JSON with 'title' and 'departments'"}"#))
+            guard let body = try? JSONParser.parse(request.bodyText) else {
+                return respond(.json(400, #"{"type":"error","code":"bad_json","message":"send a JSON object with 'title' and 'departments'"}"#))
             }
-            createWorkshop(title: title, departments: departments, template: body["template"]?.stringValue ?? "cats-and-dogs",
-                           k: body["k"]?.intValue ?? 3) { [weak self] result in
+            let valid: WorkshopSetup.Request
+            do { valid = try WorkshopSetup.Request(json: body) } catch {
+                return respond(.json(400, JSON.object([("type", "error"), ("code", .string(error.code.rawValue)), ("message", .string(error.message))]).encoded()))
+            }
+            createWorkshop(title: valid.title, departments: valid.departments, template: valid.template, k: valid.anonymityThreshold) { [weak self] result in
                 guard let self else { return }
                 switch result {
                 case let .success(created): respond(.json(201, self.createdJSON(created, base: base).encoded()))
