@@ -37,7 +37,7 @@ def test_http_create_refuses_invalid_fields_naming_them(server, change, code, fi
 @pytest.mark.parametrize("change,code,field", BAD)
 async def test_websocket_create_refuses_the_same_fields_the_same_way(server, change, code, field):
     org = await Client.connect(server, "org")
-    reply = await org.call(type="create", organiser_token=ORGANISER, title="T", departments=["dev", "ops"], **change)
+    reply = await org.call(**{"type": "create", "organiser_token": ORGANISER, "title": "T", "departments": ["dev", "ops"], **change})
     assert reply["type"] == "error" and reply["code"] == code and field in reply["message"], reply
 
 
