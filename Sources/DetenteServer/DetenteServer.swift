@@ -10,6 +10,7 @@ public struct ServerConfiguration: Sendable {
     public var sessionsDirectory = "Sessions"
     /// The organiser token (from DETENTE_ORGANISER_TOKEN, or generated at start-up).
     public var organiserToken: String
+    public var abuse = AbuseLimits()
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -57,6 +58,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     let writer: JournalWriter
     let store: SessionStore
     let organiserTokenHash: String
+    let abuse: AbuseGuard
     public let metricsText: @Sendable () -> String
     var transport: WebSocketServer!
 
@@ -84,6 +86,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         self.store = SessionStore(directory: configuration.sessionsDirectory)
         self.writer = JournalWriter(directory: configuration.sessionsDirectory, logger: logger)
         self.organiserTokenHash = Secrets.hash(configuration.organiserToken)
+        self.abuse = AbuseGuard(configuration.abuse)
     }
 
     // MARK: - lifecycle
@@ -255,6 +258,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
                 return reply(id, error: DetenteError(.unauthorised, "say hello with a token (or join) before sending commands"), ref: ref)
             }
             let actor: Actor = viewer.participantID.map(Actor.participant) ?? .facilitator
+            if let refusal = abuse.seatRefusal("\(wid)/\(viewer.participantID ?? "facilitator")") { lock.unlock(); return reply(id, error: refusal.error, ref: ref) }
             execute(command, by: actor, in: room, replyTo: id, ref: ref)
             lock.unlock()
         }
@@ -266,6 +270,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         if Secrets.constantTimeEqual(hash, organiserTokenHash) {
             sessions[id]?.organiser = true
             lock.unlock()
+            transport.identified(id)
             return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
         }
         guard let credential = credentials[hash] else {
@@ -293,6 +298,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         if let old = sessions[id]?.workshop, old != wid { rooms[old]?.connections.remove(id) }
         sessions[id] = Session(workshop: wid, viewer: viewer)
         room.connections.insert(id)
+        transport.identified(id)
         var snapshot = Visibility.snapshot(of: room.workshop, for: viewer, online: online(room), names: room.names)
         if case var .object(pairs) = snapshot { pairs.append(("ref", ref ?? .null)); snapshot = .object(pairs) }
         room.presenceDirty = true
@@ -314,6 +320,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     private func join(_ id: ConnectionID, code: String, name rawName: String, department: String, ref: JSON?) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 60 else { return reply(id, error: DetenteError(.invalidValue, "a display name has 1 to 60 characters"), ref: ref) }
+        if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
         lock.lock()
         guard let wid = byCode[code.uppercased().trimmingCharacters(in: .whitespaces)], let room = rooms[wid] else {
             lock.unlock()
@@ -472,6 +479,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
                 }
             }
         case ("GET", let path) where path.hasPrefix("/api/join/"):
+            if let refusal = abuse.lookupRefusal(from: request.remoteAddress) { return respond(refusal.httpResponse) }
             let code = String(path.dropFirst("/api/join/".count)).uppercased()
             lock.lock()
             let room = byCode[code].flatMap { rooms[$0] }

@@ -21,6 +21,15 @@ public struct TransportConfiguration: Sendable {
     /// A connection whose unsent frames exceed either cap is dropped as a slow consumer.
     public var maxQueuedFrames: Int = 2_048
     public var maxQueuedBytes: Int = 8 * 1024 * 1024
+    /// Peers whose `X-Forwarded-For` names the client (a reverse proxy's own address); from
+    /// anyone else the header is ignored.
+    public var trustedProxies: [String] = []
+    /// Websockets open at once from one address (after `trustedProxies`); more are refused
+    /// with 429 at the handshake.
+    public var maxConnectionsPerAddress: Int = 1_000
+    /// A websocket that has not said `hello` or `join` this long after its handshake is closed
+    /// with 1008.
+    public var identifyWithinSeconds: Int = 30
     /// Keepalive: ping after this many idle seconds, hang up after this many without a pong.
     public var pingAfterSeconds: Int = 30
     public var hangUpAfterSeconds: Int = 75

@@ -49,6 +49,10 @@ final class OutboundFrame {
 final class Connection {
     let id: ConnectionID
     let wsi: OpaquePointer
+    /// The client's address (see `RemoteAddress`), for limits per address.
+    let address: String
+    /// The application bound it to a seat (hello or join); until then a deadline runs.
+    var identified = false
     var rx: [UInt8] = []
     var outbound: [OutboundFrame] = []
     var outboundHead = 0
@@ -60,9 +64,10 @@ final class Connection {
     /// The peer sent a close frame: lws answers it; nothing more may be written.
     var peerClosed = false
 
-    init(id: ConnectionID, wsi: OpaquePointer, burst: Double) {
+    init(id: ConnectionID, wsi: OpaquePointer, address: String, burst: Double) {
         self.id = id
         self.wsi = wsi
+        self.address = address
         self.tokens = burst
         self.lastRefill = DispatchTime.now().uptimeNanoseconds
     }
@@ -81,6 +86,7 @@ public final class WebSocketServer: @unchecked Sendable {
     enum InboxItem {
         case send(OutboundFrame, [ConnectionID])
         case close(ConnectionID, CloseCode, String)
+        case identified(ConnectionID)
         case httpResponse(OpaquePointer, HTTPExchange, HTTPResponse)
     }
 
@@ -102,6 +108,10 @@ public final class WebSocketServer: @unchecked Sendable {
     private var connections: [ConnectionID: Connection] = [:]
     private var exchanges: [OpaquePointer: HTTPExchange] = [:]
     private var nextConnection: UInt64 = 0
+    private var connectionsPerAddress: [String: Int] = [:]
+    // Read from any thread (`remoteAddress(of:)`).
+    private let addressLock = NSLock()
+    private var addresses: [ConnectionID: String] = [:]
     private var shuttingDown = false
 
     // C memory that must outlive the context.
@@ -116,6 +126,7 @@ public final class WebSocketServer: @unchecked Sendable {
 
     public private(set) var boundPort = 0
     let upgradePolicy: UpgradePolicy
+    let remoteAddress: RemoteAddress
     /// Set once lws's private layout was found not to match what the mask check expects.
     private var maskCheckWarned = false
 
@@ -125,6 +136,7 @@ public final class WebSocketServer: @unchecked Sendable {
         self.delegate = delegate
         let origins = OriginPolicy(allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
                                    bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
+        remoteAddress = RemoteAddress(trustedProxies: configuration.trustedProxies)
         upgradePolicy = UpgradePolicy(path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins)
     }
 
@@ -308,6 +320,17 @@ public final class WebSocketServer: @unchecked Sendable {
         enqueue(.close(id, code, reason))
     }
 
+    /// The connection said hello or joined: its identification deadline no longer applies.
+    public func identified(_ id: ConnectionID) {
+        enqueue(.identified(id))
+    }
+
+    /// The client address of an open connection (after trusted-proxy resolution).
+    public func remoteAddress(of id: ConnectionID) -> String? {
+        addressLock.lock(); defer { addressLock.unlock() }
+        return addresses[id]
+    }
+
     private func enqueue(_ item: InboxItem) {
         if let tid = serviceThreadID, pthread_equal(tid, pthread_self()) != 0 {
             // Already on the service thread: no hand-over needed.
@@ -349,6 +372,8 @@ public final class WebSocketServer: @unchecked Sendable {
                 }
                 lws_callback_on_writable(c.wsi)
             }
+        case let .identified(id):
+            connections[id]?.identified = true
         case let .close(id, code, reason):
             guard let c = connections[id] else { return }
             c.closing = (code, reason)
@@ -376,11 +401,18 @@ public final class WebSocketServer: @unchecked Sendable {
         case LWS_CALLBACK_ESTABLISHED:
             guard let wsi, let user else { return -1 }
             nextConnection += 1
-            let c = Connection(id: ConnectionID(raw: nextConnection), wsi: wsi, burst: configuration.messageBurst)
+            let c = Connection(id: ConnectionID(raw: nextConnection), wsi: wsi, address: clientAddress(wsi), burst: configuration.messageBurst)
             user.storeBytes(of: Unmanaged.passRetained(c).toOpaque(), as: UnsafeMutableRawPointer.self)
             connections[c.id] = c
+            connectionsPerAddress[c.address, default: 0] += 1
+            addressLock.lock(); addresses[c.id] = c.address; addressLock.unlock()
+            lws_set_timer_usecs(wsi, lws_usec_t(configuration.identifyWithinSeconds) * 1_000_000)
             delegate?.connectionOpened(c.id)
             return 0
+
+        case LWS_CALLBACK_TIMER:
+            guard let c = Self.connection(user), !c.identified, c.closing == nil else { return 0 }
+            return closeNow(c, .policyViolation, "say hello or join within \(configuration.identifyWithinSeconds) s of connecting")
 
         case LWS_CALLBACK_RECEIVE:
             guard let wsi, let c = Self.connection(user) else { return -1 }
@@ -456,6 +488,8 @@ public final class WebSocketServer: @unchecked Sendable {
             let c = Unmanaged<Connection>.fromOpaque(raw).takeRetainedValue()
             user.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
             connections[c.id] = nil
+            if let n = connectionsPerAddress[c.address] { connectionsPerAddress[c.address] = n > 1 ? n - 1 : nil }
+            addressLock.lock(); addresses[c.id] = nil; addressLock.unlock()
             delegate?.connectionClosed(c.id)
             return 0
 
@@ -516,6 +550,11 @@ public final class WebSocketServer: @unchecked Sendable {
         return Unmanaged<Connection>.fromOpaque(raw).takeUnretainedValue()
     }
 
+    /// The client's address: the peer, or what a trusted proxy forwarded.
+    func clientAddress(_ wsi: OpaquePointer) -> String {
+        remoteAddress.resolve(peer: Self.peerAddress(wsi), forwardedFor: Self.header(wsi, WSI_TOKEN_X_FORWARDED_FOR))
+    }
+
     /// The TCP peer's numeric address; an IPv4 peer on a dual-stack socket loses its `::ffff:`.
     static func peerAddress(_ wsi: OpaquePointer) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
@@ -539,8 +578,11 @@ public final class WebSocketServer: @unchecked Sendable {
         guard let wsi else { return 0 }
         switch reason {
         case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-            guard let refusal = upgradeRefusal(wsi) else { return 0 }
-            return refuseUpgrade(wsi, refusal)
+            if let refusal = upgradeRefusal(wsi) { return refuseUpgrade(wsi, refusal) }
+            if connectionsPerAddress[clientAddress(wsi), default: 0] >= configuration.maxConnectionsPerAddress {
+                return refuseUpgrade(wsi, UpgradePolicy.Refusal(status: 429, reason: "too many open connections from your address"))
+            }
+            return 0
 
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             // A websocket must never bind to the plain HTTP protocol.
@@ -608,7 +650,7 @@ public final class WebSocketServer: @unchecked Sendable {
                               ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE), ("x-forwarded-for", WSI_TOKEN_X_FORWARDED_FOR)] {
             if let v = Self.header(wsi, token) { exchange.headers[name] = v }
         }
-        exchange.remoteAddress = Self.peerAddress(wsi)
+        exchange.remoteAddress = clientAddress(wsi)
         let declaredLength = Self.header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
         if Self.header(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) != nil {
             // lws 4.1.6 does not decode chunked request bodies; the chunks left on the

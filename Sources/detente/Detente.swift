@@ -61,6 +61,7 @@ struct Serve: ParsableCommand {
         config.transport.maxMessageBytes = maxMessage
         config.transport.messagesPerSecond = rate
         config.transport.messageBurst = burst
+        try config.applyHostileClientSettings(from: ProcessInfo.processInfo.environment)
         let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
         try server.start()
         say("Detente is running on \(config.baseURL)")
