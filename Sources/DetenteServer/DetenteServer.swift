@@ -287,9 +287,23 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             guard let room = rooms[w], let p = room.workshop.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { lock.unlock(); return }
             wid = w; viewer = .participant(pid, p.department, delegate: room.workshop.delegate == pid)
         }
+        let displaced = takeSeat(viewer.participantID, in: wid, for: id)
         let frames = bind(id, to: wid, as: viewer, ref: ref)
         lock.unlock()
+        for other in displaced {
+            transport.send(#"{"type":"seat_taken"}"#, to: other)
+            transport.close(other, code: .normal, reason: "seat taken by a newer connection")
+        }
         for (text, ids) in frames { transport.send(text, to: ids) }
+    }
+
+    /// A participant seat has one connection: earlier ones are unbound here (the caller tells them
+    /// `seat_taken` and closes them), so a replayed token cannot listen in unnoticed. Lock held.
+    private func takeSeat(_ participant: ParticipantID?, in wid: String, for id: ConnectionID) -> [ConnectionID] {
+        guard let participant, let room = rooms[wid] else { return [] }
+        let earlier = room.connections.filter { $0 != id && sessions[$0]?.viewer?.participantID == participant }
+        for other in earlier { room.connections.remove(other); sessions[other] = Session() }
+        return Array(earlier)
     }
 
     /// Binds a connection to a seat and returns its snapshot plus everyone's presence update. Lock held.
