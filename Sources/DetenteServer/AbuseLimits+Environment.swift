@@ -29,6 +29,13 @@ extension ServerConfiguration {
         abuse.lookupsPerSecond = try Self.number(env, "DETENTE_JOIN_RATE", atLeast: 0.001) ?? abuse.lookupsPerSecond
         abuse.seatBurst = try Self.number(env, "DETENTE_SEAT_BURST", atLeast: 1) ?? abuse.seatBurst
         abuse.seatMessagesPerSecond = try Self.number(env, "DETENTE_SEAT_RATE", atLeast: 0.001) ?? abuse.seatMessagesPerSecond
+        metrics.bearerToken = env["DETENTE_METRICS_TOKEN"] ?? metrics.bearerToken
+        if let labels = env["DETENTE_METRICS_WORKSHOP_LABELS"] {
+            guard ["0", "1"].contains(labels) else {
+                throw ConfigurationError(variable: "DETENTE_METRICS_WORKSHOP_LABELS", problem: "must be 0 or 1, got '\(labels)'")
+            }
+            metrics.workshopLabels = labels == "1"
+        }
     }
 
     static func integer(_ env: [String: String], _ name: String) throws -> Int? {

@@ -11,6 +11,7 @@ public struct ServerConfiguration: Sendable {
     /// The organiser token (from DETENTE_ORGANISER_TOKEN, or generated at start-up).
     public var organiserToken: String
     public var abuse = AbuseLimits()
+    public var metrics = MetricsAccess()
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -179,7 +180,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             switch result {
             case .success:
                 self.register(Room(workshop: workshop, names: [:]))
-                Counter(label: "detente_events_total", dimensions: [("workshop", setup.id)]).increment(by: events.count)
+                Counter(label: "detente_events_total", dimensions: configuration.metrics.dimensions(workshop: setup.id)).increment(by: events.count)
                 self.logger.info("workshop created", metadata: ["workshop": "\(setup.id)", "departments": "\(departments.count)"])
                 completion(.success(Created(id: setup.id, code: joinCode, facilitatorToken: token, title: title, departments: departments)))
             case .failure:
@@ -417,7 +418,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let frames = apply(events, to: room)
         let wid = room.workshop.id
         let ackText = JSON.object(ack).encoded()
-        Counter(label: "detente_events_total", dimensions: [("workshop", wid)]).increment(by: events.count)
+        Counter(label: "detente_events_total", dimensions: configuration.metrics.dimensions(workshop: wid)).increment(by: events.count)
         writer.submit(.events(workshop: wid, events: events, at: clock())) { [weak self] result in
             guard let self else { return }
             guard case .success = result else {
@@ -466,11 +467,12 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     // MARK: - HTTP
 
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let base = request.header("host").map { (configuration.transport.tlsCertificate == nil ? "http://" : "https://") + $0 } ?? configuration.baseURL
+        let base = configuration.transport.publicOrigin ?? request.header("host").map { (configuration.transport.tlsCertificate == nil ? "http://" : "https://") + $0 } ?? configuration.baseURL
         switch (request.method, request.path) {
         case ("GET", "/healthz"):
             return respond(writer.isHealthy ? .json(200, #"{"status":"ok"}"#) : .json(503, #"{"status":"journal unavailable"}"#))
         case ("GET", "/metrics"):
+            if let refusal = configuration.metrics.refusal(request) { return respond(refusal) }
             return respond(HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: metricsText()))
         case ("POST", "/api/workshops"):
             let bearer = request.header("authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""

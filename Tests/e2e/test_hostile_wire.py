@@ -193,3 +193,15 @@ def test_frame_errors_get_a_close_frame(server, name, data, code):
     s = open_ws(server.port)
     s.sendall(data)
     assert close_code(s) == code, name
+
+
+def test_a_configured_public_origin_is_the_only_same_origin():
+    from harness import Server
+    s = Server(env={"DETENTE_PUBLIC_ORIGIN": "https://detente.example.com"}).start()
+    try:
+        ok, status, _, _ = upgrade(s.port, origin="https://detente.example.com")
+        assert status == 101
+        local, status, _, _ = upgrade(s.port, origin=f"http://127.0.0.1:{s.port}")
+        assert status == 403
+    finally:
+        s.stop()
