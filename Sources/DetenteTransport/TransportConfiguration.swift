@@ -33,6 +33,9 @@ public struct TransportConfiguration: Sendable {
     /// Keepalive: ping after this many idle seconds, hang up after this many without a pong.
     public var pingAfterSeconds: Int = 30
     public var hangUpAfterSeconds: Int = 75
+    /// Test-only, for the Autobahn harness (`detente serve --echo-test`): upgrades need no
+    /// subprotocol (they bind to `detente.v1`). Everything else is the production transport.
+    public var conformanceEcho = false
     /// Extra headers on every HTTP response.
     public var securityHeaders: [(String, String)] = TransportConfiguration.defaultSecurityHeaders
 

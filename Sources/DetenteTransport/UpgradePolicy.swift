@@ -17,9 +17,12 @@ public struct UpgradePolicy: Sendable {
     /// one lws would bind, so it must be ours.
     public let registeredProtocols: Set<String>
     public let origins: OriginPolicy
+    /// False only in the conformance echo mode: Autobahn clients offer no subprotocol.
+    public let requireSubprotocol: Bool
 
-    public init(path: String, subprotocol: String, registeredProtocols: Set<String>, origins: OriginPolicy) {
+    public init(path: String, subprotocol: String, registeredProtocols: Set<String>, origins: OriginPolicy, requireSubprotocol: Bool = true) {
         self.path = path
+        self.requireSubprotocol = requireSubprotocol
         self.subprotocol = subprotocol
         self.registeredProtocols = registeredProtocols
         self.origins = origins
@@ -40,6 +43,7 @@ public struct UpgradePolicy: Sendable {
             return Refusal(status: 403, reason: "origin not allowed")
         }
         let names = (offered ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if !requireSubprotocol, names.isEmpty { return nil }
         guard names.first(where: registeredProtocols.contains) == subprotocol else {
             return Refusal(status: 400, reason: "offer the subprotocol \(subprotocol)")
         }

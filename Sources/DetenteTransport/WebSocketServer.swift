@@ -137,7 +137,8 @@ public final class WebSocketServer: @unchecked Sendable {
         let origins = OriginPolicy(allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
                                    bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
         remoteAddress = RemoteAddress(trustedProxies: configuration.trustedProxies)
-        upgradePolicy = UpgradePolicy(path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins)
+        upgradePolicy = UpgradePolicy(path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins,
+                                      requireSubprotocol: !configuration.conformanceEcho)
     }
 
     deinit { freeCMemory() }
@@ -194,6 +195,12 @@ public final class WebSocketServer: @unchecked Sendable {
         mounts![fileMount].mount_next = nil
 
         headerOptions = Self.optionList(configuration.securityHeaders, cString)
+        if configuration.conformanceEcho {
+            // An upgrade without a subprotocol binds to the vhost's default protocol: ours.
+            let flag = Self.optionList([("default", "1")], cString)
+            pvoDefault = Self.optionList([(Self.subprotocol, "")], cString)
+            pvoDefault!.pointee.options = UnsafePointer(flag)
+        }
         retryPolicy = UnsafeMutablePointer<lws_retry_bo_t>.allocate(capacity: 1)
         retryPolicy!.initialize(to: lws_retry_bo_t())
         retryPolicy!.pointee.secs_since_valid_ping = UInt16(configuration.pingAfterSeconds)
@@ -206,6 +213,7 @@ public final class WebSocketServer: @unchecked Sendable {
         info.mounts = UnsafePointer(mounts)
         info.headers = UnsafePointer(headerOptions)
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
+        info.pvo = UnsafePointer(pvoDefault)
         info.options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE) & 0
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.timeout_secs = 20
@@ -278,6 +286,8 @@ public final class WebSocketServer: @unchecked Sendable {
         mounts?.deallocate()
         headerOptions?.deallocate()
         mimeOptions?.deallocate()
+        if let flag = pvoDefault?.pointee.options { UnsafeMutablePointer(mutating: flag).deallocate() }
+        pvoDefault?.deallocate()
         retryPolicy?.deallocate()
     }
 

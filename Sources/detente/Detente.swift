@@ -2,6 +2,7 @@ import ArgumentParser
 import DetenteCore
 import DetenteJournal
 import DetenteServer
+import DetenteTransport
 import Foundation
 import Logging
 
@@ -44,10 +45,12 @@ struct Serve: ParsableCommand {
     @Option(help: "Messages per second per connection (env DETENTE_RATE).") var rate: Double = env("DETENTE_RATE").flatMap(Double.init) ?? 20
     @Option(help: "Burst above the rate (env DETENTE_BURST).") var burst: Double = env("DETENTE_BURST").flatMap(Double.init) ?? 40
     @Flag(help: "Create a demo workshop at start-up and print its links.") var demo = false
+    @Flag(help: .hidden) var echoTest = false  // Autobahn harness: the transport echoing text (tools/autobahn)
 
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = makeLogger()
+        if echoTest { return try EchoTestServer.serveUntilSignalled(host: host, port: port, logger: logger) }
         let registry = MetricsSetup.bootstrap()
         let organiserToken = env("DETENTE_ORGANISER_TOKEN") ?? Secrets.token()
         var config = ServerConfiguration(organiserToken: organiserToken)
