@@ -30,6 +30,10 @@ extension ServerConfiguration {
         abuse.seatBurst = try Self.number(env, "DETENTE_SEAT_BURST", atLeast: 1) ?? abuse.seatBurst
         abuse.seatMessagesPerSecond = try Self.number(env, "DETENTE_SEAT_RATE", atLeast: 0.001) ?? abuse.seatMessagesPerSecond
         metrics.bearerToken = env["DETENTE_METRICS_TOKEN"] ?? metrics.bearerToken
+        if let deflate = env["DETENTE_DEFLATE"] {
+            guard ["0", "1"].contains(deflate) else { throw ConfigurationError(variable: "DETENTE_DEFLATE", problem: "must be 0 or 1, got '\(deflate)'") }
+            transport.permessageDeflate = deflate == "1"
+        }
         if let labels = env["DETENTE_METRICS_WORKSHOP_LABELS"] {
             guard ["0", "1"].contains(labels) else {
                 throw ConfigurationError(variable: "DETENTE_METRICS_WORKSHOP_LABELS", problem: "must be 0 or 1, got '\(labels)'")

@@ -8,8 +8,9 @@ public final class EchoTestServer: WebSocketServerDelegate, @unchecked Sendable 
     private var transport: WebSocketServer!
 
     /// Runs until SIGTERM or SIGINT.
-    public static func serveUntilSignalled(host: String, port: Int, logger: Logger) throws {
+    public static func serveUntilSignalled(host: String, port: Int, logger: Logger, deflate: Bool = false) throws {
         var configuration = TransportConfiguration()
+        configuration.permessageDeflate = deflate
         configuration.host = host
         configuration.port = port
         configuration.conformanceEcho = true

@@ -29,13 +29,15 @@ public struct TransportConfiguration: Sendable {
     public var maxConnectionsPerAddress: Int = 1_000
     /// A websocket that has not said `hello` or `join` this long after its handshake is closed
     /// with 1008.
-    public var identifyWithinSeconds: Int = 30
+    public var identifyWithinSeconds: Int = 300
     /// Keepalive: ping after this many idle seconds, hang up after this many without a pong.
     public var pingAfterSeconds: Int = 30
     public var hangUpAfterSeconds: Int = 75
     /// Test-only, for the Autobahn harness (`detente serve --echo-test`): upgrades need no
     /// subprotocol (they bind to `detente.v1`). Everything else is the production transport.
     public var conformanceEcho = false
+    /// Offer permessage-deflate (RFC 7692) to clients that ask for it (DETENTE_DEFLATE=1).
+    public var permessageDeflate = false
     /// Extra headers on every HTTP response.
     public var securityHeaders: [(String, String)] = TransportConfiguration.defaultSecurityHeaders
 

@@ -50,7 +50,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = makeLogger()
-        if echoTest { return try EchoTestServer.serveUntilSignalled(host: host, port: port, logger: logger) }
+        if echoTest { return try EchoTestServer.serveUntilSignalled(host: host, port: port, logger: logger, deflate: env("DETENTE_DEFLATE") == "1") }
         let registry = MetricsSetup.bootstrap()
         let organiserToken = env("DETENTE_ORGANISER_TOKEN") ?? Secrets.token()
         var config = ServerConfiguration(organiserToken: organiserToken)
