@@ -5,10 +5,12 @@ INFORMATIONAL except those listed here, each of which conflicts with a documente
 import asyncio
 import collections
 import fnmatch
+import os
 import subprocess
 import time
 import urllib.request
 
+import pytest
 from kosoku import FailureError, run_fuzzingclient
 
 from harness import BIN, free_port
@@ -33,9 +35,10 @@ def expected(case_id):
     return any(fnmatch.fnmatchcase(case_id, pattern) for pattern in EXPECTED_FAILURES)
 
 
-def start_echo_server():
+def start_echo_server(env=None):
     port = free_port()
-    proc = subprocess.Popen([BIN, "serve", "--echo-test", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([BIN, "serve", "--echo-test", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=dict(os.environ, **(env or {})))
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -68,3 +71,29 @@ def test_autobahn_cases_pass_except_documented_limits():
     # A listed case that starts passing means the list and docs/CONFORMANCE.md need an update.
     fixed = sorted(r.case_id for r in results if expected(r.case_id) and r.behavior.value in PASSING)
     assert not fixed, f"now passing, update EXPECTED_FAILURES and docs/CONFORMANCE.md: {fixed}"
+
+
+DEFLATE_EXPECTED_FAILURES = {
+    "12.2.*": "binary frames", "12.3.*": "binary frames", "12.5.*": "binary frames",
+    "1[23].[1-7].10": "131072-byte messages, over 64 KiB", "1[23].[1-7].1[5-8]": "131072-byte messages, over 64 KiB",
+    "12.4.9": "65536 characters of HTML are more than 64 KiB of UTF-8", "12.4.14": "as 12.4.9",
+}
+
+
+@pytest.mark.skipif(os.environ.get("DETENTE_AUTOBAHN_DEFLATE") != "1", reason="about 2 minutes; set DETENTE_AUTOBAHN_DEFLATE=1")
+def test_autobahn_compression_cases_with_permessage_deflate():
+    proc, port = start_echo_server({"DETENTE_DEFLATE": "1"})
+    try:
+        async def run():
+            try:
+                return await run_fuzzingclient(f"ws://127.0.0.1:{port}/ws", ["12.*", "13.*"], None, concurrency=1)
+            except FailureError as failure:
+                return failure.results
+        results = asyncio.run(run())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"\nAutobahn 12-13 with permessage-deflate: {len(results)} cases: {dict(collections.Counter(r.behavior.value for r in results))}")
+    failing = {r.case_id for r in results if r.behavior.value not in PASSING}
+    unexpected = sorted(c for c in failing if not any(fnmatch.fnmatchcase(c, p) for p in DEFLATE_EXPECTED_FAILURES))
+    assert not unexpected, unexpected

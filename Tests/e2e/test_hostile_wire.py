@@ -205,3 +205,16 @@ def test_a_configured_public_origin_is_the_only_same_origin():
         assert status == 403
     finally:
         s.stop()
+
+
+def test_permessage_deflate_is_negotiated_only_when_enabled(server):
+    offer = ["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"]
+    s, status, headers, _ = upgrade(server.port, headers=offer)
+    assert status == 101 and "sec-websocket-extensions" not in headers
+    from harness import Server
+    deflating = Server(env={"DETENTE_DEFLATE": "1"}).start()
+    try:
+        s, status, headers, _ = upgrade(deflating.port, headers=offer)
+        assert status == 101 and "permessage-deflate" in headers.get("sec-websocket-extensions", "")
+    finally:
+        deflating.stop()
