@@ -135,24 +135,27 @@ extension WebSocketServer {
     /// connection must close.
     func sendResponse(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Bool {
         defer { exchanges[wsi] = nil }
-        guard writeHeaders(wsi, exchange), let response = exchange.response else { return false }
+        guard let response = exchange.response else { return false }
+        // An answer to HEAD has no body (RFC 9110 §9.3.2), or it would be read as the next response.
+        let body = exchange.method == "HEAD" ? [] : response.body
+        guard writeHeaders(wsi, exchange, contentLength: body.count) else { return false }
         var buffer = [UInt8](repeating: 0, count: CLWS_pre())
-        buffer.append(contentsOf: response.body)
+        buffer.append(contentsOf: body)
         let n = buffer.withUnsafeMutableBufferPointer { buf in
-            lws_write(wsi, buf.baseAddress! + CLWS_pre(), response.body.count, LWS_WRITE_HTTP_FINAL)
+            lws_write(wsi, buf.baseAddress! + CLWS_pre(), body.count, LWS_WRITE_HTTP_FINAL)
         }
         if n < 0 || exchange.closeAfter { return false }
         return lws_http_transaction_completed(wsi) == 0
     }
 
-    private func writeHeaders(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Bool {
+    private func writeHeaders(_ wsi: OpaquePointer, _ exchange: HTTPExchange, contentLength: Int) -> Bool {
         guard let response = exchange.response else { return false }
         var headers = [UInt8](repeating: 0, count: CLWS_pre() + 4096)
         let ok: Bool = headers.withUnsafeMutableBufferPointer { buf in
             let start = buf.baseAddress! + CLWS_pre()
             var p: UnsafeMutablePointer<UInt8>? = start
             let end = buf.baseAddress! + buf.count - 1
-            if lws_add_http_common_headers(wsi, UInt32(response.status), response.contentType, lws_filepos_t(response.body.count), &p, end) != 0 { return false }
+            if lws_add_http_common_headers(wsi, UInt32(response.status), response.contentType, lws_filepos_t(contentLength), &p, end) != 0 { return false }
             let framing: [(String, String)] = exchange.closeAfter ? [("connection:", "close")] : []
             for (name, value) in response.headers + [("cache-control:", "no-store")] + framing {
                 let v = Array(value.utf8)

@@ -56,6 +56,14 @@ def test_error_replies_have_bodies_and_lengths(server):
         assert reply and headers["content-length"] == str(len(reply)), (method, path, reply)
 
 
+def test_head_gets_no_body_so_the_next_answer_is_framed_right(server):
+    s = connect(server.port)
+    s.sendall(request("HEAD", "/api/workshops") + request("GET", "/healthz"))
+    (status, headers, body), (second, _, health) = responses(s, 2)
+    assert status == 405 and body == b"" and headers["content-length"] == "0"
+    assert second == 200 and json.loads(health) == {"status": "ok"}
+
+
 def test_pipelined_requests_each_get_their_own_answer_in_order(server):
     s = connect(server.port)
     s.sendall(request("GET", "/healthz") + request("GET", "/api/join/ZZZZZZ") + request("GET", "/healthz"))
