@@ -62,5 +62,6 @@ let package = Package(
         ),
         .testTarget(name: "DetenteCoreTests", dependencies: ["DetenteCore"]),
         .testTarget(name: "DetenteJournalTests", dependencies: ["DetenteJournal", "DetenteCore"]),
+        .testTarget(name: "DetenteServerTests", dependencies: ["DetenteServer", "DetenteTransport", "DetenteCore"]),
     ]
 )

@@ -27,6 +27,15 @@ function showError(message) {
   $("#error").textContent = message || "";
 }
 
+// The same seat was opened elsewhere (another tab or device, or someone with this link): stop
+// reconnecting, or the two would take the seat from each other forever.
+function seatTaken() {
+  connection.stop();
+  showStatus($("#status"), "Disconnected");
+  $("#send").disabled = true;
+  showError("Your seat was opened in another tab or on another device, so this page was disconnected. If that was not you, tell the facilitator. Reload this page to continue here; the other one will then be disconnected.");
+}
+
 // ---- joining ------------------------------------------------------------
 
 async function prepareJoin() {
@@ -76,6 +85,7 @@ async function join(event) {
 
 function onFrame(f) {
   if (f.type === "welcome" && f.role !== "participant") return;
+  if (f.type === "seat_taken") { seatTaken(); return; }
   if (f.type === "error") {
     if (f.code === "unauthorised" && !state.you) {
       // The seat is gone (workshop purged or token wrong): offer to join again.

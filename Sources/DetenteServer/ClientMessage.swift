@@ -43,11 +43,9 @@ enum ClientMessage: Equatable {
         case "hello", "resume": return .hello(token: try string("token"))
         case "ping": return .ping
         case "create":
-            guard let departments = json["departments"]?.arrayValue?.compactMap(\.stringValue) else {
-                throw DetenteError(.badMessage, "'create' needs an array of strings 'departments'")
-            }
-            return .create(organiserToken: try optionalString("organiser_token"), title: try string("title"), departments: departments,
-                           template: try optionalString("template") ?? "cats-and-dogs", k: try int("k", default: 3))
+            let valid = try WorkshopSetup.Request(json: json)
+            return .create(organiserToken: try optionalString("organiser_token"), title: valid.title, departments: valid.departments,
+                           template: valid.template, k: valid.anonymityThreshold)
         case "join": return .join(code: try string("code"), name: try string("name"), department: try string("department"))
         case "submit":
             guard let kind = ItemKind(rawValue: try string("kind")) else { throw DetenteError(.invalidValue, "kind must be outmodel, requirement or offer") }

@@ -46,7 +46,7 @@ extension DetenteServer {
         let recentKey = clientID.map { RecentCommands.key(actor, $0) }
         if let recentKey { room.recent.begin(recentKey) }
         let entry = JournalEntry(workshop: room.id, events: events, at: clock(), epoch: room.epoch)
-        Counter(label: "detente_events_total", dimensions: [("workshop", room.id)]).increment(by: events.count)
+        Counter(label: "detente_events_total", dimensions: configuration.metrics.dimensions(workshop: room.id)).increment(by: events.count)
         writer.submit(entry) { [weak self] result in
             guard let self else { return }
             room.queue.async { self.completed(entry, result, in: room, ack: ack, recentKey: recentKey, replyTo: id, ref: ref) }

@@ -17,17 +17,9 @@ extension DetenteServer {
     /// Creates a workshop; `completion` runs once its creation record is durable.
     public func createWorkshop(title: String, departments rawDepartments: [String], template: String, k: Int,
                                completion: @escaping @Sendable (Result<Created, DetenteError>) -> Void) {
-        let departments = rawDepartments.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-        guard (2...6).contains(departments.count), Set(departments).count == departments.count else {
-            return completion(.failure(DetenteError(.invalidValue, "name 2 to 6 different departments")))
-        }
-        guard departments.allSatisfy({ $0.count <= 24 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {
-            return completion(.failure(DetenteError(.invalidValue, "department names use letters, digits and '-', up to 24 characters")))
-        }
-        let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= 120 else { return completion(.failure(DetenteError(.invalidValue, "title must have 1 to 120 characters"))) }
-        guard WorkshopTemplate.named(template) != nil else { return completion(.failure(DetenteError(.invalidValue, "unknown template '\(template)'"))) }
-        guard (1...20).contains(k) else { return completion(.failure(DetenteError(.invalidValue, "k must be between 1 and 20"))) }
+        let valid: WorkshopSetup.Request
+        do { valid = try WorkshopSetup.Request(title: title, departments: rawDepartments, template: template, k: k) } catch { return completion(.failure(error)) }
+        let (title, departments, k) = (valid.title, valid.departments, valid.anonymityThreshold)
         guard writer.isHealthy else { return completion(.failure(Self.refusingError)) }
         let token = Secrets.token()
         let code = registry.withLock { () -> String in
@@ -44,7 +36,7 @@ extension DetenteServer {
             switch result {
             case .success:
                 self.register(Room(workshop: workshop, names: [:]))
-                Counter(label: "detente_events_total", dimensions: [("workshop", setup.id)]).increment(by: events.count)
+                Counter(label: "detente_events_total", dimensions: self.configuration.metrics.dimensions(workshop: setup.id)).increment(by: events.count)
                 self.logger.info("workshop created", metadata: ["workshop": "\(setup.id)", "departments": "\(departments.count)"])
                 completion(.success(Created(id: setup.id, code: code, facilitatorToken: token, title: title, departments: departments)))
             case .failure:
@@ -79,24 +71,25 @@ extension DetenteServer {
     }
 
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let base = request.header("host").map { (configuration.transport.tlsCertificate == nil ? "http://" : "https://") + $0 } ?? configuration.baseURL
+        let base = configuration.transport.publicOrigin ?? request.header("host").map { (configuration.transport.tlsCertificate == nil ? "http://" : "https://") + $0 } ?? configuration.baseURL
         switch (request.method, request.path) {
         case ("GET", "/healthz"):
             guard let refusal = writer.refusal else { return respond(.json(200, #"{"status":"ok"}"#)) }
             let body: JSON = ["status": "journal unavailable", "reason": .string(refusal.description)]
             return respond(.json(503, body.encoded()))
         case ("GET", "/metrics"):
+            if let refusal = configuration.metrics.refusal(request) { return respond(refusal) }
             return respond(HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4", body: metricsText()))
         case ("POST", "/api/workshops"):
             guard Secrets.constantTimeEqual(Secrets.hash(bearerToken(request)), organiserTokenHash) else {
                 return respond(.json(401, #"{"type":"error","code":"unauthorised","message":"creating a workshop needs the organiser token"}"#))
             }
-            guard let body = try? JSONParser.parse(request.bodyText), let title = body["title"]?.stringValue,
-                  let departments = body["departments"]?.arrayValue?.compactMap(\.stringValue) else {
-                return respond(.json(400, #"{"type":"error","code":"bad_message","message":"send JSON with 'title' and 'departments'"}"#))
+            guard let body = try? JSONParser.parse(request.bodyText) else {
+                return respond(.json(400, #"{"type":"error","code":"bad_json","message":"send a JSON object with 'title' and 'departments'"}"#))
             }
-            createWorkshop(title: title, departments: departments, template: body["template"]?.stringValue ?? "cats-and-dogs",
-                           k: body["k"]?.intValue ?? 3) { [weak self] result in
+            let valid: WorkshopSetup.Request
+            do { valid = try WorkshopSetup.Request(json: body) } catch { return respond(.json(400, Self.errorBody(error))) }
+            createWorkshop(title: valid.title, departments: valid.departments, template: valid.template, k: valid.anonymityThreshold) { [weak self] result in
                 guard let self else { return }
                 switch result {
                 case let .success(created): respond(.json(201, self.createdJSON(created, base: base).encoded()))
@@ -104,6 +97,7 @@ extension DetenteServer {
                 }
             }
         case ("GET", let path) where path.hasPrefix("/api/join/"):
+            if let refusal = abuse.lookupRefusal(from: request.remoteAddress) { return respond(refusal.httpResponse) }
             let code = String(path.dropFirst("/api/join/".count)).uppercased()
             guard let room = registry.withLock({ byCode[code].flatMap { rooms[$0] } }) else {
                 return respond(.json(404, #"{"type":"error","code":"not_found","message":"no workshop with that join code"}"#))

@@ -9,6 +9,7 @@ extension DetenteServer {
         let hash = Secrets.hash(token)
         if Secrets.constantTimeEqual(hash, organiserTokenHash) {
             registry.withLock { sessions[id]?.organiser = true }
+            transport.identified(id)
             return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
         }
         let found = registry.withLock { () -> (Room, Credential)? in
@@ -28,7 +29,21 @@ extension DetenteServer {
                 guard let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { return }
                 viewer = .participant(pid, p.department, delegate: room.committed.delegate == pid)
             }
+            self.takeSeat(viewer.participantID, in: room, for: id)
             self.bind(id, to: room, as: viewer, ref: ref)
+        }
+    }
+
+    /// A participant seat has one connection: earlier ones are told `seat_taken` and closed, so
+    /// a replayed token cannot listen in unnoticed. On the room's queue.
+    private func takeSeat(_ participant: ParticipantID?, in room: Room, for id: ConnectionID) {
+        guard let participant else { return }
+        let earlier = room.viewers.compactMap { c, v in c != id && v.participantID == participant ? c : nil }
+        for other in earlier {
+            room.viewers.removeValue(forKey: other)
+            registry.withLock { if sessions[other] != nil { sessions[other] = Session() } }
+            transport.send(#"{"type":"seat_taken"}"#, to: other)
+            transport.close(other, code: .normal, reason: "seat taken by a newer connection")
         }
     }
 
@@ -48,6 +63,7 @@ extension DetenteServer {
         }
         room.viewers[id] = viewer
         room.presenceDirty = true
+        transport.identified(id)
         var snapshot = Visibility.snapshot(of: room.committed, for: viewer, online: room.online, names: room.names)
         if case var .object(pairs) = snapshot { pairs.append(("ref", ref ?? .null)); snapshot = .object(pairs) }
         transport.send(snapshot.encoded(), to: id)
@@ -56,6 +72,7 @@ extension DetenteServer {
     func join(_ id: ConnectionID, code: String, name rawName: String, department: String, ref: JSON?) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 60 else { return reply(id, error: DetenteError(.invalidValue, "a display name has 1 to 60 characters"), ref: ref) }
+        if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
         let normalised = code.uppercased().trimmingCharacters(in: .whitespaces)
         guard let room = registry.withLock({ byCode[normalised].flatMap { rooms[$0] } }) else {
             return reply(id, error: DetenteError(.notFound, "no workshop with that join code"), ref: ref)

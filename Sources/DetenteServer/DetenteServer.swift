@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     /// Test hook (DETENTE_TEST_SLOW_DRAFT_MS): each draft waits this long, to prove that a slow
     /// workshop delays no other.
     public var slowDraftMillis = 0
+    public var abuse = AbuseLimits()
+    public var metrics = MetricsAccess()
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -46,6 +48,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     let writer: JournalWriter
     let store: SessionStore
     let organiserTokenHash: String
+    let abuse: AbuseGuard
     public let metricsText: @Sendable () -> String
     private var _transport: WebSocketServer?
     var transport: WebSocketServer { _transport! }
@@ -77,6 +80,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         self.store = SessionStore(directory: configuration.sessionsDirectory)
         self.writer = JournalWriter(directory: configuration.sessionsDirectory, logger: logger)
         self.organiserTokenHash = Secrets.hash(configuration.organiserToken)
+        self.abuse = AbuseGuard(configuration.abuse)
     }
 
     // MARK: - lifecycle
@@ -206,6 +210,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             guard let (room, actor) = seat else {
                 return reply(id, error: DetenteError(.unauthorised, "say hello with a token (or join) before sending commands"), ref: ref)
             }
+            // One message budget per seat, shared by all of that seat's connections.
+            let seatKey: String = if case let .participant(p) = actor { "\(room.id)/\(p)" } else { "\(room.id)/facilitator" }
+            if let refusal = abuse.seatRefusal(seatKey) { return reply(id, error: refusal.error, ref: ref) }
             room.queue.async { self.execute(command, by: actor, in: room, replyTo: id, ref: ref, clientID: clientID) }
         }
     }

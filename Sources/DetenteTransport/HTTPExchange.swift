@@ -6,6 +6,19 @@ public struct HTTPRequest: Sendable {
     public let query: [String: String]
     public let headers: [String: String]
     public let body: [UInt8]
+    /// The TCP peer's address (IPv4 dotted or IPv6 text); the application decides whether to
+    /// trust an `X-Forwarded-For` header (only from a configured proxy).
+    public let remoteAddress: String
+
+    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
+                remoteAddress: String = "") {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
@@ -35,6 +48,14 @@ final class HTTPExchange {
     var query: [String: String] = [:]
     var headers: [String: String] = [:]
     var body: [UInt8] = []
+    var remoteAddress = ""
     var response: HTTPResponse?
-    var sent = false
+    /// A body was declared (Content-Length > 0): answer only once it has been read.
+    var awaitingBody = false
+    /// Answered or handed to the delegate; lws may still report a body completion after.
+    var dispatched = false
+    /// The connection cannot carry another request after this answer (unread chunked body).
+    var closeAfter = false
+    /// The delegate is being asked from the request's own lws callback.
+    var insideCallback = false
 }

@@ -5,9 +5,12 @@ public struct TransportConfiguration: Sendable {
     public var publicDirectory: String = "Public"
     public var tlsCertificate: String?
     public var tlsKey: String?
-    /// Origins allowed to open a websocket; empty means same origin as the Host header.
-    /// Clients that send no Origin (non-browser tools) are allowed.
+    /// Extra origins allowed to open a websocket. Clients that send no Origin (non-browser
+    /// tools) are allowed.
     public var allowedOrigins: [String] = []
+    /// The origin the pages are served from (`https://detente.example.com`); nil means the
+    /// loopback and bind addresses on `port`. The request's Host header is never trusted.
+    public var publicOrigin: String?
     /// Largest whole message accepted; larger ones close the connection with 1009.
     public var maxMessageBytes: Int = 64 * 1024
     /// Messages per second a connection may send on average, and the burst above that.
@@ -18,9 +21,23 @@ public struct TransportConfiguration: Sendable {
     /// A connection whose unsent frames exceed either cap is dropped as a slow consumer.
     public var maxQueuedFrames: Int = 2_048
     public var maxQueuedBytes: Int = 8 * 1024 * 1024
+    /// Peers whose `X-Forwarded-For` names the client (a reverse proxy's own address); from
+    /// anyone else the header is ignored.
+    public var trustedProxies: [String] = []
+    /// Websockets open at once from one address (after `trustedProxies`); more are refused
+    /// with 429 at the handshake.
+    public var maxConnectionsPerAddress: Int = 1_000
+    /// A websocket that has not said `hello` or `join` this long after its handshake is closed
+    /// with 1008.
+    public var identifyWithinSeconds: Int = 300
     /// Keepalive: ping after this many idle seconds, hang up after this many without a pong.
     public var pingAfterSeconds: Int = 30
     public var hangUpAfterSeconds: Int = 75
+    /// Test-only, for the Autobahn harness (`detente serve --echo-test`): upgrades need no
+    /// subprotocol (they bind to `detente.v1`). Everything else is the production transport.
+    public var conformanceEcho = false
+    /// Offer permessage-deflate (RFC 7692) to clients that ask for it (DETENTE_DEFLATE=1).
+    public var permessageDeflate = false
     /// Extra headers on every HTTP response.
     public var securityHeaders: [(String, String)] = TransportConfiguration.defaultSecurityHeaders
 

@@ -17,6 +17,7 @@ public struct CloseCode: RawRepresentable, Hashable, Sendable {
     public init(rawValue: Int32) { self.rawValue = rawValue }
     public static let normal = CloseCode(rawValue: 1000)
     public static let goingAway = CloseCode(rawValue: 1001)
+    public static let protocolError = CloseCode(rawValue: 1002)
     public static let invalidPayload = CloseCode(rawValue: 1007)
     public static let policyViolation = CloseCode(rawValue: 1008)
     public static let messageTooBig = CloseCode(rawValue: 1009)
@@ -48,6 +49,10 @@ final class OutboundFrame {
 final class Connection {
     let id: ConnectionID
     let wsi: OpaquePointer
+    /// The client's address (see `RemoteAddress`), for limits per address.
+    let address: String
+    /// The application bound it to a seat (hello or join); until then a deadline runs.
+    var identified = false
     var rx: [UInt8] = []
     var outbound: [OutboundFrame] = []
     var outboundHead = 0
@@ -59,9 +64,10 @@ final class Connection {
     /// The peer sent a close frame: lws answers it; nothing more may be written.
     var peerClosed = false
 
-    init(id: ConnectionID, wsi: OpaquePointer, burst: Double) {
+    init(id: ConnectionID, wsi: OpaquePointer, address: String, burst: Double) {
         self.id = id
         self.wsi = wsi
+        self.address = address
         self.tokens = burst
         self.lastRefill = DispatchTime.now().uptimeNanoseconds
     }
@@ -80,6 +86,7 @@ public final class WebSocketServer: @unchecked Sendable {
     enum InboxItem {
         case send(OutboundFrame, [ConnectionID])
         case close(ConnectionID, CloseCode, String)
+        case identified(ConnectionID)
         case httpResponse(OpaquePointer, HTTPExchange, HTTPResponse)
     }
 
@@ -99,8 +106,12 @@ public final class WebSocketServer: @unchecked Sendable {
 
     // Owned by the service thread.
     private var connections: [ConnectionID: Connection] = [:]
-    private var exchanges: [OpaquePointer: HTTPExchange] = [:]
+    var exchanges: [OpaquePointer: HTTPExchange] = [:]
     private var nextConnection: UInt64 = 0
+    var connectionsPerAddress: [String: Int] = [:]
+    // Read from any thread (`remoteAddress(of:)`).
+    private let addressLock = NSLock()
+    private var addresses: [ConnectionID: String] = [:]
     private var shuttingDown = false
 
     // C memory that must outlive the context.
@@ -111,14 +122,24 @@ public final class WebSocketServer: @unchecked Sendable {
     private var mimeOptions: UnsafeMutablePointer<lws_protocol_vhost_options>?
     private var pvoDefault: UnsafeMutablePointer<lws_protocol_vhost_options>?
     private var retryPolicy: UnsafeMutablePointer<lws_retry_bo_t>?
-    private var publicRoot = ""
+    private var extensions: UnsafeMutablePointer<lws_extension>?
+    private(set) var publicRoot = ""
 
     public private(set) var boundPort = 0
+    let upgradePolicy: UpgradePolicy
+    let remoteAddress: RemoteAddress
+    /// Set once lws's private layout was found not to match what the mask check expects.
+    private var maskCheckWarned = false
 
     public init(configuration: TransportConfiguration, logger: Logger, delegate: WebSocketServerDelegate) {
         self.configuration = configuration
         self.logger = logger
         self.delegate = delegate
+        let origins = OriginPolicy(allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
+                                   bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
+        remoteAddress = RemoteAddress(trustedProxies: configuration.trustedProxies)
+        upgradePolicy = UpgradePolicy(path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins,
+                                      requireSubprotocol: !configuration.conformanceEcho)
     }
 
     deinit { freeCMemory() }
@@ -175,6 +196,12 @@ public final class WebSocketServer: @unchecked Sendable {
         mounts![fileMount].mount_next = nil
 
         headerOptions = Self.optionList(configuration.securityHeaders, cString)
+        if configuration.conformanceEcho {
+            // An upgrade without a subprotocol binds to the vhost's default protocol: ours.
+            let flag = Self.optionList([("default", "1")], cString)
+            pvoDefault = Self.optionList([(Self.subprotocol, "")], cString)
+            pvoDefault!.pointee.options = UnsafePointer(flag)
+        }
         retryPolicy = UnsafeMutablePointer<lws_retry_bo_t>.allocate(capacity: 1)
         retryPolicy!.initialize(to: lws_retry_bo_t())
         retryPolicy!.pointee.secs_since_valid_ping = UInt16(configuration.pingAfterSeconds)
@@ -187,6 +214,15 @@ public final class WebSocketServer: @unchecked Sendable {
         info.mounts = UnsafePointer(mounts)
         info.headers = UnsafePointer(headerOptions)
         info.retry_and_idle_policy = UnsafePointer(retryPolicy)
+        info.pvo = UnsafePointer(pvoDefault)
+        if configuration.permessageDeflate {
+            extensions = UnsafeMutablePointer<lws_extension>.allocate(capacity: 2)
+            extensions!.initialize(repeating: lws_extension(), count: 2)
+            extensions![0].name = UnsafePointer(cString("permessage-deflate"))
+            extensions![0].callback = lws_extension_callback_pm_deflate
+            extensions![0].client_offer = UnsafePointer(cString("permessage-deflate; client_max_window_bits"))
+            info.extensions = UnsafePointer(extensions)
+        }
         info.options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE) & 0
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.timeout_secs = 20
@@ -259,7 +295,10 @@ public final class WebSocketServer: @unchecked Sendable {
         mounts?.deallocate()
         headerOptions?.deallocate()
         mimeOptions?.deallocate()
+        if let flag = pvoDefault?.pointee.options { UnsafeMutablePointer(mutating: flag).deallocate() }
+        pvoDefault?.deallocate()
         retryPolicy?.deallocate()
+        extensions?.deallocate()
     }
 
     static func optionList(_ pairs: [(String, String)], _ cString: (String) -> UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<lws_protocol_vhost_options>? {
@@ -301,7 +340,18 @@ public final class WebSocketServer: @unchecked Sendable {
         enqueue(.close(id, code, reason))
     }
 
-    private func enqueue(_ item: InboxItem) {
+    /// The connection said hello or joined: its identification deadline no longer applies.
+    public func identified(_ id: ConnectionID) {
+        enqueue(.identified(id))
+    }
+
+    /// The client address of an open connection (after trusted-proxy resolution).
+    public func remoteAddress(of id: ConnectionID) -> String? {
+        addressLock.lock(); defer { addressLock.unlock() }
+        return addresses[id]
+    }
+
+    func enqueue(_ item: InboxItem) {
         if let tid = serviceThreadID, pthread_equal(tid, pthread_self()) != 0 {
             // Already on the service thread: no hand-over needed.
             perform(item)
@@ -317,7 +367,7 @@ public final class WebSocketServer: @unchecked Sendable {
 
     // MARK: - on the service thread
 
-    fileprivate func drainInbox() {
+    func drainInbox() {
         inboxLock.lock()
         let items = inbox
         inbox.removeAll(keepingCapacity: true)
@@ -342,6 +392,8 @@ public final class WebSocketServer: @unchecked Sendable {
                 }
                 lws_callback_on_writable(c.wsi)
             }
+        case let .identified(id):
+            connections[id]?.identified = true
         case let .close(id, code, reason):
             guard let c = connections[id] else { return }
             c.closing = (code, reason)
@@ -350,7 +402,10 @@ public final class WebSocketServer: @unchecked Sendable {
             // The exchange may have ended (client gone) while the answer was being prepared.
             guard exchanges[wsi] === exchange, exchange.response == nil else { return }
             exchange.response = response
-            _ = beginResponse(wsi, exchange)
+            // Answered inside the request's own callback: `dispatch` sends it on return.
+            if exchange.insideCallback { return }
+            _ = lws_rx_flow_control(wsi, 1)
+            if !sendResponse(wsi, exchange) { lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
         }
     }
 
@@ -358,34 +413,31 @@ public final class WebSocketServer: @unchecked Sendable {
                                     _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
         switch reason {
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-            guard let wsi else { return 1 }
-            if shuttingDown { return 1 }
-            let uri = Self.header(wsi, WSI_TOKEN_GET_URI) ?? ""
-            let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-            guard path == Self.path else {
-                logger.info("websocket refused: wrong path", metadata: ["path": "\(path.prefix(64))"])
-                _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_NOT_FOUND.rawValue), nil)
-                return 1
-            }
-            if let origin = Self.header(wsi, WSI_TOKEN_ORIGIN), !originAllowed(origin, host: Self.header(wsi, WSI_TOKEN_HOST)) {
-                logger.info("websocket refused: origin not allowed", metadata: ["origin": "\(origin.prefix(100))"])
-                _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_FORBIDDEN.rawValue), nil)
-                return 1
-            }
+            // Already checked at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE; checked again so that no
+            // other path into this protocol can skip it.
+            guard let wsi, !shuttingDown, upgradeRefusal(wsi) == nil else { return 1 }
             return 0
 
         case LWS_CALLBACK_ESTABLISHED:
             guard let wsi, let user else { return -1 }
             nextConnection += 1
-            let c = Connection(id: ConnectionID(raw: nextConnection), wsi: wsi, burst: configuration.messageBurst)
+            let c = Connection(id: ConnectionID(raw: nextConnection), wsi: wsi, address: clientAddress(wsi), burst: configuration.messageBurst)
             user.storeBytes(of: Unmanaged.passRetained(c).toOpaque(), as: UnsafeMutableRawPointer.self)
             connections[c.id] = c
+            connectionsPerAddress[c.address, default: 0] += 1
+            addressLock.lock(); addresses[c.id] = c.address; addressLock.unlock()
+            lws_set_timer_usecs(wsi, lws_usec_t(configuration.identifyWithinSeconds) * 1_000_000)
             delegate?.connectionOpened(c.id)
             return 0
+
+        case LWS_CALLBACK_TIMER:
+            guard let c = Self.connection(user), !c.identified, c.closing == nil else { return 0 }
+            return closeNow(c, .policyViolation, "say hello or join within \(configuration.identifyWithinSeconds) s of connecting")
 
         case LWS_CALLBACK_RECEIVE:
             guard let wsi, let c = Self.connection(user) else { return -1 }
             if c.closing != nil { return 0 }
+            if let refusal = frameRefusal(wsi) { return closeNow(c, refusal.0, refusal.1) }
             if lws_frame_is_binary(wsi) != 0 {
                 return closeNow(c, .invalidPayload, "binary frames are not accepted; send JSON text")
             }
@@ -456,6 +508,8 @@ public final class WebSocketServer: @unchecked Sendable {
             let c = Unmanaged<Connection>.fromOpaque(raw).takeRetainedValue()
             user.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
             connections[c.id] = nil
+            if let n = connectionsPerAddress[c.address] { connectionsPerAddress[c.address] = n > 1 ? n - 1 : nil }
+            addressLock.lock(); addresses[c.id] = nil; addressLock.unlock()
             delegate?.connectionClosed(c.id)
             return 0
 
@@ -487,18 +541,46 @@ public final class WebSocketServer: @unchecked Sendable {
         return true
     }
 
-    func originAllowed(_ origin: String, host: String?) -> Bool {
-        let o = origin.lowercased()
-        if !configuration.allowedOrigins.isEmpty {
-            return configuration.allowedOrigins.contains { $0.lowercased() == o }
+    /// The upgrade policy's verdict on this request's headers.
+    func upgradeRefusal(_ wsi: OpaquePointer) -> UpgradePolicy.Refusal? {
+        upgradePolicy.refusal(upgrade: Self.header(wsi, WSI_TOKEN_UPGRADE) ?? "", uri: Self.header(wsi, WSI_TOKEN_GET_URI) ?? "",
+                              origin: Self.header(wsi, WSI_TOKEN_ORIGIN), offered: Self.header(wsi, WSI_TOKEN_PROTOCOL))
+    }
+
+    /// Answers a refused upgrade with its status and a short plain-text reason.
+    func refuseUpgrade(_ wsi: OpaquePointer, _ refusal: UpgradePolicy.Refusal) -> Int32 {
+        logger.info("websocket upgrade refused", metadata: ["status": "\(refusal.status)", "reason": "\(refusal.reason)"])
+        return lws_return_http_status(wsi, UInt32(refusal.status), refusal.reason) != 0 ? -1 : 1
+    }
+
+    /// RFC 6455 §5.1: a server MUST close the connection on an unmasked client frame (1002).
+    private func frameRefusal(_ wsi: OpaquePointer) -> (CloseCode, String)? {
+        switch CLWS_frame_is_masked(wsi) {
+        case 0: return (.protocolError, "client frames must be masked")
+        case 1: return nil
+        default:
+            if !maskCheckWarned { logger.error("this libwebsockets build does not match the mask check; unmasked frames are not refused") }
+            maskCheckWarned = true
+            return nil
         }
-        guard let host = host?.lowercased() else { return false }
-        return o == "http://" + host || o == "https://" + host
     }
 
     static func connection(_ user: UnsafeMutableRawPointer?) -> Connection? {
         guard let user, let raw = user.load(as: UnsafeMutableRawPointer?.self) else { return nil }
         return Unmanaged<Connection>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// The client's address: the peer, or what a trusted proxy forwarded.
+    func clientAddress(_ wsi: OpaquePointer) -> String {
+        remoteAddress.resolve(peer: Self.peerAddress(wsi), forwardedFor: Self.header(wsi, WSI_TOKEN_X_FORWARDED_FOR))
+    }
+
+    /// The TCP peer's numeric address; an IPv4 peer on a dual-stack socket loses its `::ffff:`.
+    static func peerAddress(_ wsi: OpaquePointer) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard lws_get_peer_simple(wsi, &buffer, buffer.count) != nil else { return "" }
+        let text = String(cString: buffer)
+        return text.hasPrefix("::ffff:") && text.contains(".") ? String(text.dropFirst(7)) : text
     }
 
     static func header(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
@@ -507,137 +589,6 @@ public final class WebSocketServer: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: length + 1)
         guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return nil }
         return String(cString: buffer)
-    }
-
-    // MARK: - HTTP
-
-    fileprivate func httpEvent(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
-                               _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
-        guard let wsi else { return 0 }
-        switch reason {
-        case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
-            // Refuse files whose real path leaves Public/ (a symlink pointing outside).
-            guard let input else { return 0 }
-            let uri = String(cString: input.assumingMemoryBound(to: CChar.self))
-            if uri.hasPrefix("/api") || uri == "/healthz" || uri == "/metrics" || uri == Self.path { return 0 }
-            let candidate = publicRoot + (uri.removingPercentEncoding ?? uri)
-            let resolved = URL(fileURLWithPath: candidate).resolvingSymlinksInPath().path
-            if FileManager.default.fileExists(atPath: candidate), resolved != publicRoot, !resolved.hasPrefix(publicRoot + "/") {
-                logger.warning("refused a file outside the public folder", metadata: ["uri": "\(uri.prefix(100))"])
-                _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_FORBIDDEN.rawValue), nil)
-                return -1
-            }
-            return 0
-
-        case LWS_CALLBACK_HTTP:
-            let exchange = HTTPExchange()
-            exchanges[wsi] = exchange
-            if let uri = Self.header(wsi, WSI_TOKEN_POST_URI) {
-                exchange.method = "POST"
-                exchange.path = uri
-            } else if let uri = Self.header(wsi, WSI_TOKEN_GET_URI) {
-                exchange.method = "GET"
-                exchange.path = uri
-            } else {
-                exchange.response = HTTPResponse(status: 405, contentType: "text/plain", body: "method not allowed\n")
-                lws_callback_on_writable(wsi)
-                return beginResponse(wsi, exchange)
-            }
-            exchange.query = Self.queryArguments(wsi)
-            for (name, token) in [("authorization", WSI_TOKEN_HTTP_AUTHORIZATION), ("host", WSI_TOKEN_HOST), ("origin", WSI_TOKEN_ORIGIN),
-                                  ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE)] {
-                if let v = Self.header(wsi, token) { exchange.headers[name] = v }
-            }
-            if exchange.method == "POST" { return 0 }  // wait for the body
-            return respond(wsi, exchange)
-
-        case LWS_CALLBACK_HTTP_BODY:
-            guard let exchange = exchanges[wsi], let input else { return 0 }
-            if exchange.body.count + length > configuration.maxMessageBytes {
-                exchange.response = HTTPResponse(status: 413, contentType: "text/plain", body: "body too large\n")
-                exchange.body = []
-                return 0
-            }
-            exchange.body.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
-            return 0
-
-        case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-            guard let exchange = exchanges[wsi] else { return 0 }
-            return respond(wsi, exchange)
-
-        case LWS_CALLBACK_HTTP_WRITEABLE:
-            guard let exchange = exchanges[wsi], let response = exchange.response, !exchange.sent else { return 0 }
-            exchange.sent = true
-            var buffer = [UInt8](repeating: 0, count: CLWS_pre())
-            buffer.append(contentsOf: response.body)
-            let n = buffer.withUnsafeMutableBufferPointer { buf in
-                lws_write(wsi, buf.baseAddress! + CLWS_pre(), response.body.count, LWS_WRITE_HTTP_FINAL)
-            }
-            exchanges[wsi] = nil
-            if n < 0 { return -1 }
-            return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
-
-        case LWS_CALLBACK_CLOSED_HTTP, LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-            exchanges[wsi] = nil
-            return 0
-
-        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-            drainInbox()
-            return 0
-
-        default:
-            return lws_callback_http_dummy(wsi, reason, user, input, length)
-        }
-    }
-
-    private func respond(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
-        if exchange.response != nil { return beginResponse(wsi, exchange) }
-        let parts = exchange.path.split(separator: "?", maxSplits: 1)
-        let request = HTTPRequest(method: exchange.method, path: parts.first.map(String.init) ?? exchange.path, query: exchange.query,
-                                  headers: exchange.headers, body: exchange.body)
-        guard let delegate else { exchange.response = .notFound; return beginResponse(wsi, exchange) }
-        nonisolated(unsafe) let key = wsi
-        nonisolated(unsafe) let pending = exchange
-        delegate.handle(request) { [weak self] response in
-            self?.enqueue(.httpResponse(key, pending, response))
-        }
-        return 0
-    }
-
-    private func beginResponse(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
-        guard let response = exchange.response else { return -1 }
-        var headers = [UInt8](repeating: 0, count: CLWS_pre() + 4096)
-        let ok: Bool = headers.withUnsafeMutableBufferPointer { buf in
-            let start = buf.baseAddress! + CLWS_pre()
-            var p: UnsafeMutablePointer<UInt8>? = start
-            let end = buf.baseAddress! + buf.count - 1
-            if lws_add_http_common_headers(wsi, UInt32(response.status), response.contentType, lws_filepos_t(response.body.count), &p, end) != 0 { return false }
-            for (name, value) in response.headers + [("cache-control:", "no-store")] {
-                let v = Array(value.utf8)
-                if lws_add_http_header_by_name(wsi, name, v, Int32(v.count), &p, end) != 0 { return false }
-            }
-            return lws_finalize_write_http_header(wsi, start, &p, end) == 0
-        }
-        guard ok else { return -1 }
-        lws_callback_on_writable(wsi)
-        return 0
-    }
-
-    static func queryArguments(_ wsi: OpaquePointer) -> [String: String] {
-        var out: [String: String] = [:]
-        var index: Int32 = 0
-        var buffer = [CChar](repeating: 0, count: 1024)
-        while true {
-            let n = lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index)
-            if n < 0 { break }
-            let arg = String(cString: buffer)
-            let kv = arg.split(separator: "=", maxSplits: 1)
-            if let k = kv.first {
-                out[String(k)] = kv.count > 1 ? String(kv[1]).removingPercentEncoding ?? String(kv[1]) : ""
-            }
-            index += 1
-        }
-        return out
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import DetenteCore
 import DetenteJournal
 import DetenteServer
+import DetenteTransport
 import Foundation
 import Logging
 
@@ -46,6 +47,7 @@ struct Serve: ParsableCommand {
     @Flag(help: "Create a demo workshop at start-up and print its links.") var demo = false
     @Option(help: "Workshop templates (*.json); default: Templates beside the public folder (env DETENTE_TEMPLATES).")
     var templates: String? = env("DETENTE_TEMPLATES")
+    @Flag(help: .hidden) var echoTest = false  // Autobahn harness: the transport echoing text (tools/autobahn)
 
     func run() throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -56,6 +58,7 @@ struct Serve: ParsableCommand {
             let names = try TemplateCatalog.shared.load(directory: templateDirectory)
             logger.info("templates loaded", metadata: ["names": "\(names.joined(separator: ","))"])
         } catch { throw ValidationError("\(error)") }
+        if echoTest { return try EchoTestServer.serveUntilSignalled(host: host, port: port, logger: logger, deflate: env("DETENTE_DEFLATE") == "1") }
         let registry = MetricsSetup.bootstrap()
         let organiserToken = env("DETENTE_ORGANISER_TOKEN") ?? Secrets.token()
         var config = ServerConfiguration(organiserToken: organiserToken)
@@ -70,6 +73,7 @@ struct Serve: ParsableCommand {
         config.transport.messagesPerSecond = rate
         config.transport.messageBurst = burst
         config.slowDraftMillis = env("DETENTE_TEST_SLOW_DRAFT_MS").flatMap(Int.init) ?? 0
+        try config.applyHostileClientSettings(from: ProcessInfo.processInfo.environment)
         let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
         try server.start()
         say("Detente is running on \(config.baseURL)")

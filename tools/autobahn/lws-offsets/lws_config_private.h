@@ -1,0 +1,15 @@
+#define LWS_HAVE_SYS_TYPES_H
+#define LWS_HAVE_UNISTD_H
+#define LWS_HAVE_STDINT_H
+#define LWS_HAVE_INTTYPES_H
+#define LWS_HAVE_STDLIB_H
+#define LWS_HAVE_STRING_H
+#define LWS_HAVE_SYS_CAPABILITY_H
+#define LWS_HAVE_PTHREAD_H
+#define LWS_HAVE_OPENSSL_SSL_H
+#define LWS_HAVE_SSL_CTX_set1_param
+#define LWS_HAVE_X509_VERIFY_PARAM_set1_host
+#define LWS_HAVE_SSL_get0_alpn_selected
+#define LWS_HAVE_SSL_set_alpn_protos
+#define LWS_HAVE_TLS_CLIENT_METHOD
+#define LWS_HAVE_TLSV1_2_CLIENT_METHOD
