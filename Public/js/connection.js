@@ -1,7 +1,9 @@
 // One websocket to /ws (subprotocol detente.v1) that survives network drops, reloads and a
 // locked phone: it reconnects with backoff, says hello with its token again, and the server
 // answers with a complete snapshot (`welcome`), so nothing is missed. Messages sent while
-// offline wait in a queue and go out after the welcome.
+// offline wait in a queue and go out after the welcome. Every command carries a `client_id`, so
+// one whose answer was lost with the connection is simply sent again after the next welcome: the
+// server answers a repeat with the first outcome and stores nothing twice (docs/PROTOCOL.md).
 export class Connection {
   constructor({ onFrame, onStatus, token = null }) {
     this.onFrame = onFrame;
@@ -52,9 +54,18 @@ export class Connection {
     ws.addEventListener("close", () => {
       if (this.ws !== ws) return;
       this.ready = false;
-      // Unanswered messages may or may not have arrived: say so rather than wait forever.
-      for (const [ref, { resolve }] of this.pending) resolve({ type: "error", code: "disconnected", ref, message: "The connection dropped before the server confirmed this; check and try again." });
-      this.pending.clear();
+      // Unanswered commands go again after the next welcome (their client_id makes that safe).
+      // Seat requests (join, create) cannot be repeated safely: say so rather than wait forever.
+      const resend = [];
+      for (const [ref, entry] of this.pending) {
+        if (entry.message.client_id) {
+          if (!this.queue.includes(entry.message)) resend.push(entry.message);
+        } else if (entry.message.type !== "hello") {
+          this.pending.delete(ref);
+          entry.resolve({ type: "error", code: "disconnected", ref, message: "The connection dropped before the server confirmed this; check and try again." });
+        } else this.pending.delete(ref);
+      }
+      this.queue = resend.concat(this.queue.filter((m) => !resend.includes(m)));
       if (this.stopped) return;
       this.status(navigator.onLine === false ? "offline" : "reconnecting");
       const delay = Math.min(10000, 250 * 2 ** this.attempt++) + Math.random() * 250;
@@ -74,10 +85,12 @@ export class Connection {
     if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(message));
   }
 
-  /// Sends a message; resolves with its ack or error. Queued while offline.
+  /// Sends a message; resolves with its ack or error. Queued while offline, resent after a
+  /// reconnect until the server answers.
   send(message) {
     const ref = `r${++this.ref}`;
     const full = { ...message, ref };
+    if (!SEAT_MESSAGES.has(message.type)) full.client_id = newClientID();
     return new Promise((resolve) => {
       this.pending.set(ref, { resolve, message: full });
       if (this.ready || message.type === "hello" || message.type === "join" || message.type === "create") {
@@ -88,4 +101,13 @@ export class Connection {
   }
 
   stop() { this.stopped = true; if (this.ws) this.ws.close(); }
+}
+
+const SEAT_MESSAGES = new Set(["hello", "resume", "join", "create", "ping"]);
+
+/// 128 random bits as hex (crypto.randomUUID needs a secure context; a LAN http:// page has none).
+export function newClientID() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -142,9 +142,18 @@ def test_whole_workshop_through_the_pages(server, browser):
     d2.execute_script("window.dispatchEvent(new Event('offline'))")
     wait_text(d2, "status", "Offline")
     screenshot(d2, "participant-offline-phone")
+    # Written while offline: it goes out after the reconnect, once, and no error is shown.
+    offline_text = "Written while offline: they fear surprise changes at night."
+    area = by_id(d2, "compose-text")
+    area.clear()
+    area.send_keys(offline_text)
+    click(d2, "send")
     d2.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     d2.execute_script("window.dispatchEvent(new Event('online'))")
     wait_text(d2, "status", "Connected")
+    wait(d2, lambda drv: offline_text in drv.find_element(By.ID, "items").text, 15)
+    assert by_id(d2, "error").text.strip() == "", f"a false error after delivery: {by_id(d2, 'error').text}"
+    assert by_id(d2, "items").text.count(offline_text) == 1
 
     click(fac, "advance")
     wait_text(fac, "phase", "Requirements")
