@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Scores the agreement drafter on a development set, then cross-checks its thresholds:
-choose them on one half of the requirements (split by a hash of the id, so no ordering is
-used) and score the other half with what was chosen, in both directions.
+"""Leave-one-company-out evaluation of the agreement drafter.
 
-    python3 tools/eval_drafter.py --bin .build/release/detente --dataset ../shared/data/workshop/dev-set.json
+    python3 tools/eval_drafter.py --bin .build/release/detente --data ../shared/data/workshop
+
+For each direction the grouping and trade thresholds are chosen on one company's set (a small
+grid, best grouping F1 + trade F1 with grouping precision >= 0.5) and the other company's set is
+scored with them; the word-overlap baseline (baseline.py --tune) is treated the same way. Only the
+off-diagonal figures are printed: "A (tuned on C)" is dev-set.json scored with what C chose.
+
+    --no-grid     use the drafter's compiled-in thresholds in both directions
+    --verbose     also print score.py's full report for each held-out set
 """
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -14,11 +19,24 @@ import subprocess
 import sys
 import tempfile
 
-GROUP_GRID = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65]
-TRADE_GRID = [0.3, 0.4, 0.5, 0.6, 0.8]
+SETS = {"A": "dev-set.json", "C": "dev-set-c.json"}
+GROUP_GRID = [0.5, 0.6, 0.7, 0.8]
+TRADE_GRID = [0.3, 0.45, 0.6]
+MIN_PRECISION = 0.5
+
+ROWS = [
+    ("grouping F1", lambda m: m["clustering"]["f1"]),
+    ("grouping precision", lambda m: m["clustering"]["precision"]),
+    ("grouping recall", lambda m: m["clustering"]["recall"]),
+    ("trade F1", lambda m: m["reciprocal"]["f1"]),
+    ("theme accuracy", lambda m: m["themes"]["accuracy"]),
+    ("blame F1", lambda m: m["blame"]["f1"]),
+    ("blame recall", lambda m: m["blame"]["recall"]),
+    ("actionable accuracy", lambda m: m["actionable"]["accuracy"]),
+]
 
 
-def run(bin_, dataset, out, group=None, trade=None):
+def run_drafter(bin_, dataset, out, group=None, trade=None):
     cmd = [bin_, "analyse", "--dataset", dataset, "--predictions", out]
     if group is not None:
         cmd += ["--group-threshold", str(group)]
@@ -27,54 +45,67 @@ def run(bin_, dataset, out, group=None, trade=None):
     subprocess.run(cmd, check=True)
 
 
-def score(scorer, dataset, preds):
-    return subprocess.run([sys.executable, scorer, dataset, preds], capture_output=True, text=True, check=True).stdout
+def metrics(scorer, dataset, preds):
+    out = subprocess.run([sys.executable, scorer, dataset, preds, "--json"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["metrics"]
 
 
-def f1(report, name):
-    line = next(l for l in report.splitlines() if l.startswith(name))
-    return float(re.search(r"F1=([0-9.]+)", line).group(1))
+def objective(m):
+    """Higher is better; a grouping below the precision floor is never chosen over one above it."""
+    c = m["clustering"]
+    return (c["precision"] >= MIN_PRECISION or c["pred_pairs"] == 0, c["f1"] + m["reciprocal"]["f1"])
 
 
-def half(data, which):
-    keep = {i["id"] for i in data["items"] if (int(hashlib.sha256(i["id"].encode()).hexdigest(), 16) % 2) == which}
-    sub = dict(data)
-    sub["items"] = [i for i in data["items"] if i["id"] in keep]
-    sub["reciprocal_pairs"] = [p for p in data["reciprocal_pairs"] if p[0] in keep and p[1] in keep]
-    return sub
+def tune_drafter(args, scorer, dataset, preds):
+    best = None
+    for g in GROUP_GRID:
+        for t in TRADE_GRID:
+            run_drafter(args.bin, dataset, preds, g, t)
+            value = objective(metrics(scorer, dataset, preds))
+            if best is None or value > best[0]:
+                best = (value, g, t)
+    return best[1], best[2]
+
+
+def tune_baseline(baseline, dataset):
+    out = subprocess.run([sys.executable, baseline, dataset, "--tune"], capture_output=True, text=True, check=True).stdout
+    threshold = re.search(r"--threshold ([0-9.]+)", out).group(1)
+    low, high = re.search(r"--recip-low ([0-9.]+) --recip-high ([0-9.]+)", out).groups()
+    return ["--threshold", threshold, "--recip-low", low, "--recip-high", high]
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--dataset", required=True)
+    ap.add_argument("--data", required=True, help="folder with dev-set.json, dev-set-c.json, score.py, baseline.py")
+    ap.add_argument("--no-grid", action="store_true")
+    ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
-    scorer = os.path.join(os.path.dirname(os.path.abspath(args.dataset)), "score.py")
-    data = json.load(open(args.dataset))
+    scorer, baseline = (os.path.join(args.data, n) for n in ("score.py", "baseline.py"))
     tmp = tempfile.mkdtemp()
     preds = os.path.join(tmp, "preds.json")
-    run(args.bin, args.dataset, preds)
-    print("== Development set, default thresholds ==")
-    print(score(scorer, args.dataset, preds))
-    print("== Cross-check: thresholds chosen on one half, scored on the other ==")
-    for train, test in [(0, 1), (1, 0)]:
-        paths = []
-        for which in (train, test):
-            p = os.path.join(tmp, f"half{which}.json")
-            json.dump(half(data, which), open(p, "w"))
-            paths.append(p)
-        best = None
-        for g in GROUP_GRID:
-            for t in TRADE_GRID:
-                run(args.bin, paths[0], preds, g, t)
-                rep = score(scorer, paths[0], preds)
-                value = f1(rep, "clustering") + f1(rep, "reciprocal")
-                if best is None or value > best[0]:
-                    best = (value, g, t)
-        run(args.bin, paths[1], preds, best[1], best[2])
-        rep = score(scorer, paths[1], preds)
-        print(f"chosen on half {train}: group {best[1]}, trade {best[2]} -> on half {test}: "
-              f"grouping F1 {f1(rep, 'clustering'):.3f}, trade F1 {f1(rep, 'reciprocal'):.3f}")
+    columns, notes = {}, []
+    for held, tuned in (("A", "C"), ("C", "A")):
+        held_path, tuned_path = (os.path.join(args.data, SETS[k]) for k in (held, tuned))
+        group, trade = (None, None) if args.no_grid else tune_drafter(args, scorer, tuned_path, preds)
+        run_drafter(args.bin, held_path, preds, group, trade)
+        columns[f"{held} (tuned on {tuned})"] = metrics(scorer, held_path, preds)
+        notes.append(f"{held} (tuned on {tuned}): group threshold {group or 'default'}, trade threshold {trade or 'default'}")
+        if args.verbose:
+            print(subprocess.run([sys.executable, scorer, held_path, preds], capture_output=True, text=True).stdout)
+        flags = tune_baseline(baseline, tuned_path)
+        subprocess.run([sys.executable, baseline, held_path, "-o", preds] + flags, check=True, capture_output=True)
+        columns[f"baseline {held}"] = metrics(scorer, held_path, preds)
+        notes.append(f"baseline {held} (tuned on {tuned}): {' '.join(flags)}")
+    order = ["A (tuned on C)", "C (tuned on A)", "baseline A", "baseline C"]
+    width = max(len(r[0]) for r in ROWS)
+    print("== Drafter, leave-one-company-out ==")
+    print(f"{'measure':<{width}} | " + " | ".join(f"{c:>14}" for c in order))
+    print("-" * width + "-+-" + "-+-".join("-" * 14 for _ in order))
+    for name, get in ROWS:
+        print(f"{name:<{width}} | " + " | ".join(f"{get(columns[c]):>14.3f}" for c in order))
+    for n in notes:
+        print("  " + n)
 
 
 if __name__ == "__main__":

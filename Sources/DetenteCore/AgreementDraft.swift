@@ -6,6 +6,8 @@ public struct AgreementDraft: Sendable, Equatable {
         case trade
         case commitment
         case disagreement = "open_disagreement"
+        /// Blaming asks: shown with a reframing hint, not put to the vote until reworded.
+        case reframe = "to_reframe"
         case perceptionGap = "perception_gap"
         case measure
         case review
@@ -32,8 +34,10 @@ public struct AgreementDraft: Sendable, Equatable {
     }
 
     public var clauses: [Clause]
+    /// What the drafter did not decide alone: pairs the room accepts or rejects.
+    public var suggestions: [DraftSuggestion]
 
-    public init(clauses: [Clause]) { self.clauses = clauses }
+    public init(clauses: [Clause], suggestions: [DraftSuggestion] = []) { self.clauses = clauses; self.suggestions = suggestions }
 
     public func clause(_ id: ClauseID) -> Clause? { clauses.first { $0.id == id } }
 }
@@ -44,7 +48,7 @@ public enum Theme: String, Sendable, CaseIterable {
 }
 
 extension AgreementDraft.Clause {
-    var json: JSON {
+    public var json: JSON {
         [
             "id": .string(id), "section": .string(section.rawValue), "text": .string(text),
             "departments": JSON(departments), "sources": JSON(sources), "theme": JSON(theme?.rawValue),

@@ -30,6 +30,21 @@ public struct Analysis: Sendable {
     public var themes: [ItemID: Theme]
     public var blame: [ItemID: Coach.Blame]
     public var actionable: [ItemID: Bool]
+    /// Pairs the drafter is unsure about: the room decides ("Are these the same ask?").
+    public var suggestions: [Suggestion] = []
+    /// Each item's parsed parts, for wording the clauses.
+    public internal(set) var asks: [ItemID: Ask] = [:]
+
+    public struct Suggestion: Sendable, Equatable {
+        public enum Kind: String, Sendable { case sameAsk = "same_ask", trade }
+        public let kind: Kind
+        public let a: ItemID
+        public let b: ItemID
+        /// In [0, 1]; below the drafter's threshold for deciding alone.
+        public let confidence: Double
+        public let reason: String
+        public var question: String { kind == .sameAsk ? "Are these the same ask?" : "Is this a trade, each side giving the other something?" }
+    }
 }
 
 /// Groups, pairs, classifies and coaches, then drafts the agreement. Pure and deterministic; the
@@ -41,7 +56,10 @@ public struct AgreementDrafter: Sendable {
     public var tradeThreshold: Double
     /// Every pair inside a group must reach this share of the threshold (guards against chaining).
     public var linkageFloor: Double = 0.85
-    public var crossDepartmentMargin: Double = 0.15
+    /// Pairs at least this sure but below the threshold are put to the room as suggestions.
+    public var suggestionFloor: Double = 0.35
+    /// A room can weigh a handful of questions, not hundreds: the surest ones first.
+    public var maxSuggestions = 12
 
     public init(groupThreshold: Double = 0.5, tradeThreshold: Double = 0.4) {
         self.groupThreshold = groupThreshold
@@ -63,6 +81,10 @@ public struct AgreementDrafter: Sendable {
         /// Asks for something both sides share or do together ("a joint retro", "one channel both
         /// teams watch"): the same ask from either side, never a trade.
         let joint: Bool
+        /// The ask's parts, and its object as sorted key ids (lemmas, plus concepts named in it).
+        let ask: Ask
+        let keys: [Int32]
+        let actionKey: Int32?
     }
 
     static let jointCues = ["together", "joint", "jointly", "shared", "both", "each other", "swap", "common", "same room", "same screen",
@@ -94,13 +116,20 @@ public struct AgreementDrafter: Sendable {
         for w in Set(stems) where !Self.stopwords.contains(w) && w.count > 2 && !w.allSatisfy(\.isNumber) {
             if let id = wordIDs[w] { ids.append(id) } else { let id = Int32(wordIDs.count); wordIDs[w] = id; ids.append(id) }
         }
-        let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind)
+        let ask = AskParser.parse(item.text)
+        let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind, speaker: item.department, ask: ask)
         let vague = item.kind != .outmodel && !advice.isActionable
         let joined = " " + stems.joined(separator: " ") + " "
         let conditional = Self.conditionCues.contains { joined.includes(" " + $0 + " ") }
         let joint = Self.jointCues.contains { joined.includes(" " + $0 + " ") }
+        func keyID(_ key: String) -> Int32 {
+            if let id = wordIDs[key] { return id }
+            let id = Int32(wordIDs.count); wordIDs[key] = id; return id
+        }
+        let keys = AskEvidence.keys(of: ask).map(keyID)
         return Features(item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
-                        theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil), conditional: conditional, joint: joint)
+                        theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil), conditional: conditional, joint: joint,
+                        ask: ask, keys: Array(Set(keys)).sorted(), actionKey: ask.action.map(keyID))
     }
 
     /// `concepts` in the order the text names them.
@@ -129,39 +158,11 @@ public struct AgreementDrafter: Sendable {
         return n
     }
 
-    /// Similarity of two requirements: shared concepts count most (weighted by rarity, relative
-    /// to the smaller item), shared content words a little. Zero when they share no concept.
-    func similarity(_ a: Features, _ b: Features, weights: [Double]) -> Double {
-        if a.vague != b.vague { return 0 }  // a vague wish and a concrete ask are never merged
-        // Across departments, an ask that sets a condition on the other side is an offer to trade.
-        if a.item.department != b.item.department && (a.conditional || b.conditional) { return 0 }
-        let shared = a.concepts & b.concepts
-        guard shared != 0 else { return 0 }
-        let w = { (m: UInt64) in Self.bits(m).reduce(0.0) { $0 + weights[$1] } }
-        let sharedWords = Self.sharedCount(a.words, b.words)
-        let allWords = a.words.count + b.words.count - sharedWords
-        let wordScore = allWords == 0 ? 0 : Double(sharedWords) / Double(allWords)
-        var conceptScore: Double
-        if a.vague && b.vague {
-            // Vague wishes group only when they wish for the same thing, not merely both vaguely.
-            conceptScore = w(shared) / max(0.001, w(a.concepts | b.concepts))
-        } else {
-            // Relative to the smaller item: a short ask ("Joint retro, monthly") is the same ask as
-            // a long one that says more around it.
-            conceptScore = w(shared) / max(0.001, min(w(a.concepts), w(b.concepts)))
-        }
-        var score = 0.7 * conceptScore + 0.3 * min(1, wordScore * 2)
-        if a.item.department != b.item.department && !(a.joint && b.joint) {
-            // Across departments a shared topic is as often a trade as a duplicate: ask for more,
-            // unless both sides ask for the same shared thing ("a joint retro", "one channel").
-            score -= crossDepartmentMargin
-        }
-        return score
-    }
-
-    func reason(_ a: Features, _ b: Features) -> String {
-        let names = Self.bits(a.concepts & b.concepts).map { ConceptLexicon.concepts[$0].id }.sorted()
-        return "same concepts: " + names.joined(separator: ", ")
+    /// Why two asks look like one: the action they share, and the object words both name.
+    func reason(_ a: Features, _ b: Features, words: [String]) -> String {
+        let shared = AskEvidence.sharedKeys(a.keys, b.keys).map { words[Int($0)] }.map { $0.hasPrefix("c:") ? String($0.dropFirst(2)) : $0 }
+        let action = a.ask.action != nil && a.ask.action == b.ask.action ? "same action “\(a.ask.action!)”, " : ""
+        return action + "same object: " + Array(Set(shared)).sorted().joined(separator: ", ")
     }
 
     public func analyse(_ items: [AnalysisItem]) -> Analysis {
@@ -179,7 +180,7 @@ public struct AgreementDrafter: Sendable {
         }
         let reqs = feats.filter { $0.item.kind == .requirement }
         // Concept weights: rarer concepts are more specific (inverse document frequency); broad
-        // ones (attitudes, "faster", "tell us") say less.
+        // ones (attitudes, "faster", "tell us") say less. Used for trades.
         var df = [Int](repeating: 0, count: 64)
         for f in reqs { for c in Self.bits(f.concepts) { df[c] += 1 } }
         let n = Double(max(reqs.count, 1))
@@ -188,20 +189,24 @@ public struct AgreementDrafter: Sendable {
             let concept = ConceptLexicon.concepts[c]
             weights[c] = (1 + log2(n / Double(df[c])) * 0.5) * (concept.vague || ConceptLexicon.broad.contains(concept.id) ? 0.4 : 1)
         }
-        // Candidate pairs: only items sharing a concept can reach the threshold (an inverted
-        // index keeps this near-linear for large workshops).
-        var byConcept = [[Int]](repeating: [], count: 64)
-        for (i, f) in reqs.enumerated() { for c in Self.bits(f.concepts) { byConcept[c].append(i) } }
+        // Object-key weights and an inverted index: only asks sharing an object key are compared,
+        // which keeps large workshops near-linear.
+        var keyDF = [Int](repeating: 0, count: wordIDs.count)
+        var byKey = [[Int]](repeating: [], count: wordIDs.count)
+        for (i, f) in reqs.enumerated() { for k in f.keys { keyDF[Int(k)] += 1; byKey[Int(k)].append(i) } }
+        let keyWeights = keyDF.map { AskEvidence.weight(documentFrequency: $0, documents: reqs.count) }
         let count = reqs.count
         var sims = [Float](repeating: 0, count: count * count)  // [i * count + j], i < j
         var edges: [(score: Double, i: Int, j: Int)] = []
+        var near: [(score: Double, i: Int, j: Int)] = []
         for i in reqs.indices {
             var seen = Set<Int>()
-            for c in Self.bits(reqs[i].concepts) { for j in byConcept[c] where j > i { seen.insert(j) } }
+            for k in reqs[i].keys { for j in byKey[Int(k)] where j > i { seen.insert(j) } }
             for j in seen.sorted() {
-                let s = similarity(reqs[i], reqs[j], weights: weights)
+                let s = AskEvidence.match(reqs[i], reqs[j], weights: keyWeights, actions: (reqs[i].actionKey, reqs[j].actionKey)).confidence
                 if s > 0 { sims[i * count + j] = Float(s) }
                 if s >= groupThreshold * linkageFloor { edges.append((s, i, j)) }
+                if s >= suggestionFloor && s < groupThreshold { near.append((s, i, j)) }
             }
         }
         func sim(_ a: Int, _ b: Int) -> Double { Double(sims[min(a, b) * count + max(a, b)]) }
@@ -209,6 +214,8 @@ public struct AgreementDrafter: Sendable {
         // Greedy average linkage over edges, strongest first: two groups merge when their average
         // similarity reaches the threshold and no pair falls below the floor (no chaining).
         edges.sort { $0.score != $1.score ? $0.score > $1.score : ($0.i, $0.j) < ($1.i, $1.j) }
+        var keyNames = [String](repeating: "", count: wordIDs.count)
+        for (w, id) in wordIDs { keyNames[Int(id)] = w }
         var groupOf = Array(reqs.indices)
         var members: [Int: [Int]] = Dictionary(uniqueKeysWithValues: reqs.indices.map { ($0, [$0]) })
         for e in edges {
@@ -231,14 +238,20 @@ public struct AgreementDrafter: Sendable {
             var best = (score: -1.0, reason: "")
             for x in m { for y in m where y > x {
                 let s = sim(x, y); total += s; pairs += 1
-                if s > best.score { best = (s, reason(reqs[x], reqs[y])) }
+                if s > best.score { best = (s, reason(reqs[x], reqs[y], words: keyNames)) }
             } }
             for id in ids { groupIndex[id] = groups.count }
             groups.append(.init(members: ids, confidence: min(1, total / Double(max(pairs, 1))), reason: best.reason))
         }
         groups.sort { $0.members[0] < $1.members[0] }
+        let suggestions = near.filter { groupOf[$0.i] != groupOf[$0.j] }.map {
+            Analysis.Suggestion(kind: .sameAsk, a: reqs[$0.i].item.id, b: reqs[$0.j].item.id, confidence: $0.score,
+                                reason: reason(reqs[$0.i], reqs[$0.j], words: keyNames))
+        }.sorted { ($0.confidence, $1.a, $1.b) > ($1.confidence, $0.a, $0.b) }
 
         // Trades: X asks Y, Y asks X, same specific topic, not the same ask.
+        var byConcept = [[Int]](repeating: [], count: 64)
+        for (i, f) in reqs.enumerated() { for c in Self.bits(f.concepts) { byConcept[c].append(i) } }
         let specificMask = Self.mask(ConceptLexicon.concepts.indices.filter {
             !ConceptLexicon.concepts[$0].vague && !ConceptLexicon.broad.contains(ConceptLexicon.concepts[$0].id)
         })
@@ -274,9 +287,10 @@ public struct AgreementDrafter: Sendable {
         var trades: [Analysis.Trade] = []
         for c in candidates where c.score >= tradeThreshold && !used.contains(c.a) && !used.contains(c.b) {
             used.insert(c.a); used.insert(c.b)
-            trades.append(.init(a: reqs[c.a].item.id, b: reqs[c.b].item.id, confidence: c.score, reason: c.reason))
+            trades.append(.init(a: reqs[c.a].item.id, b: reqs[c.b].item.id, confidence: min(1, c.score), reason: c.reason))
         }
-        return Analysis(groups: groups, trades: trades, themes: themes, blame: blame, actionable: actionable)
+        return Analysis(groups: groups, trades: trades, themes: themes, blame: blame, actionable: actionable, suggestions: suggestions,
+                        asks: Dictionary(uniqueKeysWithValues: feats.map { ($0.item.id, $0.ask) }))
     }
 
     /// Drafts the agreement: joint commitments, trades, commitments by department, open
@@ -294,39 +308,62 @@ public struct AgreementDrafter: Sendable {
         func name(_ d: Department) -> String { Workshop.displayName(of: d) }
         func clauseID(_ kind: String, _ ids: [ItemID]) -> ClauseID { "c_\(kind)_" + (ids.sorted().first ?? "x") }
 
+        let asks = analysis.asks
+        let casings = Dictionary(uniqueKeysWithValues: items.map { ($0.id, AgreementClauseText.casing(of: $0.text)) })
+        let blaming = Set(analysis.blame.keys)
         for t in analysis.trades {
-            guard let a = byID[t.a], let b = byID[t.b], !refused(a.id), !refused(b.id) else { continue }
-            let text = "\(name(a.target)) will: \(a.text) In return, \(name(b.target)) will: \(b.text)"
+            guard let a = byID[t.a], let b = byID[t.b], !refused(a.id), !refused(b.id), let askA = asks[a.id], let askB = asks[b.id] else { continue }
+            let text = AgreementClauseText.capitalised(
+                AgreementClauseText.commitment(askA, doers: [a.target], askers: [a.department], casing: casings[a.id]!)
+                + AgreementClauseText.conditions([askA], doers: [a.target], askers: [a.department], casing: casings[a.id]!)
+                + "; in return, " + AgreementClauseText.commitment(askB, doers: [b.target], askers: [b.department], casing: casings[b.id]!)
+                + AgreementClauseText.conditions([askB], doers: [b.target], askers: [b.department], casing: casings[b.id]!) + ".")
             clauses.append(.init(id: clauseID("trade", [a.id, b.id]), section: .trade, text: text, departments: [a.target, b.target].sorted(),
-                                 sources: [a.id, b.id], theme: analysis.themes[a.id], confidence: t.confidence, reason: t.reason))
+                                 sources: [a.id, b.id], theme: analysis.themes[a.id], confidence: min(1, t.confidence), reason: t.reason))
             covered.formUnion([a.id, b.id])
         }
         for g in analysis.groups {
-            let members = g.members.compactMap { byID[$0] }.filter { !covered.contains($0.id) }
+            // A blaming ask is reframed before it joins any commitment.
+            let members = g.members.compactMap { byID[$0] }.filter { !covered.contains($0.id) && !blaming.contains($0.id) }
             guard members.count > 1 else { continue }
-            let asking = Set(members.map(\.department))
-            let lead = members.max { ($0.text.count, $1.id) < ($1.text.count, $0.id) }!
-            let section: AgreementDraft.Section = asking.count > 1 ? .joint : .commitment
-            let who = Set(members.map(\.target)).sorted().map(name).joined(separator: " and ")
-            let text = asking.count > 1 ? "Together we will: \(lead.text)" : "\(who) will: \(lead.text)"
+            let askers = Set(members.map(\.department)).sorted()
+            let doers = Set(members.map(\.target)).sorted()
+            // Both sides asking each other for one shared thing ("a joint retro") is done together.
+            let together = !Set(askers).isDisjoint(with: doers)
+            let ordered = members.sorted { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
+            let section: AgreementDraft.Section = askers.count > 1 ? .joint : .commitment
+            let text = AgreementClauseText.groupText(ordered.compactMap { asks[$0.id] }, doers: together ? Set(askers + doers).sorted() : doers,
+                                                     askers: askers, together: together,
+                                                     casing: ordered.reduce(into: [:]) { $0.merge(casings[$1.id]!) { old, _ in old } })
             let refusedAll = members.allSatisfy { refused($0.id) }
             clauses.append(.init(id: clauseID("group", g.members), section: refusedAll ? .disagreement : section, text: text,
                                  departments: Set(members.map(\.department) + members.map(\.target)).sorted(), sources: members.map(\.id).sorted(),
-                                 theme: analysis.themes[lead.id], confidence: g.confidence, reason: "asked \(members.count) times; \(g.reason)"))
+                                 theme: analysis.themes[ordered[0].id], confidence: min(1, g.confidence), reason: "asked \(members.count) times; \(g.reason)"))
             covered.formUnion(members.map(\.id))
         }
         for item in items.sorted(by: { $0.id < $1.id }) where item.kind == .requirement && !covered.contains(item.id) {
+            if let blame = analysis.blame[item.id] {
+                clauses.append(.init(id: clauseID("reframe", [item.id]), section: .reframe,
+                                     text: "\(name(item.department)) asks \(name(item.target)): “\(item.text)” — to reframe before agreeing: \(blame.reframing)",
+                                     departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
+                                     confidence: 1, reason: "blaming language (\(blame.rule): “\(blame.trigger)”)", votable: false))
+                continue
+            }
             let section: AgreementDraft.Section = refused(item.id) ? .disagreement : .commitment
             let comments = (reactions[item.id] ?? []).filter { $0.verdict == .cannot || $0.verdict == .conditional }.map(\.comment).filter { !$0.isEmpty }
-            var text = "\(name(item.target)) will: \(item.text)"
+            let ask = asks[item.id]!
+            var text = AgreementClauseText.capitalised(AgreementClauseText.commitment(ask, doers: [item.target], askers: [item.department], casing: casings[item.id]!)
+                                                       + AgreementClauseText.conditions([ask], doers: [item.target], askers: [item.department], casing: casings[item.id]!))
             if section == .disagreement { text = "Open: \(name(item.department)) asks “\(item.text)” — \(name(item.target)) says it cannot" + (comments.isEmpty ? "." : ": " + comments.sorted().joined(separator: "; ")) }
-            else if !comments.isEmpty, verdicts(item.id).contains(.conditional) { text += " (condition: " + comments.sorted().joined(separator: "; ") + ")" }
+            else if !comments.isEmpty, verdicts(item.id).contains(.conditional) { text += " (condition: " + comments.sorted().joined(separator: "; ") + ")." }
+            else { text += "." }
             clauses.append(.init(id: clauseID("req", [item.id]), section: section, text: text, departments: [item.department, item.target].sorted(),
                                  sources: [item.id], theme: analysis.themes[item.id], confidence: 1,
                                  reason: section == .disagreement ? "answered “cannot”" : "a requirement on \(name(item.target))"))
         }
         for item in items.sorted(by: { $0.id < $1.id }) where item.kind == .offer {
-            clauses.append(.init(id: clauseID("offer", [item.id]), section: .commitment, text: "\(name(item.department)) offers: \(item.text)",
+            let offer = AgreementClauseText.capitalised(AgreementClauseText.commitment(asks[item.id]!, doers: [item.department], askers: [item.target], casing: casings[item.id]!) + ".")
+            clauses.append(.init(id: clauseID("offer", [item.id]), section: .commitment, text: offer,
                                  departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
                                  confidence: 1, reason: "offered in return"))
         }
@@ -349,6 +386,9 @@ public struct AgreementDrafter: Sendable {
                              departments: departments.sorted(), sources: [], theme: nil, confidence: 1, reason: "every agreement gets a review date", votable: true))
         let order = AgreementDraft.Section.allCases
         clauses.sort { (order.firstIndex(of: $0.section)!, $0.id) < (order.firstIndex(of: $1.section)!, $1.id) }
-        return AgreementDraft(clauses: clauses)
+        let suggestions = analysis.suggestions.prefix(maxSuggestions).map {
+            DraftSuggestion(kind: $0.kind == .sameAsk ? .sameAsk : .trade, items: [$0.a, $0.b], reason: $0.reason, confidence: $0.confidence)
+        }
+        return AgreementDraft(clauses: clauses, suggestions: Array(suggestions))
     }
 }

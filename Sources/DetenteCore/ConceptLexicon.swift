@@ -1,9 +1,8 @@
-/// Domain knowledge for reading DevOps workshop text. Themes follow CALMS as Humble describes
-/// it: communication, joint planning and people exchange are Sharing; load and capacity
-/// evidence and observability (health checks, structured logs, tracing) are Measurement.
-///: concepts with the many ways people name
-/// them (CAB / change board / change approval; deploy / release / ship), each with the CALMS
-/// theme it usually belongs to. This is general knowledge of the field, not of any one workshop.
+/// Domain knowledge for reading DevOps workshop text: concepts with the many ways people name
+/// them (CAB / change board / change approval), each with the CALMS theme it usually belongs to.
+/// Themes follow CALMS as Humble describes it: communication, joint planning and people exchange
+/// are Sharing; capacity evidence and observability are Measurement. General knowledge of the
+/// field from the glossaries named in tools/lexicon/concepts.tsv, not of any one workshop.
 struct Concept: Sendable {
     let id: String
     let theme: Theme
@@ -14,57 +13,19 @@ struct Concept: Sendable {
 }
 
 enum ConceptLexicon {
-    /// Concepts that colour many asks without being what they ask for.
-    static let broad: Set<String> = ["lead-time", "release-cadence", "notify", "access", "risk", "incident", "customer", "speed", "metrics", "planning", "configuration"]
+    /// Concepts from tools/lexicon/concepts.tsv (public glossaries: ITIL 4, DORA, the SRE book,
+    /// CALMS, NIST), compiled in by tools/build_lexicon.py.
+    static let concepts: [Concept] = ConceptLexiconData.concepts.split(separator: "\n").compactMap { line in
+        let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard cols.count == 4, let theme = Theme(rawValue: cols[1]) else { return nil }
+        return Concept(id: cols[0], theme: theme, forms: cols[3].split(separator: "|").map(String.init), vague: cols[2] == "vague")
+    }
 
-    static let concepts: [Concept] = [
-        Concept(id: "environment", theme: .automation, forms: ["environment", "env", "staging", "sandbox", "preprod", "pre-production", "integration environment", "test environment", "test infrastructure", "test system", "dev box", "ephemeral", "short-lived"]),
-        Concept(id: "self-service", theme: .automation, forms: ["self-service", "self service", "on demand", "on-demand", "spin up", "tear down", "without a ticket", "without filing", "no approval", "push-button", "push button", "ourselves", "our own", "without asking", "one click", "one-click"]),
-        Concept(id: "logs", theme: .sharing, forms: ["log", "logs", "logging", "kibana", "splunk", "loki", "log snippet", "stack trace", "elk"]),
-        Concept(id: "access", theme: .sharing, forms: ["access", "read-only", "read only", "rights", "permission", "permissions", "login", "credentials", "search the prod", "view", "visibility"]),
-        Concept(id: "cab", theme: .lean, forms: ["cab", "change board", "change advisory", "change approval", "approval", "change request", "change requests", "rfc", "change ticket", "servicenow", "normal change", "normal changes", "sign-off", "signoff"]),
-        Concept(id: "standard-change", theme: .lean, forms: ["standard change", "standard-change", "pre-approved", "preapproved", "routine change", "routine deploy", "routine deploys", "qualifies as standard"]),
-        Concept(id: "lead-time", theme: .lean, forms: ["lead time", "turnaround", "waiting", "wait", "queue", "sit a week", "within 24 hours", "business days", "faster", "delay", "delays", "bottleneck"]),
-        Concept(id: "postmortem", theme: .culture, forms: ["post-incident", "postmortem", "post-mortem", "incident review", "blameless", "root cause", "rca", "lessons learned", "after an incident", "after every incident"]),
-        Concept(id: "dashboard", theme: .measurement, forms: ["dashboard", "dashboards", "scoreboard", "screen", "grafana", "chart", "display", "wallboard"]),
-        Concept(id: "metrics", theme: .measurement, forms: ["metric", "metrics", "dora", "deploy frequency", "deployment frequency", "change failure rate", "mttr", "mean time", "availability", "uptime", "velocity", "kpi", "kpis", "measure", "measured", "numbers", "sla", "slo", "slos", "error budget", "incident numbers", "stability"]),
-        Concept(id: "time-to-delivery", theme: .measurement, forms: ["time-to-delivery", "time to delivery", "lead time for changes", "cycle time", "idea to production", "commit to production", "delivery time", "time to market"]),
-        Concept(id: "deploy-window", theme: .lean, forms: ["deploy window", "deployment window", "release window", "maintenance window", "saturday", "weekend", "middle of the night", "business hours", "weekday", "weekdays", "1-5 a.m", "office hours", "daytime"]),
-        Concept(id: "planning", theme: .sharing, forms: ["sprint planning", "planning", "backlog", "refinement", "standup", "stand-up", "sprint review", "demo", "kick-off", "kickoff"]),
-        Concept(id: "runbook", theme: .sharing, forms: ["runbook", "runbooks", "playbook", "playbooks", "kb", "knowledge base", "operational docs", "operational documentation", "how to restart", "ops docs", "handover document", "wiki page", "documentation", "docs", "document"]),
-        Concept(id: "health-check", theme: .measurement, forms: ["health check", "health-check", "healthcheck", "/health", "health endpoint", "liveness", "readiness", "probe", "status endpoint"]),
-        Concept(id: "structured-logs", theme: .measurement, forms: ["structured log", "structured logs", "json log", "correlation id", "trace id", "traceable", "tracing", "request id", "log format", "log level", "debug level"]),
-        Concept(id: "release-notes", theme: .sharing, forms: ["release notes", "release note", "changelog", "what changed", "change summary", "what to watch"]),
-        Concept(id: "automated-tests", theme: .automation, forms: ["regression suite", "automated test", "automated tests", "test suite", "unit test", "unit tests", "integration test", "tests pass", "test passing", "green build", "qa", "smoke test", "full test suite", "regression"]),
-        Concept(id: "pipeline", theme: .automation, forms: ["pipeline", "ci/cd", "ci", "cd", "jenkins", "build server", "deploy job", "automated deploy", "automated deployment", "through the pipeline"]),
-        Concept(id: "manual-change", theme: .automation, forms: ["by hand", "manual", "manually", "hotfix", "hotfixes", "ssh", "sshing", "quickly fix", "hand edit", "hand edits", "hand-edit", "on the server", "click-ops", "clickops"]),
-        Concept(id: "on-call", theme: .culture, forms: ["on-call", "on call", "oncall", "pager", "rota", "rotation", "carry the pager", "pagerduty", "opsgenie", "standby", "woken up", "night shift", "out of hours", "out-of-hours", "escalation"]),
-        Concept(id: "load-test", theme: .measurement, forms: ["load test", "load-test", "load tests", "load testing", "performance test", "stress test", "capacity", "peak", "traffic", "black friday", "sized like production", "soak test"]),
-        Concept(id: "freeze", theme: .lean, forms: ["change freeze", "freeze", "freezes", "blackout", "blackouts", "holiday", "code freeze", "moratorium"]),
-        Concept(id: "retrospective", theme: .culture, forms: ["retrospective", "retro", "retros", "look back", "lessons"]),
-        Concept(id: "shadowing", theme: .sharing, forms: ["shadow", "shadowing", "exchange", "embed", "embedded", "swap", "pairing", "pair with", "sit with", "job rotation", "secondment", "spend a day", "spend a week", "visit"]),
-        Concept(id: "channel", theme: .sharing, forms: ["channel", "slack", "chat", "war room", "chatroom", "mailing list", "teams channel", "one place"]),
-        Concept(id: "calendar", theme: .sharing, forms: ["change calendar", "calendar", "schedule", "upcoming", "blackouts", "forward schedule", "maintenance calendar"]),
-        Concept(id: "notify", theme: .sharing, forms: ["notify", "notification", "tell us", "warn", "warning", "notice", "heads-up", "heads up", "inform", "informed", "let us know", "page the owning", "alert us", "find out", "hear about", "heard about", "visible"]),
-        Concept(id: "infrastructure-as-code", theme: .automation, forms: ["terraform", "ansible", "infrastructure as code", "iac", "in git", "version control", "spec as code", "as code", "config management", "configuration management", "puppet", "chef", "gitops", "configuration", "config"]),
-        Concept(id: "golden-image", theme: .automation, forms: ["golden image", "golden images", "base image", "standard image", "os image", "ami", "container image", "own os", "hardened image"]),
-        Concept(id: "feature-flags", theme: .automation, forms: ["feature flag", "feature flags", "feature toggle", "toggle", "toggles", "dark launch", "kill switch", "switch them off", "switch off", "behind a flag"]),
-        Concept(id: "release-cadence", theme: .lean, forms: ["weekly", "monthly", "release weekly", "once a month", "release cadence", "small release", "small releases", "batch", "batch size", "more often", "ten stories", "frequent", "every day", "twenty times a day", "big bang"]),
-        Concept(id: "patching", theme: .lean, forms: ["patch", "patches", "patching", "patched", "os update", "os updates", "security update", "upgrade", "upgrades"]),
-        Concept(id: "cost", theme: .lean, forms: ["budget", "cost", "costs", "cost estimate", "cloud spend", "spend", "money", "licence", "license", "overpriced"]),
-        Concept(id: "risk", theme: .lean, forms: ["risk", "risky", "high risk", "risk checklist", "rollback", "roll back", "blast radius", "impact"]),
-        Concept(id: "data-protection", theme: .culture, forms: ["card details", "customer emails", "personal data", "pii", "gdpr", "sensitive data", "secrets", "passwords", "compliance", "audit", "sox", "pci"]),
-        Concept(id: "incident", theme: .culture, forms: ["incident", "incidents", "sev1", "sev-1", "sev 1", "outage", "outages", "down", "p1", "major incident", "firefighting"]),
-        Concept(id: "ownership", theme: .culture, forms: ["ownership", "own what", "owning", "you build it", "take ownership", "responsible", "accountable"]),
-        Concept(id: "communication", theme: .sharing, forms: ["communicate", "communication", "in the loop", "talk to", "talk", "talking", "listen", "informed", "keep us posted"], vague: true),
-        Concept(id: "attitude", theme: .culture, forms: ["trust", "respect", "care about", "care", "understand", "flexibility", "flexible", "bureaucracy", "bureaucratic", "gatekeeping", "gatekeepers", "department of 'no'", "agile", "mindset", "attitude", "same side", "blame", "process"], vague: true),
-        Concept(id: "speed", theme: .lean, forms: ["speed", "fast", "quick", "quickly", "slow down", "slow", "delivery"], vague: true),
-        Concept(id: "customer", theme: .culture, forms: ["customer", "customers", "business", "users"], vague: true),
-        Concept(id: "security-scan", theme: .automation, forms: ["vulnerability", "vulnerabilities", "scan", "scanning", "cve", "pen test", "pentest", "sast", "dast", "dependency check"]),
-        Concept(id: "database-change", theme: .automation, forms: ["schema", "migration", "migrations", "database change", "ddl", "index", "indexes", "query", "queries", "stored procedure"]),
-        Concept(id: "backup", theme: .automation, forms: ["backup", "backups", "restore", "disaster recovery", "dr test", "failover"]),
-        Concept(id: "monitoring", theme: .measurement, forms: ["monitoring", "alert", "alerts", "alerting", "alarm", "threshold", "observability", "apm"]),
-    ]
+    /// Concepts that colour many asks without being what they ask for.
+    static let broad: Set<String> = Set(ConceptLexiconData.concepts.split(separator: "\n").compactMap { line in
+        let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
+        return cols.count == 4 && cols[2] == "broad" ? String(cols[0]) : nil
+    })
 
     /// The drafter keeps concept sets as 64-bit masks.
     static let fitsInAMask: Bool = { precondition(concepts.count <= 64, "more than 64 concepts: widen the drafter's masks"); return true }()
@@ -153,18 +114,32 @@ enum ThemeCues {
     }()
     static let phrases: [(String, Theme)] = cues.flatMap { theme, list in list.filter { $0.contains(" ") }.map { ($0, theme) } }
 
+    static let cueLengths: [Int] = Array(Set(single.keys.map(\.count))).sorted()
+
+    /// The single-word cues that are prefixes of a stem, memoised: a workshop repeats its words.
+    static func prefixCues(of stem: String) -> [(String, [Theme])] {
+        if let hit = prefixMemo.withLock({ $0[stem] }) { return hit }
+        var found: [(String, [Theme])] = []
+        for n in cueLengths where n <= stem.count {
+            let prefix = String(stem.prefix(n))
+            if let themes = single[prefix] { found.append((prefix, themes)) }
+        }
+        prefixMemo.withLock { memo in
+            if memo.count > 100_000 { memo.removeAll(keepingCapacity: true) }
+            memo[stem] = found
+        }
+        return found
+    }
+    static let prefixMemo = LockedMemo<[(String, [Theme])]>()
+
     /// Prefix matches on stems, so "measured", "measuring" and "measurement" all count; each cue
     /// counts once per item.
     static func votes(_ stems: [String]) -> [Theme: Double] {
         var votes: [Theme: Double] = [:]
         var counted = Set<String>()
         for stem in stems {
-            var prefix = ""
-            for ch in stem {
-                prefix.append(ch)
-                if let themes = single[prefix], counted.insert(prefix).inserted {
-                    for t in themes { votes[t, default: 0] += 0.5 }
-                }
+            for (prefix, themes) in prefixCues(of: stem) where counted.insert(prefix).inserted {
+                for t in themes { votes[t, default: 0] += 0.5 }
             }
         }
         let joined = " " + stems.joined(separator: " ") + " "

@@ -3,7 +3,7 @@
 enum Gazetteer {
     /// What a folded word can be; one word can be several ("grace": given name and everyday word).
     struct WordClass: OptionSet, Sendable {
-        let rawValue: UInt16
+        let rawValue: UInt32
         static let givenName = WordClass(rawValue: 1)
         static let familyName = WordClass(rawValue: 2)
         /// A name that is also an everyday word ("will", "bill", "grace").
@@ -18,6 +18,18 @@ enum Gazetteer {
         static let honorific = WordClass(rawValue: 512)
         static let particle = WordClass(rawValue: 1024)
         static let placeWord = WordClass(rawValue: 2048)
+        /// A town, city, state or country name (GeoNames).
+        static let place = WordClass(rawValue: 4096)
+        /// The first word of a place name of several words ("São Paulo", "La Paz").
+        static let placePhraseStart = WordClass(rawValue: 8192)
+        /// Verbs of contacting someone: the capitalised word after them is a person ("phoning Brad").
+        static let contactCue = WordClass(rawValue: 16384)
+        /// "MV", "HMS": the capitalised word after a ship prefix is a vessel's name.
+        static let shipPrefix = WordClass(rawValue: 32768)
+        /// "English", "Gregorian", "Korean": a language, nationality or calendar, not a person.
+        static let properAdjective = WordClass(rawValue: 65536)
+        /// Verbs whose object is a thing: the capitalised word after one is a tool ("run Flyway").
+        static let toolVerb = WordClass(rawValue: 131072)
 
         var isName: Bool { !isDisjoint(with: [.givenName, .familyName]) }
         var isEverydayWord: Bool { !isDisjoint(with: [.commonWord, .ambiguousName]) }
@@ -28,7 +40,8 @@ enum Gazetteer {
         var table: [String: WordClass] = [:]
         table.reserveCapacity(120_000)
         for (list, cls) in [(GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
-                            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord)] {
+                            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord),
+                            (GazetteerData.places, .place), (GazetteerData.properAdjectives, .properAdjective)] {
             var list = list
             list.withUTF8 { bytes in
                 var start = 0
@@ -40,11 +53,21 @@ enum Gazetteer {
         }
         for (words, cls) in [(workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
                              (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),
-                             (particles, .particle), (placeWords, .placeWord)] {
+                             (particles, .particle), (placeWords, .placeWord), (NameDetector.contactCues, .contactCue),
+                             (shipPrefixes, .shipPrefix), (NameDetector.toolVerbs, .toolVerb)] {
             for word in words { table[word, default: []].insert(cls) }
+        }
+        for phrase in placePhrases {
+            if let first = phrase.split(separator: " ").first { table[String(first), default: []].insert(.placePhraseStart) }
         }
         return table
     }()
+
+    /// Place names of two to four words, folded and joined by single spaces.
+    static let placePhrases: Set<String> = Set(GazetteerData.placePhrases.split(separator: "|").map(String.init))
+
+    /// Ship prefixes (Wikipedia, "Ship prefix"): motor vessel, steamship, Her Majesty's Ship, …
+    static let shipPrefixes: Set<String> = ["mv", "mts", "ss", "hms", "hmas", "hmcs", "hmnzs", "rms", "uss", "fv", "rv", "sv"]
 
     static func classify(_ folded: String) -> WordClass { lexicon[folded] ?? [] }
     static func isGivenName(_ folded: String) -> Bool { classify(folded).contains(.givenName) }
@@ -88,7 +111,8 @@ enum Gazetteer {
         "service", "services", "broker", "brokers", "queue", "dashboard", "dashboards", "release", "version", "cli", "sdk",
         "agent", "agents", "runner", "runners", "container", "containers", "image", "images", "stack", "project", "repo",
         "module", "modules", "gem", "gems", "library", "framework", "tool", "tools", "config", "configuration", "feature",
-        "features", "requests", "request", "team", "squad", "room", "city", "street", "road", "station", "airport", "hospital",
+        "features", "requests", "request", "team", "squad", "topic", "topics", "partition", "partitions", "consumer", "consumers",
+        "producer", "producers", "language", "compiler", "bucket", "buckets", "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
         "university", "bridge", "valley", "square", "district", "depot", "office", "campus", "building", "ward", "park",
         "on-call", "rota", "schedule", "channel", "board", "process", "window", "freeze", "deploy", "deploys", "theme", "tickets",
     ]
@@ -182,6 +206,15 @@ enum Gazetteer {
             return looksLikeFullNameLabel(s)
         }
         return false
+    }
+
+    /// "seun-adeyemi", "ana-lucia-ferreira": two or three name-like parts joined by hyphens, one of
+    /// them a gazetteer name and none an everyday word or a tool.
+    static func looksLikeHyphenatedFullName(_ raw: String) -> Bool {
+        let parts = fold(raw).split(separator: "-").map(String.init)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0.count >= 2 && $0.allSatisfy(\.isLetter) }) else { return false }
+        if parts.contains(where: { isCommonWord($0) || isWorkWord($0) || classify($0).contains(.ambiguousName) }) { return false }
+        return parts.contains(where: isName)
     }
 
     /// A given name and a surname run together: "tahmidrahman".

@@ -29,6 +29,17 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// Parses UTF-8 bytes in place (journal records are read this way, with no `String` per line).
+    /// Invalid UTF-8 inside strings is replaced, as `String(decoding:)` does.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSON {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw parser.fail("trailing characters after the JSON value") }
+        return value
+    }
+
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func fail(_ reason: String) -> Failure { Failure(reason: reason, offset: index) }

@@ -130,6 +130,7 @@ extension Unicode.Scalar {
 /// names ("will", "grace", "memory") and tools named like people ("Travis CI", "Jenkins") stay.
 struct NameDetector {
     typealias Span = Anonymiser.Span
+    typealias Weight = NameEvidence
     let roster: RosterIndex
 
     struct Word {
@@ -195,7 +196,27 @@ struct NameDetector {
     static let cueBefore: Set<String> = ["ask", "asked", "asking", "ping", "pinged", "call", "called", "calling", "rang", "ring", "rings",
                                          "email", "emailed", "mail", "mailed", "tell", "told", "page", "paged", "paging", "thanks", "thank", "cc",
                                          "by", "with", "dm", "dmed", "dming", "messaged", "contact", "colleague", "manager", "boss",
-                                         "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from"]
+                                         "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from",
+                                         "phone", "phoned", "phoning", "messaging", "message", "texted", "texting", "pinging", "contacted"]
+    /// Verbs of reaching a person: after one, even a name that is also a word is a name
+    /// ("phoning Brad", "ask Grace"). A subset of `cueBefore`, weighed more.
+    static let contactCues: Set<String> = ["ask", "asked", "asking", "ping", "pinged", "pinging", "call", "called", "calling", "phone",
+                                           "phoned", "phoning", "ring", "rang", "ringing", "email", "emailed", "emailing", "mail", "mailed",
+                                           "message", "messaged", "messaging", "text", "texted", "texting", "tell", "told", "telling",
+                                           "thank", "thanks", "cc", "dm", "dmed", "dming", "contact", "contacted", "contacting", "dear",
+                                           "hi", "hello", "hey"]
+    /// Verbs that take a tool or system as object: "run Flyway", "deploy Kestrel", "migrate to Vitess".
+    static let toolVerbs: Set<String> = ["run", "runs", "running", "use", "uses", "using", "install", "installs", "installed", "installing",
+                                         "deploy", "deploys", "deployed", "upgrade", "upgrades", "upgraded", "configure", "configured",
+                                         "restart", "restarts", "restarted", "enable", "enabled", "disable", "disabled", "migrate",
+                                         "migrated", "adopt", "adopted", "replace", "replaced", "patch", "patched", "scan", "scanned",
+                                         "query", "queried", "build", "compile", "compiled", "benchmark", "license", "licence"]
+    /// Words that refer back to a person: "Kasia is the exception: she …", "… the engineer who …".
+    static let personalReferences: Set<String> = ["she", "he", "her", "him", "his", "hers", "herself", "himself", "who", "whom", "whose"]
+
+    /// Prepositions after which a place name is a place ("in Busan", "via Lima").
+    static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
+
     static let determiners: Set<String> = ["the", "a", "an", "our", "their", "your", "my", "its", "this", "that", "these", "those", "his", "her"]
 
     /// Words after a person: "Travis says", "Cassandra knows", "Bryce from the vendor".
@@ -207,8 +228,8 @@ struct NameDetector {
                                         "insists", "insisted", "wants", "wanted", "needs", "needed", "patched", "restarts", "restarted",
                                         "understands", "understood", "answers", "answered", "replied", "replies", "offered", "offers"]
 
-    /// Evidence for one word being (part of) a person's name; a word is a name at 3 or more.
-    static let threshold = 3.0
+    /// Evidence for one word being (part of) a person's name; a word is a name at this score.
+    static let threshold = Weight.threshold
 
     func detect(_ text: String, excluding taken: [Span]) -> [Span] {
         let t = ScalarText(text)
@@ -254,6 +275,17 @@ struct NameDetector {
             }
             return false
         }
+        /// "in Lima", "Prague, Wrocław and Milan": a preposition of place, or a list with a place.
+        func inPlaceContext(_ i: Int) -> Bool {
+            guard i > 0 else { return false }
+            let p = words[i - 1]
+            if adjacent(i - 1, i), Self.placePrepositions.contains(p.folded) { return true }
+            guard p.folded == "and" || p.folded == "or" || t[words[i].start - 2] == ",", i >= 2 else { return false }
+            let other = p.folded == "and" || p.folded == "or" ? words[i - 2] : p
+            return other.capitalised && other.lexical.contains(.place)
+        }
+        // Words inside a place name of several words ("São Paulo", "Ras Al Khaimah", "La Paz").
+        let placeWords = Self.placePhraseWords(words, adjacent: adjacent)
         // Each word's roster person, looked up once.
         let rosterKeys: [String?] = words.map { w in
             if let k = roster.person(forToken: w.folded) { return k }
@@ -261,6 +293,42 @@ struct NameDetector {
             return w.folded.split(separator: "-").lazy.compactMap { self.roster.person(forToken: String($0)) }.first
         }
         func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
+        let idSpans = taken.filter { $0.kind == .employeeID }
+        /// "messaging ami", "ask rohan", "rohan from Support".
+        func lowercasePersonalContext(_ i: Int) -> Bool {
+            if let p = prev(i), p.lexical.contains(.contactCue) { return true }
+            guard let n = next(i), n.folded == "from", i + 2 < words.count, adjacent(i + 1, i + 2) else { return false }
+            return words[i + 2].capitalised
+        }
+        /// "she", "he" or "who" within the next dozen words.
+        func referredBack(_ i: Int) -> Bool {
+            words[(i + 1)..<min(words.count, i + 13)].contains { Self.personalReferences.contains($0.folded) }
+        }
+        /// "KM-LK-30417 (Tharindu)", "(Oh Seung-woo)": the word is inside a bracket that follows an employee id.
+        func idBefore(_ i: Int) -> Bool {
+            guard !idSpans.isEmpty else { return false }
+            var k = words[i].start - 1
+            // Back over the bracket's earlier words: letters, spaces, hyphens and apostrophes.
+            while k >= 0, t.scalars[k] == " " || t.scalars[k] == "-" || t.scalars[k] == "'" || t.scalars[k].isLetterScalar || t.scalars[k].isCombiningMark { k -= 1 }
+            guard k >= 0, t.scalars[k] == "(" else { return false }
+            k -= 1
+            while k >= 0, t.scalars[k] == " " { k -= 1 }
+            guard k >= 0 else { return false }
+            let end = t.positions[k + 1]
+            return idSpans.contains { $0.range.upperBound == end }
+        }
+        /// "Omar Haddadi (WDC 000731)": the word closes a name right before a bracketed employee id.
+        func idAfter(_ i: Int) -> Bool {
+            guard !idSpans.isEmpty else { return false }
+            var k = words[i].end
+            while k < t.count, t.scalars[k] == " " { k += 1 }
+            guard k < t.count, t.scalars[k] == "(" else { return false }
+            k += 1
+            while k < t.count, t.scalars[k] == " " { k += 1 }
+            guard k < t.count else { return false }
+            let start = t.positions[k]
+            return idSpans.contains { $0.range.lowerBound == start }
+        }
 
         // Pass 1: what each word is on its own.
         var base = [Double](repeating: -10, count: words.count)
@@ -268,8 +336,20 @@ struct NameDetector {
             let f = w.folded
             if w.length < 2 || f == "i" || w.lexical.contains(.honorific) || (w.allCaps && rosterKeys[i] == nil) || mixedCase(w) { continue }
             if inCompound(i) { continue }
+            if placeWords[i] { continue }
+            if w.lexical.contains(.properAdjective), rosterKeys[i] == nil { continue }
+            // "conta de luz", "la paz": a lowercase phrase after a particle is no one's name.
+            if !w.capitalised, i >= 2, words[i - 1].lexical.contains(.particle), !words[i - 1].capitalised, adjacent(i - 1, i),
+               !words[i - 2].capitalised, !words[i - 2].isName { continue }
+            // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
+            if let p = prev(i), p.allCaps, p.lexical.contains(.shipPrefix) { continue }
+            // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.
+            if w.lexical.contains(.place), rosterKeys[i] == nil, !w.isName || inPlaceContext(i) { continue }
+            if w.lexical.contains(.place), rosterKeys[i] != nil, inPlaceContext(i) { continue }
             // "long-running", "round-robin": a lowercase compound is a word, whatever its parts.
             if !w.capitalised, f.utf8.contains(UInt8(ascii: "-")), roster.person(forToken: f) == nil { continue }
+            // "Allow-list", "Follow-up": a capitalised compound of everyday words is a word too.
+            if f.utf8.contains(UInt8(ascii: "-")), rosterKeys[i] == nil, f.split(separator: "-").allSatisfy({ isWord(String($0)) }) { continue }
             var score = 0.0
             var why = ""
             let ambiguousWord = w.isEverydayWord || w.isWork
@@ -277,43 +357,50 @@ struct NameDetector {
                 person[i] = key
                 // A participant named like a tool ("Travis", "Ruby") is still a participant
                 // unless the tool's own words follow ("Travis CI"), which is checked below.
-                score += w.isWork ? 2 : ambiguousWord ? 1.5 : 3
+                score += w.isWork ? Weight.rosterNameThatIsATool : ambiguousWord ? Weight.rosterNameThatIsAWord : Weight.rosterName
                 why = "roster name"
             } else if !w.isEverydayWord, let key = roster.nicknamePerson(f), w.capitalised {
                 person[i] = key
-                score += roster.nicknames[f] != nil ? 3 : 2.5
+                score += roster.nicknames[f] != nil ? Weight.rosterNickname : Weight.rosterShortForm
                 why = "nickname of a roster name"
             } else if w.isName || f.utf8.contains(UInt8(ascii: "-")) && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
-                score += w.isEverydayWord ? 0.5 : 2
+                score += w.isEverydayWord ? Weight.gazetteerNameThatIsAWord : Weight.gazetteerName
+                // At a sentence start capitals say nothing, but a name no dictionary knows as a word still is one.
+                if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
+                if w.lexical.contains(.place), w.capitalised { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
-            } else if w.capitalised && !w.isEverydayWord && f.count >= 3 {
-                score += 0.5
+            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || prev(i).map { $0.capitalised && $0.isName } ?? false) {
+                score += Weight.unknownCapitalised
                 why = "name (context)"
             } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
-                score += 1.5  // "Seo-yeon", "Min-jun"
+                score += Weight.hyphenatedGivenName  // "Seo-yeon", "Min-jun"
                 why = "name (hyphenated given name)"
+            } else if w.capitalised, idBefore(i) {
+                score += Weight.unknownCapitalised  // "(Oh Seung-woo)" after an id: even a word is part of the name there
+                why = "name (beside an employee id)"
             } else {
                 continue
             }
             if !w.capitalised {
                 // Lowercase: only a roster name that is not an everyday word ("kavitha", "rohan").
-                if person[i] == nil || w.isEverydayWord { score -= 2.5 } else if w.isWork { score -= 1.5 }
+                if person[i] == nil || w.isEverydayWord { score += Weight.lowercase } else if w.isWork { score += Weight.lowercaseRosterTool }
             } else if !w.sentenceStart {
                 // Mid-sentence capitals mark a name; for a participant's name that is also a word
                 // ("then Memory.") they are the main evidence.
-                score += person[i] != nil ? 1.5 : 1
+                score += person[i] != nil ? Weight.midSentenceCapitalOfRosterName : Weight.midSentenceCapital
             }
             if w.isWork && person[i] == nil {
                 // "Sunday Eze": a name that is also a weekday or tool, followed by another name.
                 let beforeName = next(i).map { $0.capitalised && $0.isName && !$0.isWork } ?? false
-                score -= beforeName && w.isName ? 1 : 5
+                score += beforeName && w.isName ? Weight.toolWordBeforeAName : Weight.toolWord
             }
-            if let n = next(i), n.lexical.contains(.thingContinuation) { score -= 4 }
-            if f.hasPrefix("test") { score -= 5 }
+            if let n = next(i), n.lexical.contains(.thingContinuation) { score += Weight.beforeAThingWord }
+            if f.hasPrefix("test") { score += Weight.testAccount }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
-            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score -= 3 }
+            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score += Weight.afterAProductName }
+            if person[i] == nil, let p = prev(i), p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
-            if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score -= 2 }
+            if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score += Weight.afterADeterminer }
             base[i] = score
             rule[i] = why
         }
@@ -322,21 +409,34 @@ struct NameDetector {
         var total = base
         for i in words.indices where base[i] > -10 {
             let w = words[i]
-            if possessive(i) { total[i] += person[i] != nil && !w.capitalised ? 3 : 1.5 }
+            if possessive(i) { total[i] += person[i] != nil && !w.capitalised ? Weight.possessiveOfLowercaseRosterName : Weight.possessive }
+            if !w.capitalised, person[i] == nil, w.isName, !w.isEverydayWord, !w.isWork, lowercasePersonalContext(i) {
+                total[i] += Weight.lowercaseInPersonalContext; rule[i] = "name (lowercase, in a personal context)"
+            }
             // "Today Robin pastes them": a participant's name as the subject of a verb.
             if person[i] != nil, w.capitalised, let n = next(i), !n.capitalised, n.folded.count > 3, n.folded.hasSuffix("s"),
-               !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += 0.5 }
+               !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += Weight.rosterNameBeforeAVerb }
             if let n = next(i), n.lexical.contains(.cueAfter), w.capitalised || person[i] != nil {
-                total[i] += n.folded == "and" || n.folded == "or" ? 0.5 : 1.5
+                total[i] += n.folded == "and" || n.folded == "or" ? Weight.beforeAConjunction : Weight.beforeAPersonVerb
             }
-            if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) { total[i] += 1 }
+            if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) {
+                total[i] += Weight.afterACue
+                if p.lexical.contains(.contactCue), w.capitalised { total[i] += Weight.afterContactVerb }
+            }
+            if w.capitalised, idBefore(i) || idAfter(i) {
+                total[i] += Weight.besideID; rule[i] = "name (beside an employee id)"
+            }
+            if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, let n = next(i), n.lexical.contains(.cueAfter),
+               n.folded != "and", n.folded != "or", referredBack(i) {
+                total[i] += Weight.referredToAsPerson; if rule[i].isEmpty || rule[i] == "name (context)" { rule[i] = "name (referred to as a person)" }
+            }
             if let p = (i > 0 ? words[i - 1] : nil), p.lexical.contains(.honorific), adjacent(i - 1, i), w.capitalised {
-                total[i] += 3; rule[i] = "name (after a title)"
+                total[i] += Weight.titleOrSignature; rule[i] = "name (after a title)"
             }
             if honorificFollows(w.end) {
-                total[i] += 3; rule[i] = "name (before an honorific)"
+                total[i] += Weight.titleOrSignature; rule[i] = "name (before an honorific)"
             }
-            if isSignature(t, w), w.capitalised { total[i] += 3; rule[i] = "name (signature)" }
+            if isSignature(t, w), w.capitalised { total[i] += Weight.titleOrSignature; rule[i] = "name (signature)" }
         }
         // Neighbours: a word next to a name of the same roster person, or two capitalised
         // name-like words side by side ("Sunday Eze", "Park Seo-yeon", "Gareth Pryce-Jones").
@@ -345,18 +445,25 @@ struct NameDetector {
         // sentence: a full name the gazetteer does not know ("Tamsin O'Rourke").
         for i in words.indices.dropLast() where !isName[i] && !isName[i + 1] && base[i] > -10 && base[i + 1] > -10 && adjacent(i, i + 1) {
             let a = words[i], b = words[i + 1]
-            if a.capitalised, b.capitalised, !a.sentenceStart, !a.isEverydayWord, !b.isEverydayWord, base[i] >= 1.5, base[i + 1] >= 1.5,
+            if a.capitalised, b.capitalised, !a.sentenceStart, !a.isEverydayWord, !b.isEverydayWord, base[i] >= Weight.unknownFullNamePart, base[i + 1] >= Weight.unknownFullNamePart,
                !(i + 2 < words.count && adjacent(i + 1, i + 2) && words[i + 2].lexical.contains(.placeWord)) {
                 isName[i] = true; isName[i + 1] = true
                 rule[i] = "name (two unknown capitalised words)"
+            } else if a.capitalised, b.capitalised, a.lexical.contains(.givenName), b.lexical.contains(.familyName), !a.isWork, !b.isWork,
+                      base[i] >= Weight.unknownCapitalised, base[i + 1] >= Weight.unknownCapitalised {
+                // "Will Barker", "Grace Hopper": a given name then a family name, even if both are words.
+                isName[i] = true; isName[i + 1] = true
+                rule[i] = "name (given name and family name)"
             }
         }
         for _ in 0..<2 {
             for i in words.indices where !isName[i] && base[i] > -10 {
                 for j in [i - 1, i + 1] where j >= 0 && j < words.count && isName[j] && adjacent(min(i, j), max(i, j)) {
                     let samePerson = person[i] != nil && person[i] == person[j] && (words[i].capitalised || !words[i].isEverydayWord)
-                    let nameLike = words[i].capitalised && (base[i] >= 0.5 || words[i].isName)
-                    if samePerson && base[i] + 4 >= Self.threshold || nameLike && base[i] + 2.5 >= Self.threshold {
+                    // "Ping Wiremu", "Ask Hamza": a cue before a name is not part of it.
+                    let cue = j == i + 1 && words[i].lexical.contains(.cueBefore) && person[i] == nil
+                    let nameLike = words[i].capitalised && (base[i] >= 0.5 || words[i].isName) && !cue
+                    if samePerson && base[i] + Weight.besideSamePerson >= Self.threshold || nameLike && base[i] + Weight.besideAName >= Self.threshold {
                         isName[i] = true
                         if person[i] == nil { person[i] = person[j] }
                         if rule[i].isEmpty || samePerson { rule[i] = samePerson ? "roster name (full name)" : "name (next to a name)" }
@@ -375,7 +482,8 @@ struct NameDetector {
                 && words[i].capitalised && (person[i] != nil || words[i].isName)
             if withSpeaker { isName[i] = true; rule[i] = "name (\"… and I\")"; continue }
             guard linked else { continue }
-            if person[i] != nil || words[i].isName && !words[i].isEverydayWord {
+            // "We do ask, and Ask asks": a lowercase everyday word stays a word beside the name.
+            if person[i] != nil && (words[i].capitalised || !words[i].isEverydayWord) || words[i].isName && !words[i].isEverydayWord {
                 isName[i] = true; rule[i] = "name (listed with a name)"
             }
         }
@@ -403,6 +511,25 @@ struct NameDetector {
             i = j + 1
         }
         return spans
+    }
+
+    /// Marks the words of every place name of two to four capitalised words ("San Jose",
+    /// "Ras Al Khaimah"): a city named after a saint or a person is still a city.
+    static func placePhraseWords(_ words: [Word], adjacent: (Int, Int) -> Bool) -> [Bool] {
+        var marked = [Bool](repeating: false, count: words.count)
+        for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) && i + 1 < words.count
+            && (words[i + 1].capitalised || words[i + 1].lexical.contains(.particle)) {
+            var key = words[i].folded
+            var j = i
+            while j + 1 < words.count, j - i < 3, adjacent(j, j + 1) {
+                j += 1
+                key += " " + words[j].folded
+                if Gazetteer.placePhrases.contains(key), words[j].capitalised {
+                    for k in i...j { marked[k] = true }
+                }
+            }
+        }
+        return marked
     }
 
     /// "— Wanjiru, Ops lead" or "(Written by me, Chiara)": a name right after a dash or "by me,".

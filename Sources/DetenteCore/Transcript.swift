@@ -159,6 +159,7 @@ public struct Transcript: Sendable {
         case .trade: "Trades"
         case .commitment: "Commitments by department"
         case .disagreement: "Open disagreements"
+        case .reframe: "To reframe before agreeing"
         case .perceptionGap: "Perception gaps"
         case .measure: "How we will measure"
         case .review: "Review"

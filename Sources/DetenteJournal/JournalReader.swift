@@ -29,7 +29,7 @@ public enum JournalReader {
 
     public static func read(data: Data) -> Contents {
         var records: [JournalRecord] = []
-        var prev = JournalRecord.genesis
+        var prev = Array(JournalRecord.genesis.utf8)
         var offset = 0
         var problem: String?
         var salvageable: [JournalRecord] = []
@@ -37,15 +37,19 @@ public enum JournalReader {
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
             while start < bytes.count {
-                guard let nl = bytes[start...].firstIndex(of: 0x0A) else {
+                guard let nl = nextLineEnd(bytes, from: start) else {
                     problem = "record \(records.count + 1) at byte \(start): torn (no line end)"
                     return
                 }
-                let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<nl]), as: UTF8.self)
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
                 do {
-                    let record = try JournalRecord.decode(line: Substring(line), expectedPrev: prev, expectedSeq: records.count + 1, offset: start)
+                    let checked = try RecordScanner.check(line)
+                    guard RecordScanner.equal(checked.prev, prev) else {
+                        throw JournalRecord.Invalid(reason: "chain broken: prev does not match the previous record's hash")
+                    }
+                    let record = try RecordScanner.record(line, checked, expectedSeq: records.count + 1, offset: start)
                     records.append(record)
-                    prev = record.hash
+                    prev = Array(checked.hash)
                     start = nl + 1
                     offset = start
                 } catch {
@@ -58,14 +62,20 @@ public enum JournalReader {
         return Contents(records: records, goodLength: offset, totalLength: data.count, problem: problem, salvageable: salvageable)
     }
 
+    static func nextLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let p = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The longest run of self-consistent records after a bad one: each checks out on its own
     /// and the first of them starts a chain the rest follow.
     static func standaloneChain(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int) -> [JournalRecord] {
         var out: [JournalRecord] = []
         var start = first
-        while start < bytes.count, let nl = bytes[start...].firstIndex(of: 0x0A) {
-            let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<nl]), as: UTF8.self)
-            if let record = try? JournalRecord.decodeStandalone(line: Substring(line), offset: start),
+        while start < bytes.count, let nl = nextLineEnd(bytes, from: start) {
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
+            if let checked = try? RecordScanner.check(line), let record = try? RecordScanner.record(line, checked, expectedSeq: nil, offset: start),
                out.isEmpty || (record.prev == out.last!.hash && record.seq == out.last!.seq + 1) {
                 out.append(record)
             } else if !out.isEmpty {

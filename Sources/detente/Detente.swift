@@ -287,8 +287,11 @@ struct Analyse: ParsableCommand {
     @Option(help: "Where to write predictions JSON.") var predictions: String
     @Option(help: "Grouping threshold override.") var groupThreshold: Double?
     @Option(help: "Trade threshold override.") var tradeThreshold: Double?
+    @Option(help: "Pairs at least this sure, below the grouping threshold, are listed as suggestions.") var suggestionFloor: Double?
     @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
     @Flag(help: "Print how long the analysis and the agreement draft took (one core, in process).") var time = false
+    @Option(help: "Also write the agreement draft (clauses and suggestions, as the server sends them) to this JSON file.") var draft: String?
+    @Flag(help: "Print each requirement's parsed parts (action, object, beneficiary, condition) to standard error.") var explain = false
 
     func run() throws {
         let text = try String(contentsOfFile: dataset, encoding: .utf8)
@@ -305,12 +308,27 @@ struct Analyse: ParsableCommand {
         var drafter = AgreementDrafter()
         if let groupThreshold { drafter.groupThreshold = groupThreshold }
         if let tradeThreshold { drafter.tradeThreshold = tradeThreshold }
+        if let suggestionFloor { drafter.suggestionFloor = suggestionFloor }
         if time {
             // The whole job the server does at the agreement phase: analysis plus draft.
-            let started = DispatchTime.now().uptimeNanoseconds
+            // Wall time, and this thread's CPU time: on a shared, loaded machine only the second is stable.
+            func cpuNanoseconds() -> UInt64 { var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec) }
+            let started = DispatchTime.now().uptimeNanoseconds, cpuStarted = cpuNanoseconds()
             _ = drafter.draft(items: items, reactions: [:], departments: Array(Set(items.map(\.department))).sorted(), reviewInDays: 30)
             let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-            FileHandle.standardError.write(Data("analysed and drafted \(items.count) items in \(String(format: "%.1f", ms)) ms\n".utf8))
+            let cpu = Double(cpuNanoseconds() - cpuStarted) / 1e6
+            FileHandle.standardError.write(Data("analysed and drafted \(items.count) items in \(String(format: "%.1f", ms)) ms (CPU \(String(format: "%.1f", cpu)) ms)\n".utf8))
+        }
+        if explain {
+            for item in items where item.kind == .requirement {
+                let ask = AskParser.parse(item.text)
+                FileHandle.standardError.write(Data("\(item.id)\taction=\(ask.action ?? "-")\tobject=\(ask.object.joined(separator: ","))\tfor=\(ask.beneficiary ?? "-")\tif=\(ask.condition ?? "-")\n".utf8))
+            }
+        }
+        if let draft {
+            let d = drafter.draft(items: items, reactions: [:], departments: Array(Set(items.map(\.department))).sorted(), reviewInDays: 30)
+            let body: JSON = ["clauses": .array(d.clauses.map(\.json)), "suggestions": d.suggestionsJSON]
+            try body.encoded().write(toFile: draft, atomically: true, encoding: .utf8)
         }
         let a = drafter.analyse(items)
         let out: JSON = [
@@ -319,6 +337,8 @@ struct Analyse: ParsableCommand {
             "themes": .object(items.map { ($0.id, .string(a.themes[$0.id]?.rawValue ?? "culture")) }),
             "blame": JSON(items.filter { a.blame[$0.id] != nil }.map(\.id)),
             "actionable": .object(items.filter { $0.kind == .requirement }.map { ($0.id, .bool(a.actionable[$0.id] ?? true)) }),
+            // Not scored: what the room would be asked to decide.
+            "suggestions": .array(a.suggestions.map { ["items": JSON([$0.a, $0.b]), "confidence": .double($0.confidence), "reason": .string($0.reason)] }),
         ]
         try out.encoded().write(toFile: predictions, atomically: true, encoding: .utf8)
     }

@@ -125,6 +125,7 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         "+44 20 7946 0958", "(02) 5550 2186", "07700 900 418", "bleep 4471", "pager 221", "staff number 0042117", "jdoe@corp.example",
         "@here", "@j.doe", "https://wiki.example/people/jdoe", "www.example.org/x", "٣٤٥٦٧٨٩٠", "１２３４５６７", "a@b", "1.2.3.4.5",
         "id", "—", "Ñandú", "\t", "\n", "(", ")", ",", "foo:bar:baz", "2026-11-22", "555-123-4567",
+        "555-0142", "call", "phone", "OPR 004112", "RX-DE-40213", "NW/OSL/0771", "0049 30 23125123", "71-2290", "payroll",
     ]
 
     @Test func patternShortcutsFindExactlyWhatFullScansFind() {
