@@ -191,7 +191,8 @@ function assignmentForm(c) {
 
 function sourceRow(s, c, others, editable) {
   const item = (state.reveal || []).find((i) => i.id === s);
-  const text = item ? item.text : s;
+  // Offers are written after the reveal, so the console knows them only through their clause.
+  const text = item ? item.text : "An offer written in the reactions phase (worded as in the clause)";
   const canMove = editable && (c.sources.length > 1 || others.length);
   return el("li", { "data-key": s, class: "source", "data-item": s },
     canMove ? dragHandle(el, "Drag onto another clause to move this item there") : null, text,

@@ -174,8 +174,7 @@ function renderChat() {
   patch(chat, state.chat.map((line, i) => el("li", { class: line.who === "me" ? "me" : "", "data-key": `${i}:${line.who}` },
     el("span", { class: "who" }, line.who === "me" ? "You" : "Facilitator bot"), line.text)));
   if (atBottom || chat.childElementCount !== before) chat.scrollTop = chat.scrollHeight;
-  const question = state.prompt && state.prompt.question;
-  $("#question").textContent = state.workshop.phase === "outmodel" && question ? question : "";
+  renderQuestion();
 }
 
 function targets() {
@@ -205,12 +204,20 @@ function renderCompose() {
   const about = departmentName(chosenTarget());
   $("#compose-label").textContent = { outmodel: `How does ${about} do things around here to succeed?`,
     requirement: `What do you require of ${about}? (one per message)`, offer: `What can your department offer ${about} in return?` }[kind];
-  const differs = showTarget && chosenTarget() !== state.you.target && kind === "outmodel";
-  $("#compose-hint").textContent = (kind === "outmodel" && state.prompt ? `Question ${Math.min(state.prompt.index + 1, state.prompt.count)} of ${state.prompt.count}` : "")
-    + (differs ? ` · You are writing about ${about}; the questions name ${departmentName(state.you.target)}, answer them for ${about}.` : "");
+  $("#compose-hint").textContent = kind === "outmodel" && state.prompt ? `Question ${Math.min(state.prompt.index + 1, state.prompt.count)} of ${state.prompt.count} · about ${about}` : "";
+  renderQuestion();
   $("#next-question").classList.toggle("hidden", kind !== "outmodel" || (state.prompt && state.prompt.index >= state.prompt.count));
   const text = $("#compose-text");
   if (!text.value && draftKey() && document.activeElement !== text) text.value = localStorage.getItem(draftKey()) || "";
+}
+
+/// The guided question, about the department the compose box is set to: the server words it for
+/// the default target, so another choice is named in its place.
+function renderQuestion() {
+  const question = state.workshop.phase === "outmodel" && state.prompt && state.prompt.question;
+  const chosen = question && targets().length > 1 ? chosenTarget() : null;
+  $("#question").textContent = !question ? "" : chosen && chosen !== state.you.target
+    ? question.replaceAll(departmentName(state.you.target), departmentName(chosen)) : question;
 }
 
 /// "4 of 6 in Dev have written" while the department writes and reviews.

@@ -3,7 +3,7 @@ reload, someone leaving; "1 vote"; the sealed notice gone after the reveal; the 
 department chosen when there are three departments; "N of M in Dev have written"."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from axe import assert_accessible
 from conftest import screenshot
@@ -27,6 +27,12 @@ def test_counts_follow_joins_reloads_and_leaves(server, browser):
     assert target.is_displayed() and target.get_attribute("value") == "ops"
     wait_text(a, "question", "Ops")
     assert "Ops" in a.find_element(By.ID, "compose-label").text
+    # Choosing DBA words the question and the compose box for DBA; back to Ops for the rest.
+    Select(target).select_by_value("dba")
+    wait_text(a, "question", "DBA")
+    assert "DBA" in a.find_element(By.ID, "compose-label").text and "Ops" not in a.find_element(By.ID, "question").text
+    Select(target).select_by_value("ops")
+    wait_text(a, "question", "Ops")
 
     a.find_element(By.ID, "compose-text").send_keys("They guard the weekend.")
     a.find_element(By.ID, "send").click()
