@@ -27,6 +27,8 @@ setup-browser:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then (apt-get install -y $$missing || (apt-get update && apt-get install -y $$missing)); \
 	  else echo "Missing:$$missing — run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@# The pages' reducer tests run under node (node --test); Debian's nodejs where none is installed.
+	@command -v node >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get install -y nodejs || (apt-get update && apt-get install -y nodejs)); } || echo "node is missing: the reducer tests will be skipped"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements-test.txt
