@@ -36,6 +36,16 @@ function onFrame(f) {
   render();
 }
 
+// The template's suggested length of each phase fills the timer box when the phase starts,
+// unless the facilitator is typing in it.
+let minutesSuggestedFor = null;
+function suggestMinutes(w) {
+  const box = $("#minutes");
+  if (minutesSuggestedFor === w.phase || document.activeElement === box) return;
+  minutesSuggestedFor = w.phase;
+  if (w.suggested_minutes) box.value = String(w.suggested_minutes);
+}
+
 function render() {
   const w = state.workshop;
   if (!w) return;
@@ -44,6 +54,7 @@ function render() {
   $("#phase").textContent = PHASE_NAMES[w.phase] + (w.ended ? " (ended)" : "");
   document.body.dataset.phase = w.phase;
   renderTimer();
+  suggestMinutes(w);
   patch($("#steps"), PHASES.map((p) => el("li", { "aria-current": p === w.phase ? "step" : null }, PHASE_NAMES[p])));
   $("#back").disabled = w.phase === "lobby" || w.ended;
   $("#advance").disabled = w.phase === "close" || w.ended;

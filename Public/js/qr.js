@@ -1,5 +1,22 @@
 // QR codes (ISO/IEC 18004), byte mode, error correction level M, versions 1–10: enough for a
-// join link. Written from the specification; no library, no network.
+// join link; no library at run time, no network.
+//
+// Ported from the design of Project Nayuki's "QR Code generator library" (the raw-module count,
+// the GF(2^8) multiply, the Reed–Solomon divisor and remainder, block interleaving and the mask
+// penalty rules follow its TypeScript version), reduced to byte mode and level M:
+//   Copyright (c) Project Nayuki. (MIT License) https://www.nayuki.io/page/qr-code-generator-library
+//   Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+//   and associated documentation files (the "Software"), to deal in the Software without
+//   restriction, including without limitation the rights to use, copy, modify, merge, publish,
+//   distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+//   Software is furnished to do so, subject to the following conditions: The above copyright
+//   notice and this permission notice shall be included in all copies or substantial portions of
+//   the Software. The Software is provided "as is", without warranty of any kind, express or
+//   implied, including but not limited to the warranties of merchantability, fitness for a
+//   particular purpose and noninfringement. In no event shall the authors or copyright holders be
+//   liable for any claim, damages or other liability, whether in an action of contract, tort or
+//   otherwise, arising from, out of or in connection with the Software or the use or other
+//   dealings in the Software.
 
 const ECC_M = { // version: [ecc codewords per block, number of blocks]
   1: [10, 1], 2: [16, 1], 3: [26, 1], 4: [18, 2], 5: [24, 2], 6: [16, 4], 7: [18, 4], 8: [22, 4], 9: [22, 5], 10: [26, 5],

@@ -86,7 +86,7 @@ function draft(state, f) {
 const HANDLERS = {
   welcome,
   error: (s, f) => ({ ...s, lastError: f }),
-  phase: (s, f) => ({ ...s, workshop: { ...s.workshop, phase: f.phase }, timer: f.timer, readyCheck: false, myReady: false }),
+  phase: (s, f) => ({ ...s, workshop: { ...s.workshop, phase: f.phase, suggested_minutes: f.suggested_minutes ?? null }, timer: f.timer, readyCheck: false, myReady: false }),
   timer: (s, f) => ({ ...s, timer: f.timer }),
   bot: (s, f) => ({ ...s, chat: [...s.chat, { who: "bot", text: f.text }] }),
   item,

@@ -123,8 +123,11 @@ public enum Visibility {
     // MARK: - messages built from state
 
     static func phaseMessage(_ w: Workshop) -> JSON {
-        ["type": "phase", "phase": .string(w.phase.rawValue), "timer": timerJSON(w)]
+        ["type": "phase", "phase": .string(w.phase.rawValue), "timer": timerJSON(w), "suggested_minutes": suggestedMinutes(w)]
     }
+
+    /// The template's suggested length of the current phase, the console's default timer.
+    static func suggestedMinutes(_ w: Workshop) -> JSON { w.template.suggestedMinutes[w.phase].map { .int($0) } ?? .null }
 
     static func timerJSON(_ w: Workshop) -> JSON {
         guard let t = w.timer else { return .null }
@@ -248,7 +251,7 @@ public enum Visibility {
         f.append(("role", .string(role)))
         f.append(("workshop", ["id": .string(w.id), "title": .string(w.setup.title), "template": .string(w.setup.template),
                                "departments": JSON(w.departments), "k": .int(w.setup.anonymityThreshold),
-                               "phase": .string(w.phase.rawValue), "joining_locked": .bool(w.joiningLocked), "ended": .bool(w.ended),
+                               "phase": .string(w.phase.rawValue), "suggested_minutes": suggestedMinutes(w), "joining_locked": .bool(w.joiningLocked), "ended": .bool(w.ended),
                                "code": .string(w.setup.joinCode)]))
         f.append(("timer", timerJSON(w)))
         if let pid = viewer.participantID, let d = viewer.department {

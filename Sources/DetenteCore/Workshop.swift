@@ -169,6 +169,9 @@ public struct Workshop: Sendable {
             if phase == .outmodel, let q = template.outmodelQuestions.first {
                 events.append(.botSaid(.participant(pid), text: text(q, target: defaultTarget(for: department))))
             }
+            if phase == .requirements {
+                events.append(.botSaid(.participant(pid), text: text(template.requirementPrompt, target: defaultTarget(for: department))))
+            }
             return events
 
         case let .submit(kind, rawText, target):

@@ -29,6 +29,10 @@ extension ServerConfiguration {
         abuse.lookupsPerSecond = try Self.number(env, "DETENTE_JOIN_RATE", atLeast: 0.001) ?? abuse.lookupsPerSecond
         abuse.seatBurst = try Self.number(env, "DETENTE_SEAT_BURST", atLeast: 1) ?? abuse.seatBurst
         abuse.seatMessagesPerSecond = try Self.number(env, "DETENTE_SEAT_RATE", atLeast: 0.001) ?? abuse.seatMessagesPerSecond
+        abuse.connectionsPerSeat = try Self.integer(env, "DETENTE_CONNECTIONS_PER_SEAT") ?? abuse.connectionsPerSeat
+        guard abuse.connectionsPerSeat >= 1 else {
+            throw ConfigurationError(variable: "DETENTE_CONNECTIONS_PER_SEAT", problem: "must be at least 1, got \(abuse.connectionsPerSeat)")
+        }
         metrics.bearerToken = env["DETENTE_METRICS_TOKEN"] ?? metrics.bearerToken
         if let deflate = env["DETENTE_DEFLATE"] {
             guard ["0", "1"].contains(deflate) else { throw ConfigurationError(variable: "DETENTE_DEFLATE", problem: "must be 0 or 1, got '\(deflate)'") }

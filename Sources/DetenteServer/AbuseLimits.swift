@@ -13,6 +13,9 @@ public struct AbuseLimits: Sendable {
     /// every connection of that seat, so reconnecting does not multiply the budget.
     public var seatBurst: Double = 40
     public var seatMessagesPerSecond: Double = 20
+    /// Connections one participant seat may hold at once; a `hello` beyond it takes the seat from
+    /// the oldest (`seat_taken`). 1: a replayed token can never listen in unnoticed.
+    public var connectionsPerSeat = 1
 
     public init() {}
 }

@@ -9,12 +9,6 @@ enum ClientMessage: Equatable {
     case ping
     case command(Command)
 
-    static let commandTypes: Set<String> = [
-        "submit", "edit", "withdraw", "vote", "merge", "approve", "next_prompt", "react", "endorse", "ready",
-        "advance", "back", "timer", "ready_check", "hide", "lock", "hand_over", "present", "redraft", "edit_clause",
-        "merge_clauses", "move_item", "note", "end", "focus", "assign_clause",
-    ]
-
     static func parse(_ json: JSON) throws(DetenteError) -> ClientMessage {
         guard case .object = json else { throw DetenteError(.badMessage, "a message must be a JSON object") }
         guard let type = json["type"]?.stringValue else { throw DetenteError(.badMessage, "missing string field 'type'") }

@@ -34,11 +34,13 @@ extension DetenteServer {
         }
     }
 
-    /// A participant seat has one connection: earlier ones are told `seat_taken` and closed, so
-    /// a replayed token cannot listen in unnoticed. On the room's queue.
+    /// A participant seat has `connectionsPerSeat` connections (default one): the oldest beyond
+    /// that are told `seat_taken` and closed, so a replayed token cannot listen in unnoticed. On
+    /// the room's queue.
     private func takeSeat(_ participant: ParticipantID?, in room: Room, for id: ConnectionID) {
         guard let participant else { return }
-        let earlier = room.viewers.compactMap { c, v in c != id && v.participantID == participant ? c : nil }
+        let others = room.viewers.compactMap { c, v in c != id && v.participantID == participant ? c : nil }.sorted { $0.raw < $1.raw }
+        let earlier = others.dropLast(configuration.abuse.connectionsPerSeat - 1)
         for other in earlier {
             room.viewers.removeValue(forKey: other)
             registry.withLock { if sessions[other] != nil { sessions[other] = Session() } }

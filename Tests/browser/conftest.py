@@ -24,7 +24,9 @@ def make_driver(width=1280, height=900):
 
 @pytest.fixture
 def server():
-    s = Server().start()
+    # The tests drive a seat from Python and from its browser page at once, as one person with a
+    # laptop and a phone would; the default of one connection per seat is tested in e2e.
+    s = Server(env={"DETENTE_CONNECTIONS_PER_SEAT": "4"}).start()
     yield s
     s.stop()
 
