@@ -62,6 +62,6 @@ let package = Package(
         ),
         .testTarget(name: "DetenteCoreTests", dependencies: ["DetenteCore"]),
         .testTarget(name: "DetenteJournalTests", dependencies: ["DetenteJournal", "DetenteCore"]),
-        .testTarget(name: "DetenteServerTests", dependencies: ["DetenteServer", "DetenteTransport", "DetenteCore"]),
+        .testTarget(name: "DetenteServerTests", dependencies: ["DetenteServer", "DetenteTransport", "DetenteCore", "DetenteJournal", .product(name: "Logging", package: "swift-log")]),
     ]
 )

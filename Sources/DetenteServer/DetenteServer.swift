@@ -50,8 +50,10 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     let organiserTokenHash: String
     let abuse: AbuseGuard
     public let metricsText: @Sendable () -> String
-    private var _transport: WebSocketServer?
-    var transport: WebSocketServer { _transport! }
+    private var _transport: FrameTransport?
+    /// Builds the transport at start-up; tests pass a fake.
+    private let makeTransport: @Sendable (ServerConfiguration, Logger, DetenteServer) -> FrameTransport
+    var transport: FrameTransport { _transport! }
 
     /// Guards the registry only: rooms, codes, credentials, sessions.
     let registry = NSLock()
@@ -72,13 +74,18 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     let fsyncTimer = Metrics.Timer(label: "detente_journal_fsync_seconds")
 
     public init(configuration: ServerConfiguration, logger: Logger, metricsText: @escaping @Sendable () -> String = { "" },
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+                journalFiles: JournalFiles = PosixJournalFiles(),
+                transport makeTransport: @escaping @Sendable (ServerConfiguration, Logger, DetenteServer) -> FrameTransport = { config, logger, server in
+                    WebSocketServer(configuration: config.transport, logger: logger, delegate: server)
+                }) {
+        self.makeTransport = makeTransport
         self.configuration = configuration
         self.logger = logger
         self.metricsText = metricsText
         self.clock = clock
         self.store = SessionStore(directory: configuration.sessionsDirectory)
-        self.writer = JournalWriter(directory: configuration.sessionsDirectory, logger: logger)
+        self.writer = JournalWriter(directory: configuration.sessionsDirectory, logger: logger, files: journalFiles)
         self.organiserTokenHash = Secrets.hash(configuration.organiserToken)
         self.abuse = AbuseGuard(configuration.abuse)
     }
@@ -97,7 +104,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let timer = fsyncTimer
         writer.onFsync = { seconds, _ in timer.recordNanoseconds(Int64(seconds * 1e9)) }
         writer.start()
-        _transport = WebSocketServer(configuration: configuration.transport, logger: logger, delegate: self)
+        _transport = makeTransport(configuration, logger, self)
         try transport.start()
         ticker = repeating(every: .seconds(1), label: "detente-clock") { [weak self] in self?.tick() }
         presenceTimer = repeating(every: .milliseconds(250), label: "detente-presence") { [weak self] in self?.flushPresence() }

@@ -334,7 +334,6 @@ public final class WebSocketServer: @unchecked Sendable {
         enqueue(.send(OutboundFrame(text), ids))
     }
 
-    public func send(_ text: String, to id: ConnectionID) { send(text, to: [id]) }
 
     public func close(_ id: ConnectionID, code: CloseCode, reason: String) {
         enqueue(.close(id, code, reason))
