@@ -52,14 +52,14 @@ public struct Workshop: Sendable {
     public private(set) var tallies: [Department: DepartmentTally] = [:]
     /// Items ever written per participant, and per (author, client id): the bounds and the
     /// resend check of `submit`.
-    private var itemsWritten: [ParticipantID: Int] = [:]
+    private(set) var itemsWritten: [ParticipantID: Int] = [:]
     struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
     private(set) var submittedByClientID: [ClientKey: ItemID] = [:]
     /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.
-    private var textBytes = 0
+    private(set) var textBytes = 0
     /// Server-internal activity clock per department (never sent to anyone).
-    private var lastActivity: [Department: Int64] = [:]
-    private var nudged: Set<Department> = []
+    private(set) var lastActivity: [Department: Int64] = [:]
+    private(set) var nudged: Set<Department> = []
 
     public let template: WorkshopTemplate
 
@@ -154,337 +154,40 @@ public struct Workshop: Sendable {
         var ctx = context
         if ended, command != .tick { throw DetenteError(.workshopEnded, "the workshop has ended") }
         switch command {
-        case let .join(department, tokenHash):
-            guard case let .participant(pid) = actor else { throw DetenteError(.forbidden, "only a participant can join") }
-            guard participants[pid] == nil else { throw DetenteError(.conflict, "already joined") }
-            guard !joiningLocked else { throw DetenteError(.joiningLocked, "joining is locked by the facilitator") }
-            guard departments.contains(department) else {
-                throw DetenteError(.invalidValue, "unknown department '\(department)'; choose one of \(departments.joined(separator: ", "))")
-            }
-            var events: [Event] = [.joined(participant: pid, department: department, tokenHash: tokenHash)]
-            events.append(.botSaid(.participant(pid), text: "Welcome to “\(setup.title)”. You are in the \(Self.displayName(of: department)) room."))
-            if let intro = template.phaseIntro[phase], phase != .lobby {
-                events.append(.botSaid(.participant(pid), text: text(intro, target: defaultTarget(for: department))))
-            }
-            if phase == .outmodel, let q = template.outmodelQuestions.first {
-                events.append(.botSaid(.participant(pid), text: text(q, target: defaultTarget(for: department))))
-            }
-            if phase == .requirements {
-                events.append(.botSaid(.participant(pid), text: text(template.requirementPrompt, target: defaultTarget(for: department))))
-            }
-            return events
-
-        case let .submit(kind, rawText, target):
-            let p = try participant(actor)
-            let expected: Phase = switch kind { case .outmodel: .outmodel; case .requirement: .requirements; case .offer: .reactions }
-            guard phase == expected else { throw DetenteError(.wrongPhase, "\(kind.rawValue) items are written in the \(expected.rawValue) phase; the workshop is in \(phase.rawValue)") }
-            let text = try Self.validText(rawText)
-            guard (itemsWritten[p.id] ?? 0) < Self.maxItemsPerParticipant else {
-                throw DetenteError(.limitReached, "you have written \(Self.maxItemsPerParticipant) items, the most one person can")
-            }
-            guard items.count < Self.maxItemsPerWorkshop, textBytes + text.utf8.count <= Self.maxTextBytesPerWorkshop else {
-                throw DetenteError(.limitReached, "this workshop holds \(items.count) items (\(textBytes / 1024) KiB), the most it can")
-            }
-            let target = target ?? defaultTarget(for: p.department)
-            guard departments.contains(target), target != p.department else {
-                throw DetenteError(.wrongDepartment, "target must be another department of this workshop")
-            }
-            let itemID = ctx.newID("i_")
-            var table = pseudonyms
-            let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
-            let prompt = kind == .outmodel ? (promptIndex[p.id] ?? 0) : nil
-            var item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
-                            anonymised: anon.text, replacements: anon.replacements, author: p.id, prompt: prompt)
-            item.clientID = ctx.clientID
-            var events: [Event] = [.itemSubmitted(item, at: ctx.now)]
-            events += FacilitatorBot.respond(toSubmitted: item, by: p.id, in: self).map { .botSaid(.participant(p.id), text: $0) }
-            return events
-
-        case let .edit(itemID, rawText):
-            let p = try participant(actor)
-            let item = try ownItem(itemID, of: p)
-            guard phase.isSealed || (item.kind == .offer && phase == .reactions) else {
-                throw DetenteError(.wrongPhase, "items can no longer be edited after the reveal")
-            }
-            let text = try Self.validText(rawText)
-            guard textBytes + text.utf8.count - item.anonymised.utf8.count <= Self.maxTextBytesPerWorkshop else {
-                throw DetenteError(.limitReached, "this workshop holds \(textBytes / 1024) KiB of text, the most it can")
-            }
-            var table = pseudonyms
-            let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
-            var events: [Event] = [.itemEdited(itemID, text: text, anonymised: anon.text, replacements: anon.replacements)]
-            if approvals[p.department]?.isEmpty == false {
-                // Approvals were for the set as it was; a changed item asks for a fresh look.
-                events += (approvals[p.department] ?? []).sorted().map { .approved($0, false) }
-            }
-            return events
-
-        case let .withdraw(itemID):
-            let p = try participant(actor)
-            let item = try ownItem(itemID, of: p)
-            guard phase.isSealed || (item.kind == .offer && phase == .reactions) else {
-                throw DetenteError(.wrongPhase, "items can no longer be withdrawn after the reveal")
-            }
-            return [.itemWithdrawn(itemID)]
-
-        case let .vote(itemID, on):
-            let p = try participant(actor)
-            guard phase == .review else { throw DetenteError(.wrongPhase, "dot-voting happens in the review phase") }
-            let item = try liveItem(itemID)
-            guard item.department == p.department else { throw DetenteError(.wrongDepartment, "you can only vote on your own department's items") }
-            if on == item.voters.contains(p.id) { return [] }
-            if on, votesUsed(by: p.id) >= Self.votesPerParticipant {
-                throw DetenteError(.conflict, "you have used all \(Self.votesPerParticipant) votes; remove one first")
-            }
-            return [.voted(p.id, itemID, on: on)]
-
-        case let .mergeItems(kept, absorbed):
-            let p = try participant(actor)
-            guard phase == .review else { throw DetenteError(.wrongPhase, "duplicates are merged in the review phase") }
-            guard kept != absorbed else { throw DetenteError(.invalidValue, "cannot merge an item into itself") }
-            let a = try liveItem(kept), b = try liveItem(absorbed)
-            guard a.department == p.department, b.department == p.department else {
-                throw DetenteError(.wrongDepartment, "you can only merge your own department's items")
-            }
-            guard a.kind == b.kind, a.target == b.target else { throw DetenteError(.invalidValue, "only items of the same kind and target can be merged") }
-            return [.itemsMerged(kept: kept, absorbed: absorbed)]
-
-        case let .approve(on):
-            let p = try participant(actor)
-            guard phase == .review else { throw DetenteError(.wrongPhase, "the set is approved in the review phase") }
-            if on == (approvals[p.department]?.contains(p.id) ?? false) { return [] }
-            var events: [Event] = [.approved(p.id, on)]
-            var after = self
-            after.apply(.approved(p.id, on))
-            if on, after.isApproved(p.department), !isApproved(p.department) {
-                events.append(.botSaid(.department(p.department), text: "Your department has approved its set for release. The facilitator will reveal all departments at the same moment."))
-                events.append(.botSaid(.facilitators, text: "\(Self.displayName(of: p.department)) has approved its set for release."))
-            }
-            return events
-
-        case .nextPrompt:
-            let p = try participant(actor)
-            guard phase == .outmodel else { throw DetenteError(.wrongPhase, "guided questions belong to the outmodel phase") }
-            let next = (promptIndex[p.id] ?? 0) + 1
-            guard next <= template.outmodelQuestions.count else { return [] }
-            let line = next < template.outmodelQuestions.count
-                ? text(template.outmodelQuestions[next], target: defaultTarget(for: p.department))
-                : "That was the last question. Add anything else you want to say, or read what your department wrote."
-            return [.promptAdvanced(p.id, to: next), .botSaid(.participant(p.id), text: line)]
-
-        case let .react(itemID, verdict, comment):
-            let p = try participant(actor)
-            guard phase == .reactions else { throw DetenteError(.wrongPhase, "reactions happen in the reactions phase") }
-            guard let item = revealed?.first(where: { $0.id == itemID }), items[itemID]?.hidden != true else {
-                throw DetenteError(.notFound, "no revealed item \(itemID)")
-            }
-            guard item.target == p.department else { throw DetenteError(.wrongDepartment, "only the department an item is about reacts to it") }
-            guard verdict.appliesTo == item.kind else {
-                throw DetenteError(.invalidValue, item.kind == .outmodel ? "react to a statement with accurate, partly or wrong" : "react to a requirement with accept, conditional or cannot")
-            }
-            let comment = String(comment.prefix(Self.maxTextLength))
-            if verdict == .conditional || verdict == .cannot || verdict == .wrong, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                throw DetenteError(.invalidValue, "say why: a comment is needed with '\(verdict.rawValue)'")
-            }
-            var table = pseudonyms
-            let anon = ctx.anonymiser.anonymise(comment, pseudonyms: &table)
-            return [.reacted(p.id, itemID, Reaction(verdict: verdict, comment: anon.text, original: comment, replacements: anon.replacements))]
-
-        case let .endorse(clauseID, support):
-            let p = try participant(actor)
-            guard phase == .agreement else { throw DetenteError(.wrongPhase, "clauses are endorsed in the agreement phase") }
-            guard let clause = draft?.clause(clauseID), clause.votable else { throw DetenteError(.notFound, "no clause \(clauseID) to vote on") }
-            if endorsements[clauseID]?[p.id] == support { return [] }
-            return [.endorsed(p.id, clauseID, support: support)]
-
-        case .markReady:
-            let p = try participant(actor)
-            guard let check = readyCheck else { throw DetenteError(.conflict, "no ready check is open") }
-            return check.ready.contains(p.id) ? [] : [.readyMarked(p.id)]
-
-        // MARK: facilitator
-        case let .advance(force):
-            try requireFacilitator(actor)
-            guard let next = phase.next else { throw DetenteError(.conflict, "the workshop is already in its last phase") }
-            return try enter(next, force: force, context: &ctx)
-
-        case .back:
-            try requireFacilitator(actor)
-            guard let previous = phase.previous else { throw DetenteError(.conflict, "the workshop is in its first phase") }
-            guard revealed == nil || !previous.isSealed else {
-                throw DetenteError(.conflict, "a reveal cannot be undone: the workshop cannot go back to a sealed phase")
-            }
-            return try enter(previous, force: true, context: &ctx)
-
-        case let .timerStart(seconds):
-            try requireFacilitator(actor)
-            guard (10...4 * 3600).contains(seconds) else { throw DetenteError(.invalidValue, "timer seconds must be between 10 and 14400") }
-            return [.timerStarted(endsAt: ctx.now + Int64(seconds) * 1000),
-                    .botSaid(.everyone, text: "The facilitator started a \(Self.minutes(Int64(seconds) * 1000)) timer for this phase.")]
-
-        case .timerPause:
-            try requireFacilitator(actor)
-            guard let timer, timer.endsAt != nil else { throw DetenteError(.conflict, "no running timer to pause") }
-            return [.timerPaused(remaining: timer.remaining(at: ctx.now))]
-
-        case let .timerExtend(seconds):
-            try requireFacilitator(actor)
-            guard timer != nil else { throw DetenteError(.conflict, "no timer to extend") }
-            guard (10...3600).contains(seconds) else { throw DetenteError(.invalidValue, "extend by 10 to 3600 seconds") }
-            return [.timerExtended(byMillis: Int64(seconds) * 1000),
-                    .botSaid(.everyone, text: "The facilitator added \(Self.minutes(Int64(seconds) * 1000)) to the timer.")]
-
-        case .readyCheck:
-            try requireFacilitator(actor)
-            return [.readyCheckStarted, .botSaid(.everyone, text: "Ready check: press “I'm ready” when you have finished this step.")]
-
-        case let .hide(itemID):
-            try requireFacilitator(actor)
-            guard !phase.isSealed else {
-                // The facilitator cannot see sealed items, so cannot judge them; departments moderate themselves until the reveal.
-                throw DetenteError(.wrongPhase, "items can be hidden once they are revealed")
-            }
-            guard let item = items[itemID], !item.hidden else { throw DetenteError(.notFound, "no visible item \(itemID)") }
-            return [.itemHidden(itemID)]
-
-        case let .lockJoining(on):
-            try requireFacilitator(actor)
-            return on == joiningLocked ? [] : [.joiningLocked(on)]
-
-        case let .handOver(to):
-            try requireFacilitator(actor)
-            if let to { guard participants[to] != nil else { throw DetenteError(.notFound, "no participant \(to)") } }
-            var events: [Event] = [.facilitationHanded(to)]
-            if let to { events.append(.botSaid(.participant(to), text: "The facilitator has handed you the facilitation controls.")) }
-            return events
-
-        case let .present(department):
-            try requireFacilitator(actor)
-            if let department { guard departments.contains(department) else { throw DetenteError(.invalidValue, "unknown department") } }
-            guard revealed != nil else { throw DetenteError(.wrongPhase, "present mode shows deliverables after the reveal") }
-            return [.presenting(department)]
-
-        case .redraft:
-            try requireFacilitator(actor)
-            guard phase == .agreement else { throw DetenteError(.wrongPhase, "the draft belongs to the agreement phase") }
-            return [.draftCreated(makeDraft(context: &ctx))]
-
-        case let .editClause(clauseID, rawText):
-            try requireFacilitator(actor)
-            guard phase == .agreement, draft?.clause(clauseID) != nil else { throw DetenteError(.notFound, "no clause \(clauseID)") }
-            // Clause wording reaches everyone and every export: scrubbed like any other free text.
-            var table = pseudonyms
-            return [.clauseEdited(clauseID, text: ctx.anonymiser.anonymise(try Self.validText(rawText), pseudonyms: &table).text)]
-
-        case let .mergeClauses(kept, absorbed):
-            try requireFacilitator(actor)
-            guard phase == .agreement, let draft, draft.clause(kept) != nil, draft.clause(absorbed) != nil, kept != absorbed else {
-                throw DetenteError(.notFound, "both clauses must exist and differ")
-            }
-            return [.clausesMerged(kept: kept, absorbed: absorbed)]
-
-        case let .moveItem(itemID, to):
-            try requireFacilitator(actor)
-            guard phase == .agreement, let draft else { throw DetenteError(.wrongPhase, "items are moved between clauses in the agreement phase") }
-            guard let from = draft.clauses.first(where: { $0.sources.contains(itemID) }) else { throw DetenteError(.notFound, "item \(itemID) is in no clause") }
-            let target = to ?? ctx.newID("c_")
-            if let to { guard draft.clause(to) != nil, to != from.id else { throw DetenteError(.notFound, "no other clause \(to)") } }
-            return [.itemMoved(itemID, from: from.id, to: target)]
-
-        case let .note(rawText):
-            try requireFacilitator(actor)
-            // Notes go into exports that others read: scrubbed, and the original is not kept.
-            var table = pseudonyms
-            return [.noteAdded(ctx.anonymiser.anonymise(try Self.validText(rawText), pseudonyms: &table).text)]
-
-        case .end:
-            try requireFacilitator(actor)
-            var events: [Event] = []
-            if phase != .close { events.append(.phaseChanged(.close, at: ctx.now)) }
-            events += [.botSaid(.everyone, text: template.phaseIntro[.close] ?? "Thank you."), .ended]
-            return events
-
-        case let .focus(itemID):
-            try requireFacilitator(actor)
-            return try decideFocus(itemID)
-
-        case let .assignClause(clauseID, owner, due):
-            // The facilitator sets any owner; a department may propose itself (see Workshop+Clauses.swift).
-            let proposer = (try? requireFacilitator(actor)) == nil ? try participant(actor).department : nil
-            return try decideAssignment(clauseID, owner: owner, due: due, proposedBy: proposer)
-
-        case .tick:
-            guard actor == .system else { throw DetenteError(.forbidden, "only the server clock ticks") }
-            return tickEvents(now: ctx.now)
+        case let .join(department, tokenHash): return try decideJoin(department, tokenHash: tokenHash, by: actor)
+        case let .submit(kind, rawText, target): return try decideSubmit(kind, rawText: rawText, target: target, by: actor, context: &ctx)
+        case let .edit(itemID, rawText): return try decideEdit(itemID, rawText: rawText, by: actor, context: &ctx)
+        case let .withdraw(itemID): return try decideWithdraw(itemID, by: actor)
+        case let .vote(itemID, on): return try decideVote(itemID, on: on, by: actor)
+        case let .mergeItems(kept, absorbed): return try decideMergeItems(kept, absorbed: absorbed, by: actor)
+        case let .approve(on): return try decideApprove(on, by: actor)
+        case .nextPrompt: return try decideNextPrompt(by: actor)
+        case let .react(itemID, verdict, comment): return try decideReact(itemID, verdict: verdict, comment: comment, by: actor, context: &ctx)
+        case let .endorse(clauseID, support): return try decideEndorse(clauseID, support: support, by: actor)
+        case .markReady: return try decideMarkReady(by: actor)
+        case let .advance(force): return try decideAdvance(force, by: actor, context: &ctx)
+        case .back: return try decideBack(by: actor, context: &ctx)
+        case let .timerStart(seconds): return try decideTimerStart(seconds, by: actor, context: &ctx)
+        case .timerPause: return try decideTimerPause(by: actor, context: &ctx)
+        case let .timerExtend(seconds): return try decideTimerExtend(seconds, by: actor)
+        case .readyCheck: return try decideReadyCheck(by: actor)
+        case let .hide(itemID): return try decideHide(itemID, by: actor)
+        case let .lockJoining(on): return try decideLockJoining(on, by: actor)
+        case let .handOver(to): return try decideHandOver(to, by: actor)
+        case let .present(department): return try decidePresent(department, by: actor)
+        case .redraft: return try decideRedraft(by: actor, context: &ctx)
+        case let .editClause(clauseID, rawText): return try decideEditClause(clauseID, rawText: rawText, by: actor, context: &ctx)
+        case let .mergeClauses(kept, absorbed): return try decideMergeClauses(kept, absorbed: absorbed, by: actor)
+        case let .moveItem(itemID, to): return try decideMoveItem(itemID, to: to, by: actor, context: &ctx)
+        case let .note(rawText): return try decideNote(rawText, by: actor, context: &ctx)
+        case .end: return try decideEnd(by: actor, context: &ctx)
+        case let .focus(itemID): return try decideFocus(itemID, by: actor)
+        case let .assignClause(clauseID, owner, due): return try decideAssignClause(clauseID, owner: owner, due: due, by: actor)
+        case .tick: return try decideTick(by: actor, context: &ctx)
         }
     }
 
-    private func enter(_ next: Phase, force: Bool, context ctx: inout DecisionContext) throws(DetenteError) -> [Event] {
-        var events: [Event] = []
-        if next == .reveal, revealed == nil {
-            if !force {
-                let unapproved = departments.filter { !isApproved($0) }
-                let small = contributorCounts().filter { $0.value < setup.anonymityThreshold }.keys.sorted()
-                var problems: [String] = []
-                if !unapproved.isEmpty { problems.append("not yet approved by \(unapproved.map(Self.displayName).joined(separator: ", "))") }
-                if !small.isEmpty {
-                    problems.append("fewer than \(setup.anonymityThreshold) distinct contributors in \(small.map(Self.displayName).joined(separator: ", ")) — authors may be identifiable by size")
-                }
-                if !problems.isEmpty { throw DetenteError(.conflict, "reveal needs confirmation: " + problems.joined(separator: "; ")) }
-            }
-            events.append(.phaseChanged(.reveal, at: ctx.now))
-            events.append(.revealed(makeRevealBatch(context: ctx)))
-        } else {
-            events.append(.phaseChanged(next, at: ctx.now))
-        }
-        if let intro = template.phaseIntro[next] {
-            if intro.contains("{target}") {
-                for d in departments { events.append(.botSaid(.department(d), text: text(intro, target: defaultTarget(for: d)))) }
-            } else {
-                events.append(.botSaid(.everyone, text: intro))
-            }
-        }
-        if next == .outmodel {
-            for p in participants.values.sorted(by: { $0.id < $1.id }) {
-                let index = min(promptIndex[p.id] ?? 0, template.outmodelQuestions.count - 1)
-                events.append(.botSaid(.participant(p.id), text: text(template.outmodelQuestions[index], target: defaultTarget(for: p.department))))
-            }
-        }
-        if next == .review {
-            let small = contributorCounts().filter { $0.value < setup.anonymityThreshold }.keys.sorted()
-            if !small.isEmpty {
-                events.append(.botSaid(.facilitators, text: "Anonymity warning: \(small.map(Self.displayName).joined(separator: ", ")) has fewer than \(setup.anonymityThreshold) distinct contributors; its authors may be identifiable by the department's size."))
-            }
-        }
-        if next == .agreement, draft == nil || revealed != nil {
-            events.append(.draftCreated(makeDraft(context: &ctx)))
-        }
-        return events
-    }
 
-    private func tickEvents(now: Int64) -> [Event] {
-        var events: [Event] = []
-        if let timer, timer.endsAt != nil, !timer.expired {
-            let remaining = timer.remaining(at: now)
-            if remaining == 0 {
-                events += [.timerExpired, .botSaid(.everyone, text: "Time is up for this phase. Finish your sentence; the facilitator will move us on.")]
-            } else if remaining <= Self.timerWarningMillis, !timer.warned {
-                events += [.timerWarned, .botSaid(.everyone, text: "Two minutes left in this phase.")]
-            }
-        }
-        if phase == .outmodel || phase == .requirements {
-            for d in departments where !nudged.contains(d) && !members(of: d).isEmpty {
-                let since = max(lastActivity[d] ?? 0, phaseStartedAt)
-                if now - since >= Self.quietAfterMillis {
-                    events.append(.departmentQuiet(d, at: now))
-                    let written = items.values.filter { $0.department == d && $0.isLive }.count
-                    events.append(.botSaid(.facilitators, text: "\(Self.displayName(of: d)) has been quiet for \(Self.minutes(now - since)) (\(written) items so far)."))
-                    events.append(.botSaid(.department(d), text: "The other departments are writing and waiting for your view. Even one short sentence helps — what is on your mind?"))
-                }
-            }
-        }
-        return events
-    }
 
     func makeRevealBatch(context: DecisionContext) -> [RevealedItem] {
         var table = pseudonyms
@@ -611,14 +314,14 @@ public struct Workshop: Sendable {
 
     // MARK: - helpers
 
-    private func participant(_ actor: Actor) throws(DetenteError) -> Participant {
+    func participant(_ actor: Actor) throws(DetenteError) -> Participant {
         guard case let .participant(pid) = actor, let p = participants[pid] else {
             throw DetenteError(.forbidden, "this command is for participants who have joined")
         }
         return p
     }
 
-    private func requireFacilitator(_ actor: Actor) throws(DetenteError) {
+    func requireFacilitator(_ actor: Actor) throws(DetenteError) {
         switch actor {
         case .facilitator, .system: return
         case let .participant(pid) where pid == delegate: return
@@ -626,12 +329,12 @@ public struct Workshop: Sendable {
         }
     }
 
-    private func liveItem(_ id: ItemID) throws(DetenteError) -> Item {
+    func liveItem(_ id: ItemID) throws(DetenteError) -> Item {
         guard let item = items[id], item.isLive else { throw DetenteError(.notFound, "no item \(id)") }
         return item
     }
 
-    private func ownItem(_ id: ItemID, of p: Participant) throws(DetenteError) -> Item {
+    func ownItem(_ id: ItemID, of p: Participant) throws(DetenteError) -> Item {
         // The same error for "not yours" and "missing", so probing ids tells nothing about other departments.
         guard let item = items[id], item.isLive, item.author == p.id else { throw DetenteError(.notFound, "no item \(id) of yours") }
         return item
