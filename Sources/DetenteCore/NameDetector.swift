@@ -143,6 +143,8 @@ struct NameDetector {
         var capitalised: Bool
         var allCaps: Bool
         var lexical: Gazetteer.WordClass
+        /// Whether the folded word has an inner hyphen ("seo-yeon", "allow-list").
+        var hyphenated: Bool
         var length: Int { end - start }
         var isName: Bool { lexical.isName }
         var isEverydayWord: Bool { lexical.isEverydayWord }
@@ -180,7 +182,8 @@ struct NameDetector {
                 for k in i..<end where s[k].isLetterScalar && !s[k].isUppercaseScalar { lower = true; break }
                 let folded = Gazetteer.fold(s[i..<end])
                 out.append(Word(start: i, end: end, range: t.range(i, end), folded: folded, sentenceStart: sentenceStart,
-                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: Gazetteer.classify(folded)))
+                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: Gazetteer.classify(folded),
+                                hyphenated: folded.utf8.contains(UInt8(ascii: "-"))))
                 sentenceStart = false
                 i = j
             } else {
@@ -289,7 +292,7 @@ struct NameDetector {
         // Each word's roster person, looked up once.
         let rosterKeys: [String?] = words.map { w in
             if let k = roster.person(forToken: w.folded) { return k }
-            guard w.folded.utf8.contains(UInt8(ascii: "-")) else { return nil }
+            guard w.hyphenated else { return nil }
             return w.folded.split(separator: "-").lazy.compactMap { self.roster.person(forToken: String($0)) }.first
         }
         func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
@@ -336,20 +339,21 @@ struct NameDetector {
             let f = w.folded
             if w.length < 2 || f == "i" || w.lexical.contains(.honorific) || (w.allCaps && rosterKeys[i] == nil) || mixedCase(w) { continue }
             if inCompound(i) { continue }
-            if placeWords[i] { continue }
+            if !placeWords.isEmpty, placeWords[i] { continue }
             if w.lexical.contains(.properAdjective), rosterKeys[i] == nil { continue }
             // "conta de luz", "la paz": a lowercase phrase after a particle is no one's name.
             if !w.capitalised, i >= 2, words[i - 1].lexical.contains(.particle), !words[i - 1].capitalised, adjacent(i - 1, i),
                !words[i - 2].capitalised, !words[i - 2].isName { continue }
+            let previous = prev(i)
             // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
-            if let p = prev(i), p.allCaps, p.lexical.contains(.shipPrefix) { continue }
+            if let p = previous, p.allCaps, p.lexical.contains(.shipPrefix) { continue }
             // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.
             if w.lexical.contains(.place), rosterKeys[i] == nil, !w.isName || inPlaceContext(i) { continue }
             if w.lexical.contains(.place), rosterKeys[i] != nil, inPlaceContext(i) { continue }
             // "long-running", "round-robin": a lowercase compound is a word, whatever its parts.
-            if !w.capitalised, f.utf8.contains(UInt8(ascii: "-")), roster.person(forToken: f) == nil { continue }
+            if !w.capitalised, w.hyphenated, roster.person(forToken: f) == nil { continue }
             // "Allow-list", "Follow-up": a capitalised compound of everyday words is a word too.
-            if f.utf8.contains(UInt8(ascii: "-")), rosterKeys[i] == nil, f.split(separator: "-").allSatisfy({ isWord(String($0)) }) { continue }
+            if w.hyphenated, rosterKeys[i] == nil, f.split(separator: "-").allSatisfy({ isWord(String($0)) }) { continue }
             var score = 0.0
             var why = ""
             let ambiguousWord = w.isEverydayWord || w.isWork
@@ -363,16 +367,16 @@ struct NameDetector {
                 person[i] = key
                 score += roster.nicknames[f] != nil ? Weight.rosterNickname : Weight.rosterShortForm
                 why = "nickname of a roster name"
-            } else if w.isName || f.utf8.contains(UInt8(ascii: "-")) && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
+            } else if w.isName || w.hyphenated && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
                 score += w.isEverydayWord ? Weight.gazetteerNameThatIsAWord : Weight.gazetteerName
                 // At a sentence start capitals say nothing, but a name no dictionary knows as a word still is one.
                 if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
                 if w.lexical.contains(.place), w.capitalised { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
-            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || prev(i).map { $0.capitalised && $0.isName } ?? false) {
+            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || previous.map { $0.capitalised && $0.isName } ?? false) {
                 score += Weight.unknownCapitalised
                 why = "name (context)"
-            } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
+            } else if w.capitalised, w.hyphenated, f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
                 score += Weight.hyphenatedGivenName  // "Seo-yeon", "Min-jun"
                 why = "name (hyphenated given name)"
             } else if w.capitalised, idBefore(i) {
@@ -397,8 +401,8 @@ struct NameDetector {
             if let n = next(i), n.lexical.contains(.thingContinuation) { score += Weight.beforeAThingWord }
             if f.hasPrefix("test") { score += Weight.testAccount }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
-            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score += Weight.afterAProductName }
-            if person[i] == nil, let p = prev(i), p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
+            if person[i] == nil, let p = previous, p.capitalised, p.isWork, !p.isName { score += Weight.afterAProductName }
+            if person[i] == nil, let p = previous, p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
             if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score += Weight.afterADeterminer }
             base[i] = score
@@ -515,8 +519,9 @@ struct NameDetector {
 
     /// Marks the words of every place name of two to four capitalised words ("San Jose",
     /// "Ras Al Khaimah"): a city named after a saint or a person is still a city.
+    /// Empty when the text has no such place (most texts: no allocation).
     static func placePhraseWords(_ words: [Word], adjacent: (Int, Int) -> Bool) -> [Bool] {
-        var marked = [Bool](repeating: false, count: words.count)
+        var marked: [Bool] = []
         for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) && i + 1 < words.count
             && (words[i + 1].capitalised || words[i + 1].lexical.contains(.particle)) {
             var key = words[i].folded
@@ -525,6 +530,7 @@ struct NameDetector {
                 j += 1
                 key += " " + words[j].folded
                 if Gazetteer.placePhrases.contains(key), words[j].capitalised {
+                    if marked.isEmpty { marked = [Bool](repeating: false, count: words.count) }
                     for k in i...j { marked[k] = true }
                 }
             }
