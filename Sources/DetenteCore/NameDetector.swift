@@ -441,6 +441,7 @@ struct NameDetector {
                 total[i] += Weight.titleOrSignature; rule[i] = "name (before an honorific)"
             }
             if isSignature(t, w), w.capitalised { total[i] += Weight.titleOrSignature; rule[i] = "name (signature)" }
+            if w.capitalised, !w.isEverydayWord, !w.isWork, isSpeakerLabel(t, w) { total[i] += Weight.speakerLabel; rule[i] = "name (speaker label)" }
         }
         // Neighbours: a word next to a name of the same roster person, or two capitalised
         // name-like words side by side ("Sunday Eze", "Park Seo-yeon", "Gareth Pryce-Jones").
@@ -536,6 +537,15 @@ struct NameDetector {
             }
         }
         return marked
+    }
+
+    /// "Kofi: we need a rollback", a chat transcript's speaker: the word starts the text or a line
+    /// and a colon and a space follow it (not "10:30" or "https:").
+    func isSpeakerLabel(_ t: ScalarText, _ w: Word) -> Bool {
+        guard t[w.end] == ":", t[w.end + 1] == " " else { return false }
+        var k = w.start - 1
+        while k >= 0, t.scalars[k] == " " || t.scalars[k] == "\t" { k -= 1 }
+        return k < 0 || t.scalars[k] == "\n"
     }
 
     /// "— Wanjiru, Ops lead" or "(Written by me, Chiara)": a name right after a dash or "by me,".

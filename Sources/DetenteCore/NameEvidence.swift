@@ -72,6 +72,8 @@ enum NameEvidence {
     static let afterContactVerb = 0.5
     /// After a title or before an honorific suffix ("Dr", "-san"), or signing a text ("— Wanjiru").
     static let titleOrSignature = 3.0
+    /// The speaker of a transcript line ("Kofi: …"), for a word that is no everyday word or tool.
+    static let speakerLabel = 2.5
     /// Right after an employee id in brackets ("HLF-00417 (Sefa)") or right before one.
     static let besideID = 3.0
     /// A sentence's capitalised subject that a later "she", "he" or "who" refers back to.

@@ -164,6 +164,13 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         }
     }
 
+    @Test func speakersOfATranscriptAreNamesHeadingsAreNot() {
+        #expect(scrub("Kofi: the rollback took an hour.\nTamati: and nobody paged us.") == "[Person A]: the rollback took an hour.\n[Person B]: and nobody paged us.")
+        for text in ["Note: the rollback took an hour.", "Jenkins: build 42 failed.", "Update: nobody paged us.", "Deploy at 10:30 sharp."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
