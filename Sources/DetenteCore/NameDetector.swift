@@ -344,9 +344,10 @@ struct NameDetector {
             // "conta de luz", "la paz": a lowercase phrase after a particle is no one's name.
             if !w.capitalised, i >= 2, words[i - 1].lexical.contains(.particle), !words[i - 1].capitalised, adjacent(i - 1, i),
                !words[i - 2].capitalised, !words[i - 2].isName { continue }
-            let previous = prev(i)
+            // The adjacent word before, by index: copying `Word`s costs retains on this hot path.
+            let previous: Int? = i > 0 && adjacent(i - 1, i) ? i - 1 : nil
             // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
-            if let p = previous, p.allCaps, p.lexical.contains(.shipPrefix) { continue }
+            if let p = previous, words[p].allCaps, words[p].lexical.contains(.shipPrefix) { continue }
             // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.
             if w.lexical.contains(.place), rosterKeys[i] == nil, !w.isName || inPlaceContext(i) { continue }
             if w.lexical.contains(.place), rosterKeys[i] != nil, inPlaceContext(i) { continue }
@@ -373,7 +374,7 @@ struct NameDetector {
                 if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
                 if w.lexical.contains(.place), w.capitalised { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
-            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || previous.map { $0.capitalised && $0.isName } ?? false) {
+            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || previous.map { words[$0].capitalised && words[$0].isName } ?? false) {
                 score += Weight.unknownCapitalised
                 why = "name (context)"
             } else if w.capitalised, w.hyphenated, f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
@@ -401,8 +402,8 @@ struct NameDetector {
             if let n = next(i), n.lexical.contains(.thingContinuation) { score += Weight.beforeAThingWord }
             if f.hasPrefix("test") { score += Weight.testAccount }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
-            if person[i] == nil, let p = previous, p.capitalised, p.isWork, !p.isName { score += Weight.afterAProductName }
-            if person[i] == nil, let p = previous, p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
+            if person[i] == nil, let p = previous, words[p].capitalised, words[p].isWork, !words[p].isName { score += Weight.afterAProductName }
+            if person[i] == nil, let p = previous, words[p].lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
             if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score += Weight.afterADeterminer }
             base[i] = score
