@@ -217,6 +217,13 @@ struct NameDetector {
     /// Words that refer back to a person: "Kasia is the exception: she …", "… the engineer who …".
     static let personalReferences: Set<String> = ["she", "he", "her", "him", "his", "hers", "herself", "himself", "who", "whom", "whose"]
 
+    /// Nouns for a group of people one can be "from" (a general list of organisation words).
+    static let organisationNouns: Set<String> = ["vendor", "vendors", "supplier", "team", "company", "firm", "agency", "department", "office",
+                                                 "partner", "client", "customer", "contractor", "consultancy", "bank", "council", "ministry",
+                                                 "regulator", "auditor", "auditors", "union", "board", "branch", "subsidiary", "carrier",
+                                                 "provider", "integrator", "startup", "lab", "group", "squad", "desk", "noc", "soc",
+                                                 "helpdesk", "hospital", "university", "school", "plant", "site", "depot", "warehouse"]
+
     /// Prepositions after which a place name is a place ("in Busan", "via Lima").
     static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
 
@@ -302,6 +309,14 @@ struct NameDetector {
             if let p = prev(i), p.lexical.contains(.contactCue) { return true }
             guard let n = next(i), n.folded == "from", i + 2 < words.count, adjacent(i + 1, i + 2) else { return false }
             return words[i + 2].capitalised
+        }
+        /// "from Networking", "from the vendor": after "from", a capitalised team or an organisation noun.
+        func fromAnOrganisation(_ from: Int) -> Bool {
+            guard from + 1 < words.count else { return false }
+            let after = words[from + 1]
+            if after.capitalised, !after.lexical.contains(.determiner) { return true }
+            guard after.lexical.contains(.determiner), from + 2 < words.count else { return false }
+            return Self.organisationNouns.contains(words[from + 2].folded)
         }
         /// "she", "he" or "who" within the next dozen words.
         func referredBack(_ i: Int) -> Bool {
@@ -427,6 +442,10 @@ struct NameDetector {
             if let p = prev(i) ?? (i > 0 ? words[i - 1] : nil), p.lexical.contains(.cueBefore) {
                 total[i] += Weight.afterACue
                 if p.lexical.contains(.contactCue), w.capitalised { total[i] += Weight.afterContactVerb }
+            }
+            // "Grace from the vendor", "Mark from Networking": a given name introduced by where the person is from.
+            if w.capitalised, w.lexical.contains(.givenName), !w.isWork, let n = next(i), n.folded == "from", fromAnOrganisation(i + 1) {
+                total[i] += Weight.givenNameFromSomewhere
             }
             if w.capitalised, idBefore(i) || idAfter(i) {
                 total[i] += Weight.besideID; rule[i] = "name (beside an employee id)"

@@ -66,6 +66,8 @@ enum NameEvidence {
     static let beforeAPersonVerb = 1.5
     /// Before "and" or "or".
     static let beforeAConjunction = 0.5
+    /// A capitalised given name before "from" ("Grace from the vendor"), on top of `beforeAPersonVerb`.
+    static let givenNameFromSomewhere = 1.0
     /// After a cue word ("ask", "with", "cc").
     static let afterACue = 1.0
     /// After a verb of contacting someone, on top of `afterACue`.

@@ -171,6 +171,14 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         }
     }
 
+    @Test func aGivenNameFromAnOrganisationIsAPerson() {
+        #expect(scrub("Said it twice: Rose from the supplier called.") == "Said it twice: [Person A] from the supplier called.")
+        #expect(scrub("Mark from Networking called.") == "[Person A] from Networking called.")
+        for text in ["Page from the runbook is stale.", "Rose from 3 to 5 percent.", "Change from the CAB is slow."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
