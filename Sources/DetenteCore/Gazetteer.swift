@@ -112,7 +112,7 @@ enum Gazetteer {
         "agent", "agents", "runner", "runners", "container", "containers", "image", "images", "stack", "project", "repo",
         "module", "modules", "gem", "gems", "library", "framework", "tool", "tools", "config", "configuration", "feature",
         "features", "requests", "request", "team", "squad", "topic", "topics", "partition", "partitions", "consumer", "consumers",
-        "producer", "producers", "language", "compiler", "bucket", "buckets", "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
+        "producer", "producers", "language", "compiler", "bot", "bots", "chatbot", "cmdb", "scanner", "shipper", "monitoring", "search", "billing", "proxy", "gateway", "cache", "bucket", "buckets", "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
         "university", "bridge", "valley", "square", "district", "depot", "office", "campus", "building", "ward", "park",
         "on-call", "rota", "schedule", "channel", "board", "process", "window", "freeze", "deploy", "deploys", "theme", "tickets",
     ]

@@ -217,6 +217,9 @@ struct NameDetector {
     /// Words that refer back to a person: "Kasia is the exception: she …", "… the engineer who …".
     static let personalReferences: Set<String> = ["she", "he", "her", "him", "his", "hers", "herself", "himself", "who", "whom", "whose"]
 
+    /// Nouns for a person's role ("the platform owner", "our Kafka expert").
+    static let roleNouns: Set<String> = ["owner", "owners", "lead", "engineer", "engineers", "manager", "admin", "administrator", "expert",
+                                         "person", "guy", "contact", "champion", "maintainer", "author", "architect", "developer", "specialist"]
     /// Nouns for a group of people one can be "from" (a general list of organisation words).
     static let organisationNouns: Set<String> = ["vendor", "vendors", "supplier", "team", "company", "firm", "agency", "department", "office",
                                                  "partner", "client", "customer", "contractor", "consultancy", "bank", "council", "ministry",
@@ -309,6 +312,21 @@ struct NameDetector {
             if let p = prev(i), p.lexical.contains(.contactCue) { return true }
             guard let n = next(i), n.folded == "from", i + 2 < words.count, adjacent(i + 1, i + 2) else { return false }
             return words[i + 2].capitalised
+        }
+        /// "Luna, the chat bot, …", "Victor, our old CMDB": an apposition that calls the word a thing;
+        /// "Felix is the log shipper", "Oscar was our old monitoring tool": a copula, a determiner, a thing.
+        func describedAsAThing(_ i: Int) -> Bool {
+            var k = i + 1
+            if t[words[i].end] != "," {
+                guard k < words.count, ["is", "was"].contains(words[k].folded) else { return false }
+                k += 1
+            }
+            guard k + 1 < words.count, words[k].lexical.contains(.determiner) else { return false }
+            for j in (k + 1)..<min(words.count, k + 4) where words[j].lexical.contains(.thingContinuation) || words[j].isWork {
+                // "the tool owner", "our Kafka expert": a role noun after the thing names a person.
+                return !(j + 1 < words.count && Self.roleNouns.contains(words[j + 1].folded))
+            }
+            return false
         }
         /// "from Networking", "from the vendor": after "from", a capitalised team or an organisation noun.
         func fromAnOrganisation(_ from: Int) -> Bool {
@@ -415,6 +433,7 @@ struct NameDetector {
                 score += beforeName && w.isName ? Weight.toolWordBeforeAName : Weight.toolWord
             }
             if let n = next(i), n.lexical.contains(.thingContinuation) { score += Weight.beforeAThingWord }
+            if person[i] == nil, describedAsAThing(i) { score += Weight.beforeAThingWord }
             if f.hasPrefix("test") { score += Weight.testAccount }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
             if person[i] == nil, let p = previous, words[p].capitalised, words[p].isWork, !words[p].isName { score += Weight.afterAProductName }
