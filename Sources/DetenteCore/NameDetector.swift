@@ -182,7 +182,7 @@ struct NameDetector {
                 for k in i..<end where s[k].isLetterScalar && !s[k].isUppercaseScalar { lower = true; break }
                 let folded = Gazetteer.fold(s[i..<end])
                 out.append(Word(start: i, end: end, range: t.range(i, end), folded: folded, sentenceStart: sentenceStart,
-                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: Gazetteer.classify(folded),
+                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: s[i].isUppercaseScalar ? Gazetteer.classifyCapitalised(folded) : Gazetteer.classify(folded),
                                 hyphenated: folded.utf8.contains(UInt8(ascii: "-"))))
                 sentenceStart = false
                 i = j
