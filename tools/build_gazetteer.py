@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tools" / "data"
 OUT = ROOT / "Sources" / "DetenteCore" / "GazetteerData.swift"
 # A folded name token: Latin, Cyrillic or Greek letters, with inner hyphens and apostrophes.
-NAME_TOKEN = re.compile(r"^[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff][a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff'\-]*$")
+NAME_TOKEN = re.compile(r"^[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff](?:[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff'\-]*[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff])?$")
 WORD = re.compile(r"^[a-z][a-z'\-]*$")
 SPECIAL = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "ı": "i", "þ": "th", "’": "'"}
 

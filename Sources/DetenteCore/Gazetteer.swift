@@ -40,16 +40,8 @@ enum Gazetteer {
         var table: [String: WordClass] = [:]
         table.reserveCapacity(120_000)
         for (list, cls) in [(GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
-                            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord),
-                            (GazetteerData.places, .place), (GazetteerData.properAdjectives, .properAdjective)] {
-            var list = list
-            list.withUTF8 { bytes in
-                var start = 0
-                for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: " ") {
-                    if end > start { table[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), default: []].insert(cls) }
-                    start = end + 1
-                }
-            }
+                            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord)] {
+            addWords(of: list, as: cls, to: &table)
         }
         for (words, cls) in [(workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
                              (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),
@@ -57,11 +49,33 @@ enum Gazetteer {
                              (shipPrefixes, .shipPrefix), (NameDetector.toolVerbs, .toolVerb)] {
             for word in words { table[word, default: []].insert(cls) }
         }
+        return table
+    }()
+
+    /// Places and proper adjectives, which matter only for capitalised words: a table of their
+    /// own keeps the one every word is looked up in as small as the word lists need.
+    static let properNouns: [String: WordClass] = {
+        var table: [String: WordClass] = [:]
+        table.reserveCapacity(40_000)
+        addWords(of: GazetteerData.places, as: .place, to: &table)
+        addWords(of: GazetteerData.properAdjectives, as: .properAdjective, to: &table)
         for phrase in placePhrases {
             if let first = phrase.split(separator: " ").first { table[String(first), default: []].insert(.placePhraseStart) }
         }
         return table
     }()
+
+    /// Adds each space-separated word of `list` to `table` with class `cls`.
+    static func addWords(of list: String, as cls: WordClass, to table: inout [String: WordClass]) {
+        var list = list
+        list.withUTF8 { bytes in
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: " ") {
+                if end > start { table[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), default: []].insert(cls) }
+                start = end + 1
+            }
+        }
+    }
 
     /// Place names of two to four words, folded and joined by single spaces.
     static let placePhrases: Set<String> = Set(GazetteerData.placePhrases.split(separator: "|").map(String.init))
@@ -70,6 +84,12 @@ enum Gazetteer {
     static let shipPrefixes: Set<String> = ["mv", "mts", "ss", "hms", "hmas", "hmcs", "hmnzs", "rms", "uss", "fv", "rv", "sv"]
 
     static func classify(_ folded: String) -> WordClass { lexicon[folded] ?? [] }
+    /// `classify` plus place and proper-adjective classes, for a capitalised word.
+    static func classifyCapitalised(_ folded: String) -> WordClass {
+        let cls = classify(folded)
+        guard let proper = properNouns[folded] else { return cls }
+        return cls.union(proper)
+    }
     static func isGivenName(_ folded: String) -> Bool { classify(folded).contains(.givenName) }
     static func isFamilyName(_ folded: String) -> Bool { classify(folded).contains(.familyName) }
     static func isCommonWord(_ folded: String) -> Bool { classify(folded).contains(.commonWord) }
@@ -112,7 +132,7 @@ enum Gazetteer {
         "agent", "agents", "runner", "runners", "container", "containers", "image", "images", "stack", "project", "repo",
         "module", "modules", "gem", "gems", "library", "framework", "tool", "tools", "config", "configuration", "feature",
         "features", "requests", "request", "team", "squad", "topic", "topics", "partition", "partitions", "consumer", "consumers",
-        "producer", "producers", "language", "compiler", "bucket", "buckets", "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
+        "producer", "producers", "language", "compiler", "bot", "bots", "chatbot", "cmdb", "scanner", "shipper", "monitoring", "search", "billing", "proxy", "gateway", "cache", "bucket", "buckets", "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
         "university", "bridge", "valley", "square", "district", "depot", "office", "campus", "building", "ward", "park",
         "on-call", "rota", "schedule", "channel", "board", "process", "window", "freeze", "deploy", "deploys", "theme", "tickets",
     ]

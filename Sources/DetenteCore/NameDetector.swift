@@ -143,6 +143,8 @@ struct NameDetector {
         var capitalised: Bool
         var allCaps: Bool
         var lexical: Gazetteer.WordClass
+        /// Whether the folded word has an inner hyphen ("seo-yeon", "allow-list").
+        var hyphenated: Bool
         var length: Int { end - start }
         var isName: Bool { lexical.isName }
         var isEverydayWord: Bool { lexical.isEverydayWord }
@@ -180,7 +182,8 @@ struct NameDetector {
                 for k in i..<end where s[k].isLetterScalar && !s[k].isUppercaseScalar { lower = true; break }
                 let folded = Gazetteer.fold(s[i..<end])
                 out.append(Word(start: i, end: end, range: t.range(i, end), folded: folded, sentenceStart: sentenceStart,
-                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: Gazetteer.classify(folded)))
+                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: s[i].isUppercaseScalar ? Gazetteer.classifyCapitalised(folded) : Gazetteer.classify(folded),
+                                hyphenated: folded.utf8.contains(UInt8(ascii: "-"))))
                 sentenceStart = false
                 i = j
             } else {
@@ -213,6 +216,16 @@ struct NameDetector {
                                          "query", "queried", "build", "compile", "compiled", "benchmark", "license", "licence"]
     /// Words that refer back to a person: "Kasia is the exception: she …", "… the engineer who …".
     static let personalReferences: Set<String> = ["she", "he", "her", "him", "his", "hers", "herself", "himself", "who", "whom", "whose"]
+
+    /// Nouns for a person's role ("the platform owner", "our Kafka expert").
+    static let roleNouns: Set<String> = ["owner", "owners", "lead", "engineer", "engineers", "manager", "admin", "administrator", "expert",
+                                         "person", "guy", "contact", "champion", "maintainer", "author", "architect", "developer", "specialist"]
+    /// Nouns for a group of people one can be "from" (a general list of organisation words).
+    static let organisationNouns: Set<String> = ["vendor", "vendors", "supplier", "team", "company", "firm", "agency", "department", "office",
+                                                 "partner", "client", "customer", "contractor", "consultancy", "bank", "council", "ministry",
+                                                 "regulator", "auditor", "auditors", "union", "board", "branch", "subsidiary", "carrier",
+                                                 "provider", "integrator", "startup", "lab", "group", "squad", "desk", "noc", "soc",
+                                                 "helpdesk", "hospital", "university", "school", "plant", "site", "depot", "warehouse"]
 
     /// Prepositions after which a place name is a place ("in Busan", "via Lima").
     static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
@@ -289,7 +302,7 @@ struct NameDetector {
         // Each word's roster person, looked up once.
         let rosterKeys: [String?] = words.map { w in
             if let k = roster.person(forToken: w.folded) { return k }
-            guard w.folded.utf8.contains(UInt8(ascii: "-")) else { return nil }
+            guard w.hyphenated else { return nil }
             return w.folded.split(separator: "-").lazy.compactMap { self.roster.person(forToken: String($0)) }.first
         }
         func isWord(_ f: String) -> Bool { Gazetteer.classify(f).isEverydayWord }
@@ -299,6 +312,29 @@ struct NameDetector {
             if let p = prev(i), p.lexical.contains(.contactCue) { return true }
             guard let n = next(i), n.folded == "from", i + 2 < words.count, adjacent(i + 1, i + 2) else { return false }
             return words[i + 2].capitalised
+        }
+        /// "Luna, the chat bot, …", "Victor, our old CMDB": an apposition that calls the word a thing;
+        /// "Felix is the log shipper", "Oscar was our old monitoring tool": a copula, a determiner, a thing.
+        func describedAsAThing(_ i: Int) -> Bool {
+            var k = i + 1
+            if t[words[i].end] != "," {
+                guard k < words.count, ["is", "was"].contains(words[k].folded) else { return false }
+                k += 1
+            }
+            guard k + 1 < words.count, words[k].lexical.contains(.determiner) else { return false }
+            for j in (k + 1)..<min(words.count, k + 4) where words[j].lexical.contains(.thingContinuation) || words[j].isWork {
+                // "the tool owner", "our Kafka expert": a role noun after the thing names a person.
+                return !(j + 1 < words.count && Self.roleNouns.contains(words[j + 1].folded))
+            }
+            return false
+        }
+        /// "from Networking", "from the vendor": after "from", a capitalised team or an organisation noun.
+        func fromAnOrganisation(_ from: Int) -> Bool {
+            guard from + 1 < words.count else { return false }
+            let after = words[from + 1]
+            if after.capitalised, !after.lexical.contains(.determiner) { return true }
+            guard after.lexical.contains(.determiner), from + 2 < words.count else { return false }
+            return Self.organisationNouns.contains(words[from + 2].folded)
         }
         /// "she", "he" or "who" within the next dozen words.
         func referredBack(_ i: Int) -> Bool {
@@ -336,20 +372,22 @@ struct NameDetector {
             let f = w.folded
             if w.length < 2 || f == "i" || w.lexical.contains(.honorific) || (w.allCaps && rosterKeys[i] == nil) || mixedCase(w) { continue }
             if inCompound(i) { continue }
-            if placeWords[i] { continue }
+            if !placeWords.isEmpty, placeWords[i] { continue }
             if w.lexical.contains(.properAdjective), rosterKeys[i] == nil { continue }
             // "conta de luz", "la paz": a lowercase phrase after a particle is no one's name.
             if !w.capitalised, i >= 2, words[i - 1].lexical.contains(.particle), !words[i - 1].capitalised, adjacent(i - 1, i),
                !words[i - 2].capitalised, !words[i - 2].isName { continue }
+            // The adjacent word before, by index: copying `Word`s costs retains on this hot path.
+            let previous: Int? = i > 0 && adjacent(i - 1, i) ? i - 1 : nil
             // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
-            if let p = prev(i), p.allCaps, p.lexical.contains(.shipPrefix) { continue }
+            if let p = previous, words[p].allCaps, words[p].lexical.contains(.shipPrefix) { continue }
             // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.
             if w.lexical.contains(.place), rosterKeys[i] == nil, !w.isName || inPlaceContext(i) { continue }
             if w.lexical.contains(.place), rosterKeys[i] != nil, inPlaceContext(i) { continue }
             // "long-running", "round-robin": a lowercase compound is a word, whatever its parts.
-            if !w.capitalised, f.utf8.contains(UInt8(ascii: "-")), roster.person(forToken: f) == nil { continue }
+            if !w.capitalised, w.hyphenated, roster.person(forToken: f) == nil { continue }
             // "Allow-list", "Follow-up": a capitalised compound of everyday words is a word too.
-            if f.utf8.contains(UInt8(ascii: "-")), rosterKeys[i] == nil, f.split(separator: "-").allSatisfy({ isWord(String($0)) }) { continue }
+            if w.hyphenated, rosterKeys[i] == nil, f.split(separator: "-").allSatisfy({ isWord(String($0)) }) { continue }
             var score = 0.0
             var why = ""
             let ambiguousWord = w.isEverydayWord || w.isWork
@@ -363,16 +401,16 @@ struct NameDetector {
                 person[i] = key
                 score += roster.nicknames[f] != nil ? Weight.rosterNickname : Weight.rosterShortForm
                 why = "nickname of a roster name"
-            } else if w.isName || f.utf8.contains(UInt8(ascii: "-")) && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
+            } else if w.isName || w.hyphenated && f.split(separator: "-").contains(where: { Gazetteer.isName(String($0)) }) {
                 score += w.isEverydayWord ? Weight.gazetteerNameThatIsAWord : Weight.gazetteerName
                 // At a sentence start capitals say nothing, but a name no dictionary knows as a word still is one.
                 if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, !w.lexical.contains(.place) { score += Weight.nameAtSentenceStart }
                 if w.lexical.contains(.place), w.capitalised { score += Weight.placeAlsoName }
                 why = "name (gazetteer)"
-            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || prev(i).map { $0.capitalised && $0.isName } ?? false) {
+            } else if w.capitalised && !w.isEverydayWord && (f.count >= 3 || previous.map { words[$0].capitalised && words[$0].isName } ?? false) {
                 score += Weight.unknownCapitalised
                 why = "name (context)"
-            } else if w.capitalised, f.utf8.contains(UInt8(ascii: "-")), f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
+            } else if w.capitalised, w.hyphenated, f.split(separator: "-").allSatisfy({ $0.count <= 4 && !isWord(String($0)) }) {
                 score += Weight.hyphenatedGivenName  // "Seo-yeon", "Min-jun"
                 why = "name (hyphenated given name)"
             } else if w.capitalised, idBefore(i) {
@@ -395,10 +433,11 @@ struct NameDetector {
                 score += beforeName && w.isName ? Weight.toolWordBeforeAName : Weight.toolWord
             }
             if let n = next(i), n.lexical.contains(.thingContinuation) { score += Weight.beforeAThingWord }
+            if person[i] == nil, describedAsAThing(i) { score += Weight.beforeAThingWord }
             if f.hasPrefix("test") { score += Weight.testAccount }
             // "Google Doc", "Azure Boards": a word right after a product name is part of that product.
-            if person[i] == nil, let p = prev(i), p.capitalised, p.isWork, !p.isName { score += Weight.afterAProductName }
-            if person[i] == nil, let p = prev(i), p.lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
+            if person[i] == nil, let p = previous, words[p].capitalised, words[p].isWork, !words[p].isName { score += Weight.afterAProductName }
+            if person[i] == nil, let p = previous, words[p].lexical.contains(.toolVerb) { score += Weight.afterToolVerb }
             // "our Ruby scripts", "the Jenkins job": a determiner before it makes it a thing.
             if i > 0, adjacent(i - 1, i), words[i - 1].lexical.contains(.determiner) { score += Weight.afterADeterminer }
             base[i] = score
@@ -423,6 +462,10 @@ struct NameDetector {
                 total[i] += Weight.afterACue
                 if p.lexical.contains(.contactCue), w.capitalised { total[i] += Weight.afterContactVerb }
             }
+            // "Grace from the vendor", "Mark from Networking": a given name introduced by where the person is from.
+            if w.capitalised, w.lexical.contains(.givenName), !w.isWork, let n = next(i), n.folded == "from", fromAnOrganisation(i + 1) {
+                total[i] += Weight.givenNameFromSomewhere
+            }
             if w.capitalised, idBefore(i) || idAfter(i) {
                 total[i] += Weight.besideID; rule[i] = "name (beside an employee id)"
             }
@@ -437,6 +480,7 @@ struct NameDetector {
                 total[i] += Weight.titleOrSignature; rule[i] = "name (before an honorific)"
             }
             if isSignature(t, w), w.capitalised { total[i] += Weight.titleOrSignature; rule[i] = "name (signature)" }
+            if w.capitalised, !w.isEverydayWord, !w.isWork, isSpeakerLabel(t, w) { total[i] += Weight.speakerLabel; rule[i] = "name (speaker label)" }
         }
         // Neighbours: a word next to a name of the same roster person, or two capitalised
         // name-like words side by side ("Sunday Eze", "Park Seo-yeon", "Gareth Pryce-Jones").
@@ -515,8 +559,9 @@ struct NameDetector {
 
     /// Marks the words of every place name of two to four capitalised words ("San Jose",
     /// "Ras Al Khaimah"): a city named after a saint or a person is still a city.
+    /// Empty when the text has no such place (most texts: no allocation).
     static func placePhraseWords(_ words: [Word], adjacent: (Int, Int) -> Bool) -> [Bool] {
-        var marked = [Bool](repeating: false, count: words.count)
+        var marked: [Bool] = []
         for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) && i + 1 < words.count
             && (words[i + 1].capitalised || words[i + 1].lexical.contains(.particle)) {
             var key = words[i].folded
@@ -525,11 +570,21 @@ struct NameDetector {
                 j += 1
                 key += " " + words[j].folded
                 if Gazetteer.placePhrases.contains(key), words[j].capitalised {
+                    if marked.isEmpty { marked = [Bool](repeating: false, count: words.count) }
                     for k in i...j { marked[k] = true }
                 }
             }
         }
         return marked
+    }
+
+    /// "Kofi: we need a rollback", a chat transcript's speaker: the word starts the text or a line
+    /// and a colon and a space follow it (not "10:30" or "https:").
+    func isSpeakerLabel(_ t: ScalarText, _ w: Word) -> Bool {
+        guard t[w.end] == ":", t[w.end + 1] == " " else { return false }
+        var k = w.start - 1
+        while k >= 0, t.scalars[k] == " " || t.scalars[k] == "\t" { k -= 1 }
+        return k < 0 || t.scalars[k] == "\n"
     }
 
     /// "— Wanjiru, Ops lead" or "(Written by me, Chiara)": a name right after a dash or "by me,".

@@ -66,12 +66,16 @@ enum NameEvidence {
     static let beforeAPersonVerb = 1.5
     /// Before "and" or "or".
     static let beforeAConjunction = 0.5
+    /// A capitalised given name before "from" ("Grace from the vendor"), on top of `beforeAPersonVerb`.
+    static let givenNameFromSomewhere = 1.0
     /// After a cue word ("ask", "with", "cc").
     static let afterACue = 1.0
     /// After a verb of contacting someone, on top of `afterACue`.
     static let afterContactVerb = 0.5
     /// After a title or before an honorific suffix ("Dr", "-san"), or signing a text ("— Wanjiru").
     static let titleOrSignature = 3.0
+    /// The speaker of a transcript line ("Kofi: …"), for a word that is no everyday word or tool.
+    static let speakerLabel = 2.5
     /// Right after an employee id in brackets ("HLF-00417 (Sefa)") or right before one.
     static let besideID = 3.0
     /// A sentence's capitalised subject that a later "she", "he" or "who" refers back to.

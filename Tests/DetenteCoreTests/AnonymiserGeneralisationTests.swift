@@ -164,6 +164,28 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         }
     }
 
+    @Test func speakersOfATranscriptAreNamesHeadingsAreNot() {
+        #expect(scrub("Kofi: the rollback took an hour.\nTamati: and nobody paged us.") == "[Person A]: the rollback took an hour.\n[Person B]: and nobody paged us.")
+        for text in ["Note: the rollback took an hour.", "Jenkins: build 42 failed.", "Update: nobody paged us.", "Deploy at 10:30 sharp."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+    }
+
+    @Test func aGivenNameFromAnOrganisationIsAPerson() {
+        #expect(scrub("Said it twice: Rose from the supplier called.") == "Said it twice: [Person A] from the supplier called.")
+        #expect(scrub("Mark from Networking called.") == "[Person A] from Networking called.")
+        for text in ["Page from the runbook is stale.", "Rose from 3 to 5 percent.", "Change from the CAB is slow."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+    }
+
+    @Test func aWordDescribedAsAThingIsNoPerson() {
+        for text in ["Luna, the chat bot, posts the deploy notes.", "Oscar is our old monitoring tool.", "Felix is the log shipper on the edge."] {
+            #expect(scrub(text) == text, "changed: \(scrub(text))")
+        }
+        #expect(scrub("Ana is the tool owner for the pipeline.") == "[Person A] is the tool owner for the pipeline.")
+    }
+
     @Test func namesInCyrillicScript() {
         let out = scrub("Ask Олена Коваленко about the firewall.")
         #expect(!out.contains("Олена") && !out.contains("Коваленко"), "\(out)")
