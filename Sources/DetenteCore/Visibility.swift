@@ -52,7 +52,7 @@ public enum Visibility {
         case let .reacted(p, i, r):
             return [(.everyone, reactionsMessage(i, w)),
                     (.participant(p), ["type": "my_reaction", "id": .string(i), "verdict": .string(r.verdict.rawValue), "comment": .string(r.comment)])]
-        case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved:
+        case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved, .suggestionAnswered:
             return [(.everyone, draftMessage(w))]
         case let .endorsed(p, c, support):
             return [(.everyone, tallyMessage(c, w)),
@@ -173,7 +173,7 @@ public enum Visibility {
     }
 
     static func draftMessage(_ w: Workshop) -> JSON {
-        ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)),
+        ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)), "suggestions": w.draft?.suggestionsJSON ?? .array([]),
          "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) })]
     }
 

@@ -346,6 +346,9 @@ public struct Workshop: Sendable {
             }
             return [.clausesMerged(kept: kept, absorbed: absorbed)]
 
+        case let .answerSuggestion(id, accept):
+            return try decideSuggestion(id, accept: accept, by: actor)
+
         case let .moveItem(itemID, to):
             try requireFacilitator(actor)
             guard phase == .agreement, let draft else { throw DetenteError(.wrongPhase, "items are moved between clauses in the agreement phase") }
@@ -526,6 +529,7 @@ public struct Workshop: Sendable {
             if d.clauses[f].sources.isEmpty { d.clauses.remove(at: f) }
             endorsements[from] = [:]
             draft = d
+        case let .suggestionAnswered(id, accepted): draft?.answerSuggestion(id, accepted: accepted)
         case let .endorsed(p, c, s): endorsements[c, default: [:]][p] = s
         case let .timerStarted(endsAt): timer = TimerState(endsAt: endsAt)
         case let .timerPaused(rem): timer?.endsAt = nil; timer?.remainingWhenPaused = rem
@@ -560,7 +564,7 @@ public struct Workshop: Sendable {
         return p
     }
 
-    private func requireFacilitator(_ actor: Actor) throws(DetenteError) {
+    func requireFacilitator(_ actor: Actor) throws(DetenteError) {
         switch actor {
         case .facilitator, .system: return
         case let .participant(pid) where pid == delegate: return
