@@ -102,28 +102,32 @@ enum AgreementClauseText {
     /// read only where a capital is not just the start of a sentence.
     static func casing(of text: String) -> [String: String] {
         var map: [String: String] = [:]
-        var run = ""
+        var run = String.UnicodeScalarView()
         var sentenceStart = true, runAtStart = true
         func flush() {
-            defer { run = "" }
-            guard let key = Tokens.words(run).first else { return }
-            let trimmed = run.trimmingCharacters(in: CharacterSet(charactersIn: "-'’"))
-            guard trimmed.lowercased().replacingOccurrences(of: "’", with: "'") == key else { return }
-            let inner = trimmed.dropFirst().contains(where: \.isUppercase)
-            if inner || !runAtStart { if map[key] == nil || map[key] == key { map[key] = trimmed } } else if map[key] == nil { map[key] = key }
+            defer { run = String.UnicodeScalarView() }
+            var word = String(run)
+            while let f = word.first, f == "-" || f == "'" || f == "’" { word.removeFirst() }
+            while let l = word.last, l == "-" || l == "'" || l == "’" { word.removeLast() }
+            guard !word.isEmpty else { return }
+            var key = word.lowercased()
+            if key.unicodeScalars.contains("’") { key = String(String.UnicodeScalarView(key.unicodeScalars.map { $0 == "’" ? "'" : $0 })) }
+            let inner = word.unicodeScalars.dropFirst().contains { $0.properties.isUppercase }
+            if inner || !runAtStart { if map[key] == nil || map[key] == key { map[key] = word } } else if map[key] == nil { map[key] = key }
         }
-        for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "-" || ch == "'" || ch == "’" {
+        for ch in text.unicodeScalars {
+            if ch.properties.isAlphabetic || ch.properties.numericType != nil || ch == "-" || ch == "'" || ch == "’" {
                 if run.isEmpty { runAtStart = sentenceStart }
                 run.append(ch); sentenceStart = false
             } else {
                 flush()
-                if ".!?:;\"“(".contains(ch) { sentenceStart = true }
+                if sentenceBreaks.contains(ch) { sentenceStart = true }
             }
         }
         flush()
         return map
     }
+    static let sentenceBreaks: Set<Unicode.Scalar> = [".", "!", "?", ":", ";", "\"", "“", "("]
 
     /// Words in their original spelling, except a sentence-initial capital.
     static func recased(_ words: [String], _ casing: [String: String]) -> [String] {

@@ -196,7 +196,7 @@ public struct AgreementDrafter: Sendable {
         for (i, f) in reqs.enumerated() { for k in f.keys { keyDF[Int(k)] += 1; byKey[Int(k)].append(i) } }
         let keyWeights = keyDF.map { AskEvidence.weight(documentFrequency: $0, documents: reqs.count) }
         let count = reqs.count
-        var sims = [Float](repeating: 0, count: count * count)  // [i * count + j], i < j
+        var sims: [Int: Float] = [:]  // [i * count + j], i < j; only pairs that share an object key
         var edges: [(score: Double, i: Int, j: Int)] = []
         var near: [(score: Double, i: Int, j: Int)] = []
         for i in reqs.indices {
@@ -209,7 +209,7 @@ public struct AgreementDrafter: Sendable {
                 if s >= suggestionFloor && s < groupThreshold { near.append((s, i, j)) }
             }
         }
-        func sim(_ a: Int, _ b: Int) -> Double { Double(sims[min(a, b) * count + max(a, b)]) }
+        func sim(_ a: Int, _ b: Int) -> Double { Double(sims[min(a, b) * count + max(a, b)] ?? 0) }
 
         // Greedy average linkage over edges, strongest first: two groups merge when their average
         // similarity reaches the threshold and no pair falls below the floor (no chaining).
