@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 SETS = {"A": "dev-set.json", "C": "dev-set-c.json"}
-GROUP_GRID = [0.35, 0.45, 0.55, 0.65, 0.75]
+GROUP_GRID = [0.5, 0.6, 0.7, 0.8]
 TRADE_GRID = [0.3, 0.45, 0.6]
 MIN_PRECISION = 0.5
 

@@ -15,7 +15,7 @@ enum AskEvidence {
 
     /// Rarer keys say more (inverse document frequency over the workshop's requirements).
     static func weight(documentFrequency df: Int, documents n: Int) -> Double {
-        pow(max(0, log(Double(max(n, 1)) / Double(max(df, 1)))), 1.5)
+        log(1 + Double(max(n, 1)) / Double(max(df, 1)))
     }
 
     struct Match {
