@@ -32,7 +32,8 @@ enum AgreementClauseText {
             switch w {
             case "us", "we", "me", "i": return asker
             case "our", "ours", "my": return asker + "’s"
-            case "you", "yourselves", "yourself": return doer
+            case "ourselves", "ourself", "myself", "yourselves", "yourself": return "themselves"
+            case "you": return doer
             case "your", "yours": return doer + "’s"
             default: return w
             }
@@ -49,6 +50,17 @@ enum AgreementClauseText {
         guard let first = words.first?.lowercased() else { return "\(doer) \(thirdPerson("act", plural: plural)) on what \(asker) asked" }
         let lemma = Lexicon.lemma(first)
         let isVerb = AskParser.opensWithVerb(words.map { $0.lowercased() })
+        if ask.negation == .stop {
+            // "Stop paging us for warnings": the commitment keeps the -ing form ("Ops stops paging Dev…").
+            return "\(doer) \(thirdPerson("stop", plural: plural)) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
+        if ask.negation == .never && isVerb {
+            return "\(doer) \(thirdPerson("do", plural: plural)) not " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
+        if ask.askerActs && isVerb && !AskParser.supportVerbs.contains(lemma) {
+            // "We need to restart our own channels": the other side lets the asker do it.
+            return "\(doer) \(thirdPerson("let", plural: plural)) \(asker) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
         if !isVerb && AskParser.isDeclarative(words.map { $0.lowercased() }) {
             // "Changes come from source control": a rule both keep, stated as agreed.
             return "\(doer) \(thirdPerson("agree", plural: plural)) with \(asker) that " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
@@ -62,6 +74,10 @@ enum AgreementClauseText {
         if isVerb, ["let", "allow"].contains(lemma) {
             if let next = words.first, ["us", "me"].contains(next) { words.removeFirst() }
             return "\(doer) \(thirdPerson(lemma, plural: plural)) \(asker) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
+        if isVerb, lemma == "give", let next = words.first?.lowercased(), !["us", "me", "a", "an", "the"].contains(next) {
+            // "Give each service a health check": the recipient is named, not the asker.
+            return "\(doer) \(thirdPerson("give", plural: plural)) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
         }
         if !isVerb || AskParser.supportVerbs.contains(lemma) {
             if let next = words.first, ["us", "me"].contains(next) { words.removeFirst() }
