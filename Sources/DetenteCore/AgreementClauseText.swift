@@ -128,11 +128,13 @@ enum AgreementClauseText {
             guard !word.isEmpty else { return }
             var key = word.lowercased()
             if key.unicodeScalars.contains("’") { key = String(String.UnicodeScalarView(key.unicodeScalars.map { $0 == "’" ? "'" : $0 })) }
-            let inner = word.unicodeScalars.dropFirst().contains { $0.properties.isUppercase }
+            let inner = word.unicodeScalars.dropFirst().contains { $0.isASCII ? ("A"..."Z").contains($0) : $0.properties.isUppercase }
             if inner || !runAtStart { if map[key] == nil || map[key] == key { map[key] = word } } else if map[key] == nil { map[key] = key }
         }
         for ch in text.unicodeScalars {
-            if ch.properties.isAlphabetic || ch.properties.numericType != nil || ch == "-" || ch == "'" || ch == "’" {
+            let wordScalar = ch.isASCII ? (("a"..."z").contains(ch) || ("A"..."Z").contains(ch) || ("0"..."9").contains(ch))
+                : (ch.properties.isAlphabetic || ch.properties.numericType != nil)
+            if wordScalar || ch == "-" || ch == "'" || ch == "’" {
                 if run.isEmpty { runAtStart = sentenceStart }
                 run.append(ch); sentenceStart = false
             } else {

@@ -121,7 +121,8 @@ public enum AskParser {
         let scalars = Array(text.unicodeScalars)
         for (i, ch) in scalars.enumerated() {
             // "08:00" and "v1.2" stay one word; a colon or full stop before a space ends a clause.
-            let beforeSpace = i + 1 >= scalars.count || scalars[i + 1].properties.isWhitespace
+            let next = i + 1 < scalars.count ? scalars[i + 1] : " "
+            let beforeSpace = next.isASCII ? (next == " " || next == "\n" || next == "\t" || next == "\r") : next.properties.isWhitespace
             if clauseBreaks.contains(ch) || ((ch == "." || ch == ":") && beforeSpace) {
                 clauses.append(Tokens.words(String(current))); current = String.UnicodeScalarView()
             } else { current.append(ch) }
