@@ -51,9 +51,12 @@ def metrics(scorer, dataset, preds):
 
 
 def objective(m):
-    """Higher is better; a grouping below the precision floor is never chosen over one above it."""
+    """Higher is better. Precision first: a grouping below the precision floor is never chosen
+    over one above it, and when none reaches it the most precise one is chosen."""
     c = m["clustering"]
-    return (c["precision"] >= MIN_PRECISION or c["pred_pairs"] == 0, c["f1"] + m["reciprocal"]["f1"])
+    if c["precision"] >= MIN_PRECISION or c["pred_pairs"] == 0:
+        return (True, c["f1"] + m["reciprocal"]["f1"], 0.0)
+    return (False, c["precision"], m["reciprocal"]["f1"])
 
 
 def tune_drafter(args, scorer, dataset, preds):

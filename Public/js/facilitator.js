@@ -223,6 +223,7 @@ function renderAgreement() {
     rows: votable.map((c) => ({ label: c.text, values: deps.map((d) => (state.tallies[c.id]?.departments.find((r) => r.department === d)?.support) || 0) })),
   }) : null);
   const editable = state.workshop.phase === "agreement" && !state.workshop.ended;
+  renderSuggestions(editable);
   patch($("#agreement"), state.draft.map((c) => {
     const t = state.tallies[c.id];
     const others = state.draft.filter((o) => o.id !== c.id);
@@ -235,6 +236,20 @@ function renderAgreement() {
       t ? el("p", { class: t.endorsed ? "endorsed" : "muted" }, (t.endorsed ? "Endorsed · " : "Not yet endorsed · ") +
         t.departments.map((r) => `${departmentName(r.department)} ${r.support} for, ${r.oppose} against, of ${r.members}`).join(" · ")) : null);
   }));
+}
+
+// Where the drafter was unsure it asks the room instead of merging: one click answers.
+function renderSuggestions(editable) {
+  const open = (state.suggestions || []).filter((s) => s.status === "open");
+  const answered = (state.suggestions || []).filter((s) => s.status !== "open");
+  patch($("#suggestions"), open.length || answered.length ? el("div", { class: "suggestions" },
+    el("h3", {}, open.length ? `The drafter asks (${open.length})` : "The drafter's questions, answered"),
+    el("ul", {}, open.map((s) => el("li", { "data-key": s.id },
+      el("p", {}, s.question), el("p", { class: "muted" }, `${s.reason} · confidence ${Math.round(s.confidence * 100)}%`),
+      editable ? el("div", { class: "row" },
+        el("button", { type: "button", onclick: () => act({ type: "answer_suggestion", suggestion: s.id, accept: true }) }, s.kind === "same_ask" ? "Yes, merge them" : "Yes, pair them"),
+        el("button", { type: "button", class: "secondary", onclick: () => act({ type: "answer_suggestion", suggestion: s.id, accept: false }) }, "No, keep apart")) : null)).concat(
+      answered.map((s) => el("li", { "data-key": s.id, class: "muted" }, `${s.question} — ${s.status === "accepted" ? "yes" : "no"}`))))) : null);
 }
 
 function assignmentLine(clauseID) {

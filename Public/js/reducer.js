@@ -34,7 +34,7 @@ function welcome(state, f) {
     reveal: f.reveal ? f.reveal.items : null,
     reactions: byKey(f.reactions, "id"),
     presenting: f.presenting || null, focus: f.focus || null,
-    draft: f.draft ? f.draft.clauses : null,
+    draft: f.draft ? f.draft.clauses : null, suggestions: f.draft ? f.draft.suggestions || [] : [],
     tallies: byKey(f.draft ? f.draft.tallies : [], "clause"),
     assignments: byKey(f.draft ? f.draft.assignments : [], "clause"),
     progress: f.progress || null, ready: f.ready || null, notes: f.notes || [], delegate: f.delegate || null,
@@ -77,7 +77,7 @@ function itemRemoved(state, f) {
 
 function draft(state, f) {
   return {
-    ...state, draft: f.clauses,
+    ...state, draft: f.clauses, suggestions: f.suggestions || [],
     tallies: { ...state.tallies, ...byKey(f.tallies, "clause") },
     assignments: f.assignments ? byKey(f.assignments, "clause") : state.assignments,
   };

@@ -32,7 +32,8 @@ enum AgreementClauseText {
             switch w {
             case "us", "we", "me", "i": return asker
             case "our", "ours", "my": return asker + "’s"
-            case "you", "yourselves", "yourself": return doer
+            case "ourselves", "ourself", "myself", "yourselves", "yourself": return "themselves"
+            case "you": return doer
             case "your", "yours": return doer + "’s"
             default: return w
             }
@@ -49,6 +50,17 @@ enum AgreementClauseText {
         guard let first = words.first?.lowercased() else { return "\(doer) \(thirdPerson("act", plural: plural)) on what \(asker) asked" }
         let lemma = Lexicon.lemma(first)
         let isVerb = AskParser.opensWithVerb(words.map { $0.lowercased() })
+        if ask.negation == .stop {
+            // "Stop paging us for warnings": the commitment keeps the -ing form ("Ops stops paging Dev…").
+            return "\(doer) \(thirdPerson("stop", plural: plural)) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
+        if ask.negation == .never && isVerb {
+            return "\(doer) \(thirdPerson("do", plural: plural)) not " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
+        if ask.askerActs && isVerb && !AskParser.supportVerbs.contains(lemma) {
+            // "We need to restart our own channels": the other side lets the asker do it.
+            return "\(doer) \(thirdPerson("let", plural: plural)) \(asker) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
         if !isVerb && AskParser.isDeclarative(words.map { $0.lowercased() }) {
             // "Changes come from source control": a rule both keep, stated as agreed.
             return "\(doer) \(thirdPerson("agree", plural: plural)) with \(asker) that " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
@@ -62,6 +74,10 @@ enum AgreementClauseText {
         if isVerb, ["let", "allow"].contains(lemma) {
             if let next = words.first, ["us", "me"].contains(next) { words.removeFirst() }
             return "\(doer) \(thirdPerson(lemma, plural: plural)) \(asker) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+        }
+        if isVerb, lemma == "give", let next = words.first?.lowercased(), !["us", "me", "a", "an", "the"].contains(next) {
+            // "Give each service a health check": the recipient is named, not the asker.
+            return "\(doer) \(thirdPerson("give", plural: plural)) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
         }
         if !isVerb || AskParser.supportVerbs.contains(lemma) {
             if let next = words.first, ["us", "me"].contains(next) { words.removeFirst() }
@@ -102,28 +118,34 @@ enum AgreementClauseText {
     /// read only where a capital is not just the start of a sentence.
     static func casing(of text: String) -> [String: String] {
         var map: [String: String] = [:]
-        var run = ""
+        var run = String.UnicodeScalarView()
         var sentenceStart = true, runAtStart = true
         func flush() {
-            defer { run = "" }
-            guard let key = Tokens.words(run).first else { return }
-            let trimmed = run.trimmingCharacters(in: CharacterSet(charactersIn: "-'’"))
-            guard trimmed.lowercased().replacingOccurrences(of: "’", with: "'") == key else { return }
-            let inner = trimmed.dropFirst().contains(where: \.isUppercase)
-            if inner || !runAtStart { if map[key] == nil || map[key] == key { map[key] = trimmed } } else if map[key] == nil { map[key] = key }
+            defer { run = String.UnicodeScalarView() }
+            var word = String(run)
+            while let f = word.first, f == "-" || f == "'" || f == "’" { word.removeFirst() }
+            while let l = word.last, l == "-" || l == "'" || l == "’" { word.removeLast() }
+            guard !word.isEmpty else { return }
+            var key = word.lowercased()
+            if key.unicodeScalars.contains("’") { key = String(String.UnicodeScalarView(key.unicodeScalars.map { $0 == "’" ? "'" : $0 })) }
+            let inner = word.unicodeScalars.dropFirst().contains { $0.isASCII ? ("A"..."Z").contains($0) : $0.properties.isUppercase }
+            if inner || !runAtStart { if map[key] == nil || map[key] == key { map[key] = word } } else if map[key] == nil { map[key] = key }
         }
-        for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "-" || ch == "'" || ch == "’" {
+        for ch in text.unicodeScalars {
+            let wordScalar = ch.isASCII ? (("a"..."z").contains(ch) || ("A"..."Z").contains(ch) || ("0"..."9").contains(ch))
+                : (ch.properties.isAlphabetic || ch.properties.numericType != nil)
+            if wordScalar || ch == "-" || ch == "'" || ch == "’" {
                 if run.isEmpty { runAtStart = sentenceStart }
                 run.append(ch); sentenceStart = false
             } else {
                 flush()
-                if ".!?:;\"“(".contains(ch) { sentenceStart = true }
+                if sentenceBreaks.contains(ch) { sentenceStart = true }
             }
         }
         flush()
         return map
     }
+    static let sentenceBreaks: Set<Unicode.Scalar> = [".", "!", "?", ":", ";", "\"", "“", "("]
 
     /// Words in their original spelling, except a sentence-initial capital.
     static func recased(_ words: [String], _ casing: [String: String]) -> [String] {

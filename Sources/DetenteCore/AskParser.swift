@@ -12,6 +12,12 @@ public struct Ask: Sendable, Equatable {
     public var condition: String?
     /// The main clause as written, with leading politeness and modals removed ("please could you").
     public var core: String
+    /// A negative ask ("Don't…", "Never…") or one to stop a conduct ("Stop…"), said before the core.
+    public var negation: Negation? = nil
+    /// The asker wants to act itself ("we need to restart…", "let us deploy"): the other side allows it.
+    public var askerActs = false
+
+    public enum Negation: Sendable, Equatable { case never, stop }
 }
 
 /// A small rule-based chunker: splits an ask at condition words and clause punctuation, skips the
@@ -29,7 +35,7 @@ public enum AskParser {
     static let prefix: Set<String> = [
         "please", "pls", "plz", "kindly", "could", "would", "can", "will", "should", "shall", "must", "may", "might", "you", "we", "i",
         "they", "it", "need", "needs", "want", "wants", "like", "to", "just", "really", "honestly", "maybe", "perhaps", "also", "always",
-        "let's", "lets", "let", "us", "me", "able", "we'll", "i'll", "you'll", "they'll", "we'd", "i'd", "you'd", "we're", "are", "is", "do", "don't", "ideally", "then",
+        "let's", "lets", "me", "able", "we'll", "i'll", "you'll", "they'll", "we'd", "i'd", "you'd", "we're", "are", "is", "do", "don't", "ideally", "then",
         "actually", "simply", "at", "least", "start", "starting", "begin", "stop", "going", "forward", "from", "now", "on", "asap",
     ]
     /// Verbs that hand over their object rather than name an action (support verbs).
@@ -41,21 +47,30 @@ public enum AskParser {
     public static func parse(_ text: String) -> Ask {
         let clauses = clauseWords(text)
         var condition: [String] = []
-        var main: [String] = []
-        var imperative: [String] = []
+        var main: (words: [String], said: ArraySlice<String>) = ([], [])
+        var imperative: (words: [String], said: ArraySlice<String>) = ([], [])
         for clause in clauses {
             let (body, cond) = splitCondition(clause)
             if !cond.isEmpty && condition.isEmpty { condition = cond }
-            let stripped = Array(body.drop(while: { prefix.contains($0) || Coach.groupSubjects.contains($0) }))
+            let stripped = Array(body.drop(while: { prefix.contains($0) || Coach.groupSubjects.contains($0) || ($0 == "never" && body.first == $0) }))
+            let said = body.prefix(body.count - stripped.count)
             let negated = body.contains { $0.hasSuffix("n't") || $0 == "not" }
-            if main.isEmpty && !stripped.isEmpty { main = stripped }
+            if main.words.isEmpty && !stripped.isEmpty { main = (stripped, said) }
             // The ask is the first clause opening with a verb and not negated ("We don't need
             // admin. Let us see the messages"); a sentence of context before it is not the ask.
-            if imperative.isEmpty, !negated, let first = stripped.first, opensWithVerb(stripped),
-               !supportVerbs.contains(Lexicon.lemma(first)) || stripped.count > 2 { imperative = stripped }
+            if imperative.words.isEmpty, !negated, let first = stripped.first, opensWithVerb(stripped),
+               !supportVerbs.contains(Lexicon.lemma(first)) || stripped.count > 2 { imperative = (stripped, said) }
         }
-        var core = imperative.isEmpty ? main : imperative
-        if core.first == "be", core.dropFirst().first == "able" { core.removeFirst(2) }  // "be able to restart" asks to restart
+        let chosen = imperative.words.isEmpty ? main : imperative
+        var core = chosen.words
+        if core.first == "be", core.dropFirst().first == "able" {  // "be able to restart" asks to restart
+            core.removeFirst(2)
+            if core.first == "to" { core.removeFirst() }
+        }
+        let said = chosen.said
+        let negation: Ask.Negation? = said.contains { $0 == "stop" || $0 == "quit" } ? .stop
+            : said.contains { $0 == "never" || $0 == "don't" || $0 == "not" } ? .never : nil
+        let askerActs = said.contains { ["we", "i", "we'd", "i'd"].contains($0) } && said.contains { ["need", "needs", "want", "able", "like"].contains($0) }
         var action: String?
         var objectWords = core
         var beneficiary: String?
@@ -76,7 +91,8 @@ public enum AskParser {
             beneficiary = objectWords[(i + 1)...].first { !["the", "a", "an", "every", "each", "all"].contains($0) }
         }
         return Ask(action: action, object: contentLemmas(objectWords), beneficiary: beneficiary,
-                   condition: condition.isEmpty ? nil : condition.joined(separator: " "), core: core.joined(separator: " "))
+                   condition: condition.isEmpty ? nil : condition.joined(separator: " "), core: core.joined(separator: " "),
+                   negation: negation, askerActs: askerActs)
     }
 
     /// Content words of an object phrase as lemmas: nouns, adjectives and words the lexicon does
@@ -105,7 +121,8 @@ public enum AskParser {
         let scalars = Array(text.unicodeScalars)
         for (i, ch) in scalars.enumerated() {
             // "08:00" and "v1.2" stay one word; a colon or full stop before a space ends a clause.
-            let beforeSpace = i + 1 >= scalars.count || scalars[i + 1].properties.isWhitespace
+            let next = i + 1 < scalars.count ? scalars[i + 1] : " "
+            let beforeSpace = next.isASCII ? (next == " " || next == "\n" || next == "\t" || next == "\r") : next.properties.isWhitespace
             if clauseBreaks.contains(ch) || ((ch == "." || ch == ":") && beforeSpace) {
                 clauses.append(Tokens.words(String(current))); current = String.UnicodeScalarView()
             } else { current.append(ch) }
@@ -118,7 +135,9 @@ public enum AskParser {
     /// ask, the condition's words are returned apart, a purpose is dropped.
     static func splitCondition(_ words: [String]) -> (body: [String], condition: [String]) {
         for i in words.indices {
-            if conditionOpeners.contains(words[i]) || conditionPhrases.contains(where: { starts(words, at: i, with: $0) }) {
+            // "once a month", "once per sprint" give a frequency, not a condition.
+            let frequency = words[i] == "once" && i + 1 < words.count && ["a", "an", "per", "every", "in", "more", "again", "or"].contains(words[i + 1])
+            if !frequency && (conditionOpeners.contains(words[i]) || conditionPhrases.contains(where: { starts(words, at: i, with: $0) })) {
                 let end = words[i...].indices.first { j in j > i && purposeOpeners.contains { starts(words, at: j, with: $0) } } ?? words.count
                 return (Array(words[..<i]), Array(words[i..<end]))
             }

@@ -28,6 +28,8 @@ public enum Command: Sendable, Equatable {
     case editClause(ClauseID, text: String)
     case mergeClauses(kept: ClauseID, absorbed: ClauseID)
     case moveItem(ItemID, to: ClauseID?)
+    /// Accept or reject a drafter suggestion ("Are these the same ask?"); see Workshop+Suggestions.
+    case answerSuggestion(String, accept: Bool)
     case note(String)
     case end
     /// Puts one revealed item on the projector (`nil` clears the focus).

@@ -48,3 +48,11 @@ extension AgreementDraft {
     /// Suggestions read back from a journaled `suggestions` array (missing in older journals).
     static func suggestions(from json: JSON?) -> [DraftSuggestion] { json?.arrayValue?.compactMap(DraftSuggestion.init(json:)) ?? [] }
 }
+
+extension AgreementDraft {
+    /// Records the room's answer; the merge an accepted "same ask" causes is its own event.
+    mutating func answerSuggestion(_ id: String, accepted: Bool) {
+        guard let i = suggestions.firstIndex(where: { $0.id == id }) else { return }
+        suggestions[i].status = accepted ? .accepted : .rejected
+    }
+}

@@ -20,6 +20,7 @@ public enum Event: Sendable, Equatable {
     case clauseEdited(ClauseID, text: String)
     case clausesMerged(kept: ClauseID, absorbed: ClauseID)
     case itemMoved(ItemID, from: ClauseID, to: ClauseID)
+    case suggestionAnswered(String, accepted: Bool)
     case endorsed(ParticipantID, ClauseID, support: Bool)
     case timerStarted(endsAt: Int64)
     case timerPaused(remaining: Int64)
@@ -101,6 +102,7 @@ extension Event {
         case .clauseEdited: "clause_edited"
         case .clausesMerged: "clauses_merged"
         case .itemMoved: "item_moved"
+        case .suggestionAnswered: "suggestion_answered"
         case .endorsed: "endorsed"
         case .timerStarted: "timer_started"
         case .timerPaused: "timer_paused"
@@ -147,10 +149,11 @@ extension Event {
         case let .reacted(p, i, r):
             f += [("p", .string(p)), ("i", .string(i)), ("verdict", .string(r.verdict.rawValue)), ("comment", .string(r.comment)),
                   ("original", .string(r.original)), ("repl", .array(r.replacements.map(\.json)))]
-        case let .draftCreated(draft): f += [("clauses", .array(draft.clauses.map(\.json)))]
+        case let .draftCreated(draft): f += [("clauses", .array(draft.clauses.map(\.json))), ("suggestions", draft.suggestionsJSON)]
         case let .clauseEdited(c, text): f += [("c", .string(c)), ("text", .string(text))]
         case let .clausesMerged(k, a): f += [("kept", .string(k)), ("absorbed", .string(a))]
         case let .itemMoved(i, from, to): f += [("i", .string(i)), ("from", .string(from)), ("to", .string(to))]
+        case let .suggestionAnswered(id, accepted): f += [("s", .string(id)), ("accepted", .bool(accepted))]
         case let .endorsed(p, c, s): f += [("p", .string(p)), ("c", .string(c)), ("support", .bool(s))]
         case let .timerStarted(endsAt): f += [("ends_at", .int(Int(endsAt)))]
         case let .timerPaused(rem): f += [("remaining", .int(Int(rem)))]
@@ -215,7 +218,9 @@ extension Event {
         case "reacted":
             guard let v = Verdict(rawValue: try s("verdict")) else { throw DecodingFailure(description: "unknown verdict") }
             self = .reacted(try s("p"), try s("i"), Reaction(verdict: v, comment: try s("comment"), original: json["original"]?.stringValue, replacements: repl()))
-        case "draft_created": self = .draftCreated(AgreementDraft(clauses: json["clauses"]?.arrayValue?.compactMap(AgreementDraft.Clause.init(json:)) ?? []))
+        case "draft_created": self = .draftCreated(AgreementDraft(clauses: json["clauses"]?.arrayValue?.compactMap(AgreementDraft.Clause.init(json:)) ?? [],
+                                                                  suggestions: AgreementDraft.suggestions(from: json["suggestions"])))
+        case "suggestion_answered": self = .suggestionAnswered(try s("s"), accepted: try b("accepted"))
         case "clause_edited": self = .clauseEdited(try s("c"), text: try s("text"))
         case "clauses_merged": self = .clausesMerged(kept: try s("kept"), absorbed: try s("absorbed"))
         case "item_moved": self = .itemMoved(try s("i"), from: try s("from"), to: try s("to"))

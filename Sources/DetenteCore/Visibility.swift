@@ -54,7 +54,7 @@ public enum Visibility {
         case let .reacted(p, i, r):
             return [(.everyone, reactionsMessage(i, w)),
                     (.participant(p), myReaction(i, r))]
-        case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved:
+        case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved, .suggestionAnswered:
             return [(.everyone, draftMessage(w))]
         case let .endorsed(p, c, support):
             return [(.everyone, tallyMessage(c, w)),
@@ -190,7 +190,7 @@ public enum Visibility {
     }
 
     static func draftMessage(_ w: Workshop) -> JSON {
-        ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)),
+        ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)), "suggestions": w.draft?.suggestionsJSON ?? .array([]),
          "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) }),
          "assignments": .array((w.draft?.clauses ?? []).filter { w.assignment(of: $0.id) != nil }.map { assignmentMessage($0.id, w) })]
     }

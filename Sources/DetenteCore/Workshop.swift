@@ -183,6 +183,7 @@ public struct Workshop: Sendable {
         case .end: return try decideEnd(by: actor, context: &ctx)
         case let .focus(itemID): return try decideFocus(itemID, by: actor)
         case let .assignClause(clauseID, owner, due): return try decideAssignClause(clauseID, owner: owner, due: due, by: actor)
+        case let .answerSuggestion(id, accept): return try decideSuggestion(id, accept: accept, by: actor)
         case .tick: return try decideTick(by: actor, context: &ctx)
         }
     }
@@ -285,6 +286,7 @@ public struct Workshop: Sendable {
             if d.clauses[f].sources.isEmpty { d.clauses.remove(at: f) }
             endorsements[from] = [:]
             draft = d
+        case let .suggestionAnswered(id, accepted): draft?.answerSuggestion(id, accepted: accepted)
         case let .endorsed(p, c, s): endorsements[c, default: [:]][p] = s
         case let .timerStarted(endsAt): timer = TimerState(endsAt: endsAt)
         case let .timerPaused(rem): timer?.endsAt = nil; timer?.remainingWhenPaused = rem

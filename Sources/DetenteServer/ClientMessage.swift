@@ -76,6 +76,7 @@ enum ClientMessage: Equatable {
         case "merge_clauses": return .command(.mergeClauses(kept: try string("kept"), absorbed: try string("absorbed")))
         case "move_item": return .command(.moveItem(try string("id"), to: try optionalString("clause")))
         case "note": return .command(.note(try string("text")))
+        case "answer_suggestion": return .command(.answerSuggestion(try string("suggestion"), accept: try bool("accept")))
         case "end": return .command(.end)
         case "focus": return .command(.focus(try optionalString("id")))
         case "assign_clause":

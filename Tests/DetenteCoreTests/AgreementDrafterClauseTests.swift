@@ -74,3 +74,25 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         #expect(s?.reason.contains("schedule") == true)
     }
 }
+
+@Suite struct AgreementDrafterClauseMeaningTests {
+    func text(_ d: Department, _ t: Department, _ s: String) -> String {
+        let draft = AgreementDrafter().draft(items: [req("a", d, t, s)], reactions: [:], departments: ["dev", "ops"], reviewInDays: 30)
+        return draft.clauses.first { $0.sources == ["a"] }?.text ?? ""
+    }
+
+    @Test func aNegativeAskStaysNegative() {
+        #expect(text("ops", "dev", "Don't push schema changes on a Friday afternoon.").hasPrefix("Dev does not push schema changes"))
+        #expect(text("dev", "ops", "Stop paging us for disk warnings below 80%.").hasPrefix("Ops stops paging Dev"))
+    }
+
+    @Test func anAskToActOneselfBecomesPermission() {
+        #expect(text("dev", "ops", "We need to restart our own queue consumers without a ticket.").hasPrefix("Ops lets Dev restart Dev’s own queue consumers"))
+        #expect(text("dev", "ops", "Let us rotate the signing keys ourselves.") == "Ops lets Dev rotate the signing keys themselves.")
+    }
+
+    @Test func aFrequencyIsNotACondition() {
+        let t = text("ops", "dev", "Review the alert thresholds once a quarter.")
+        #expect(t == "Dev reviews the alert thresholds once a quarter for Ops.")
+    }
+}

@@ -10,7 +10,7 @@ import Testing
         case created, joined, phaseChanged, itemSubmitted, itemEdited, itemWithdrawn, itemHidden, itemsMerged, voted, approved,
              promptAdvanced, revealed, presenting, reacted, draftCreated, clauseEdited, clausesMerged, itemMoved, endorsed,
              timerStarted, timerPaused, timerExtended, timerWarned, timerExpired, readyCheckStarted, readyMarked, joiningLocked,
-             facilitationHanded, departmentQuiet, botSaid, noteAdded, ended, focused, clauseAssigned
+             facilitationHanded, departmentQuiet, botSaid, noteAdded, ended, focused, clauseAssigned, suggestionAnswered
     }
 
     static func kind(of event: Event) -> Kind {
@@ -49,6 +49,7 @@ import Testing
         case .ended: .ended
         case .focused: .focused
         case .clauseAssigned: .clauseAssigned
+        case .suggestionAnswered: .suggestionAnswered
         }
     }
 
@@ -80,6 +81,9 @@ import Testing
         try run(.submit(kind: .requirement, text: "Give us read access to the production logs.", target: "ops"), .participant("p_dev1"))
         try run(.submit(kind: .requirement, text: "Write a runbook for every service before go-live.", target: "dev"), .participant("p_ops2"))
         try run(.submit(kind: .requirement, text: "Review schema migrations two days ahead.", target: "dev"), .participant("p_dba1"))
+        // Two departments asking Ops nearly the same thing: the drafter is unsure and asks the room.
+        try run(.submit(kind: .requirement, text: "Share the database patch schedule with us a week ahead.", target: "ops"), .participant("p_dev1"))
+        try run(.submit(kind: .requirement, text: "Post the patch schedule for database servers in the wiki every Monday.", target: "ops"), .participant("p_dev1"))
         try h.advance(to: .review)
         let withdrawn = h.w.items.values.first { $0.text == "A line to withdraw." }!.id
         try run(.withdraw(withdrawn), .participant("p_ops1"))
@@ -104,6 +108,7 @@ import Testing
         let clauses = h.w.draft!.clauses.filter(\.votable)
         try run(.editClause(clauses[0].id, text: "Ops gives Dev read access to the production logs."), .facilitator)
         try run(.assignClause(clauses[0].id, owner: "ops", due: "2027-03-31"), .facilitator)
+        if let suggestion = h.w.draft?.suggestions.first { try run(.answerSuggestion(suggestion.id, accept: false), .facilitator) }
         try run(.endorse(clauses[0].id, support: true), .participant("p_dba1"))
         if clauses.count > 2 {
             try run(.mergeClauses(kept: clauses[1].id, absorbed: clauses[2].id), .facilitator)
