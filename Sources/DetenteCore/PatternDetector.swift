@@ -17,7 +17,7 @@ enum PatternDetector {
     static let ipv4 = regex(#"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"#)
     static let ipv6 = regex(#"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}:?(?:[0-9A-Fa-f]{1,4}:?){0,7}[0-9A-Fa-f]{1,4}(?![\w:])"#)
     static let phone = regex(
-        #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,5}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|00[1-9]\d{0,2}(?:[ .-]\d{1,8}){1,5}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:,?\s?(?:ext\.?|x|extension|poste|anexo|ramal|ankn\.?|anknytning|durchwahl|wew\.?|interno)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
+        #"(?<![\w+/.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,6}){1,5}|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}|00[1-9]\d{0,2}(?:[ .-]\d{1,8}){1,5}|0\d{1,4}(?:[ .-]\d{2,6}){1,4}|\d{3}[.-]\d{3}[.-]\d{4})(?:,?\s?(?:ext\.?|x|extension|poste|anexo|ramal|ankn\.?|anknytning|durchwahl|wew\.?|interno)\s?\d{2,6})?(?![\w-]|[.:]\d)"#,
         [.caseInsensitive])
     /// "555-0142": a seven-digit local number, a phone only after a word that says so.
     static let localNumber = regex(#"(?<![\w+/.-])\d{3}[.-]\d{4}(?![\w-]|[.:]\d)"#)

@@ -8,6 +8,17 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
 @Suite struct AnonymiserGeneralisationTests {
     let roster = ["Inés Paz Quiroga", "Tomasz Wrona", "Keala Kahananui"]
 
+    // MARK: phones
+
+    @Test func internationalNumbersWithSixDigitGroupsArePhones() {
+        for (text, digits) in [("Call +44 7700 900461 after the release.", "900461"), ("Text +49 1512 345678 if the pager fails.", "345678"),
+                               ("Reach me on +33 6 12 34 56 78 tonight.", "56 78")] {
+            let out = scrub(text)
+            #expect(!out.contains(digits) && out.contains("[phone]"), "kept a phone: \(out)")
+        }
+        for text in ["Build 2024.10.3 shipped on 12 May.", "Port 8443 and 3,600 requests a minute."] { #expect(scrub(text) == text, "changed: \(text)") }
+    }
+
     // MARK: employee ids
 
     @Test func multiPartPrefixesAreStaffNumbersWithoutACue() {
