@@ -21,13 +21,19 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev"])]
         ),
-        // Pure domain: no I/O, no threads, no clock of its own.
-        .target(name: "DetenteCore"),
+        // The pure core: no I/O, no threads, no clock of its own. One module per concern, in
+        // dependency order; DetenteCore re-exports them for the outer layers.
+        .target(name: "DetenteModel"),
+        .target(name: "DetenteAnonymiser", dependencies: ["DetenteModel"]),
+        .target(name: "DetenteDrafter", dependencies: ["DetenteModel"]),
+        .target(name: "DetenteWorkshop", dependencies: ["DetenteModel", "DetenteAnonymiser", "DetenteDrafter"]),
+        .target(name: "DetenteTranscript", dependencies: ["DetenteModel", "DetenteDrafter", "DetenteWorkshop"]),
+        .target(name: "DetenteCore", dependencies: ["DetenteModel", "DetenteAnonymiser", "DetenteDrafter", "DetenteWorkshop", "DetenteTranscript"]),
         // Durable storage: hash-chained JSON-lines journal with group commit.
         .target(
             name: "DetenteJournal",
             dependencies: [
-                "DetenteCore",
+                "DetenteModel", "DetenteWorkshop",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,7 +66,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "DetenteCoreTests", dependencies: ["DetenteCore"]),
+        .testTarget(name: "DetenteCoreTests", dependencies: ["DetenteCore", "DetenteModel", "DetenteAnonymiser", "DetenteDrafter", "DetenteWorkshop", "DetenteTranscript"]),
         .testTarget(name: "DetenteJournalTests", dependencies: ["DetenteJournal", "DetenteCore"]),
         .testTarget(name: "DetenteServerTests", dependencies: ["DetenteServer", "DetenteTransport", "DetenteCore", "DetenteJournal", .product(name: "Logging", package: "swift-log")]),
     ]

@@ -12,7 +12,7 @@ person). Two steps:
          countries and US states.
      Each list is one entry per line (folded: lowercase, Latin accents removed) after one header
      line naming its source and licence.
-  2. Without flags, generates Sources/DetenteCore/GazetteerData.swift from tools/data/*.txt
+  2. Without flags, generates Sources/DetenteAnonymiser/GazetteerData.swift from tools/data/*.txt
      (standard library only). `--check` generates it in memory and fails if the committed file
      differs, so CI can tell when someone edited one without the other.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tools" / "data"
-OUT = ROOT / "Sources" / "DetenteCore" / "GazetteerData.swift"
+OUT = ROOT / "Sources" / "DetenteAnonymiser" / "GazetteerData.swift"
 # A folded name token: Latin, Cyrillic or Greek letters, with inner hyphens and apostrophes.
 NAME_TOKEN = re.compile(r"^[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff](?:[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff'\-]*[a-z\u00df-\u024f\u0370-\u03ff\u0400-\u04ff])?$")
 WORD = re.compile(r"^[a-z][a-z'\-]*$")

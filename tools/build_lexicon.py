@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Builds Sources/DetenteCore/LexiconData.swift: a part-of-speech lexicon with lemmas, and a
+"""Builds Sources/DetenteDrafter/LexiconData.swift: a part-of-speech lexicon with lemmas, and a
 British-to-American spelling map, both compiled into the drafter; and
-Sources/DetenteCore/ConceptLexiconData.swift from tools/lexicon/concepts.tsv (DevOps/ITSM concepts
+Sources/DetenteDrafter/ConceptLexiconData.swift from tools/lexicon/concepts.tsv (DevOps/ITSM concepts
 from public glossaries, each row naming its source).
 
 Sources (openly licensed, installed from PyPI by this script's caller):
@@ -27,9 +27,9 @@ from wordfreq import top_n_list
 
 TAGS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r", "aux": "x"}
 WORD = re.compile(r"^[a-z][a-z'\-]*$")
-OUT = Path(__file__).resolve().parent.parent / "Sources/DetenteCore/LexiconData.swift"
+OUT = Path(__file__).resolve().parent.parent / "Sources/DetenteDrafter/LexiconData.swift"
 CONCEPTS_IN = Path(__file__).resolve().parent / "lexicon/concepts.tsv"
-CONCEPTS_OUT = Path(__file__).resolve().parent.parent / "Sources/DetenteCore/ConceptLexiconData.swift"
+CONCEPTS_OUT = Path(__file__).resolve().parent.parent / "Sources/DetenteDrafter/ConceptLexiconData.swift"
 
 
 def write_concepts():

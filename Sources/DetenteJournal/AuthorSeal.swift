@@ -1,5 +1,6 @@
 import Crypto
-import DetenteCore
+import DetenteModel
+import DetenteWorkshop
 import Foundation
 
 #if canImport(Glibc)

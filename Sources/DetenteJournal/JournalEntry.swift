@@ -1,4 +1,5 @@
-import DetenteCore
+import DetenteModel
+import DetenteWorkshop
 
 /// What one command asks the journal to make durable: a workshop's events, and for a join the
 /// new participant's display name (kept in the roster file, so it can be purged). An entry is

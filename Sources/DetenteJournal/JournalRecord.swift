@@ -1,5 +1,6 @@
 import Crypto
-import DetenteCore
+import DetenteModel
+import DetenteWorkshop
 
 /// One line of a journal: `{"seq":N,"at":MS,"event":{…},"prev":"<hex>","hash":"<hex>"}`.
 ///

@@ -1,4 +1,5 @@
-import DetenteCore
+import DetenteModel
+import DetenteWorkshop
 import Foundation
 import Logging
 

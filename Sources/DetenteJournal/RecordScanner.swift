@@ -1,5 +1,6 @@
 import Crypto
-import DetenteCore
+import DetenteModel
+import DetenteWorkshop
 
 /// Checks and parses journal lines straight from the file's bytes: no `String` per line, the
 /// hash computed over slices of the buffer, only the event object parsed as JSON. This is the

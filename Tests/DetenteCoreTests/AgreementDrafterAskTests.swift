@@ -1,4 +1,8 @@
-@testable import DetenteCore
+@testable import DetenteAnonymiser
+@testable import DetenteDrafter
+@testable import DetenteModel
+@testable import DetenteTranscript
+@testable import DetenteWorkshop
 import Testing
 
 /// The chunker, lemmas, spelling and typo tolerance, on sentences written for these tests.

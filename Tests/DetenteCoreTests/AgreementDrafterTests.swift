@@ -1,4 +1,8 @@
-@testable import DetenteCore
+@testable import DetenteAnonymiser
+@testable import DetenteDrafter
+@testable import DetenteModel
+@testable import DetenteTranscript
+@testable import DetenteWorkshop
 import Testing
 
 private func req(_ id: String, _ d: Department, _ t: Department, _ text: String) -> AnalysisItem {

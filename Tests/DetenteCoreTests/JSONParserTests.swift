@@ -1,4 +1,8 @@
-@testable import DetenteCore
+@testable import DetenteAnonymiser
+@testable import DetenteDrafter
+@testable import DetenteModel
+@testable import DetenteTranscript
+@testable import DetenteWorkshop
 import Testing
 
 @Suite struct JSONParserTests {

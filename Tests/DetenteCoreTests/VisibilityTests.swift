@@ -1,4 +1,8 @@
-@testable import DetenteCore
+@testable import DetenteAnonymiser
+@testable import DetenteDrafter
+@testable import DetenteModel
+@testable import DetenteTranscript
+@testable import DetenteWorkshop
 import Testing
 
 /// Every event kind against every kind of viewer: the rules in `Visibility` hold for all of them.

@@ -1,0 +1,172 @@
+import DetenteModel
+import Foundation
+
+/// English words with their parts of speech and lemmas, and British spellings with their American
+/// forms, read once from `LexiconData` (built by tools/build_lexicon.py from LemmInflect, MIT).
+enum Lexicon {
+    struct Entry: Sendable {
+        let tags: Tags
+        let lemma: String
+        /// The lemma when the word is read as a noun ("bit", whose verb lemma is "bite").
+        let nounLemma: String
+    }
+
+    /// Parts of speech a word can be, as bits.
+    struct Tags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let verb = Tags(rawValue: 1), noun = Tags(rawValue: 2), adjective = Tags(rawValue: 4)
+        static let adverb = Tags(rawValue: 8), auxiliary = Tags(rawValue: 16)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+        init(letters: Substring) {
+            var t = Tags()
+            for c in letters {
+                switch c {
+                case "v": t.insert(.verb)
+                case "n": t.insert(.noun)
+                case "a": t.insert(.adjective)
+                case "r": t.insert(.adverb)
+                case "x": t.insert(.auxiliary)
+                default: break
+                }
+            }
+            self = t
+        }
+    }
+
+    static let entries: [String: Entry] = parseEntries()
+
+    static let american: [String: String] = {
+        var map: [String: String] = [:]
+        for line in LexiconData.spelling.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2 { map[String(parts[0])] = String(parts[1]) }
+        }
+        return map
+    }()
+
+    /// American spelling of a lowercased word; regular -ise/-isation forms outside the word list
+    /// ("containerise", "prioritisation") follow the same rule when the -ize form is known.
+    static func americanSpelling(_ word: String) -> String {
+        if let us = american[word] { return us }
+        if word.contains("-") { return word.split(separator: "-", omittingEmptySubsequences: false).map { americanSpelling(String($0)) }.joined(separator: "-") }
+        for (uk, us) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes")] where word.hasSuffix(uk) {
+            let stem = String(word.dropLast(uk.count))
+            if entries[stem + us] != nil || entries[stem + "ize"] != nil { return stem + us }
+        }
+        return word
+    }
+
+    /// Parses the compiled-in word list by bytes: it is read once per process, at the first draft.
+    static func parseEntries() -> [String: Entry] {
+        var map: [String: Entry] = [:]
+        map.reserveCapacity(22_000)
+        var utf8 = LexiconData.entries.utf8[...]
+        while !utf8.isEmpty {
+            let end = utf8.firstIndex(of: 10) ?? utf8.endIndex
+            let line = utf8[..<end]
+            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+            let fields = line.split(separator: 32)
+            guard fields.count >= 2 else { continue }
+            let word = String(decoding: fields[0], as: UTF8.self)
+            let lemma = fields.count > 2 ? String(decoding: fields[2], as: UTF8.self) : word
+            var tags = Tags()
+            for b in fields[1] {
+                switch b {
+                case UInt8(ascii: "v"): tags.insert(.verb)
+                case UInt8(ascii: "n"): tags.insert(.noun)
+                case UInt8(ascii: "a"): tags.insert(.adjective)
+                case UInt8(ascii: "r"): tags.insert(.adverb)
+                case UInt8(ascii: "x"): tags.insert(.auxiliary)
+                default: break
+                }
+            }
+            map[word] = Entry(tags: tags, lemma: lemma, nounLemma: fields.count > 3 ? String(decoding: fields[3], as: UTF8.self) : lemma)
+        }
+        return map
+    }
+
+    /// What the drafter reads of one word, computed once per word and process.
+    struct WordInfo: Sendable {
+        let tags: Tags
+        let lemma: String
+        let nounLemma: String
+        /// The noun lemma after typo correction, for object words.
+        let correctedNounLemma: String
+    }
+
+    /// A memo of `WordInfo` by word: parsing an ask looks up each word several times, and a
+    /// workshop repeats its vocabulary. Cleared when it grows past a bound.
+    static let memo = LockedMemo<WordInfo>()
+
+    static func info(_ w: String) -> WordInfo {
+        if let hit = memo.withLock({ $0[w] }) { return hit }
+        let corrected = Self.corrected(w)
+        let value = WordInfo(tags: computeTags(w), lemma: computeLemma(w), nounLemma: computeNounLemma(w),
+                             correctedNounLemma: corrected == w ? computeNounLemma(w) : computeNounLemma(corrected))
+        memo.withLock { map in
+            if map.count > 100_000 { map.removeAll(keepingCapacity: true) }
+            map[w] = value
+        }
+        return value
+    }
+
+    static func lemma(_ word: String) -> String { info(word).lemma }
+    static func nounLemma(_ word: String) -> String { info(word).nounLemma }
+    static func tags(_ word: String) -> Tags { info(word).tags }
+
+    /// The lemma of a lowercased word in American spelling, or the word itself when unknown.
+    static func computeLemma(_ word: String) -> String {
+        let us = americanSpelling(word)
+        if let entry = entries[us] { return americanSpelling(entry.lemma) }
+        // Rarer -ize verbs outside the word list: "prioritized" → "prioritize" when that is known.
+        for (suffix, base) in [("ized", "ize"), ("izing", "ize"), ("izes", "ize")] where us.hasSuffix(suffix) {
+            let candidate = String(us.dropLast(suffix.count)) + base
+            if entries[candidate] != nil { return candidate }
+        }
+        return us
+    }
+
+    /// The lemma of a word read as a noun (in an object phrase), American spelling.
+    static func computeNounLemma(_ word: String) -> String {
+        let us = americanSpelling(word)
+        return entries[us].map { americanSpelling($0.nounLemma) } ?? us
+    }
+
+    /// The parts of speech a word can be; empty for words outside the lexicon (jargon, acronyms).
+    static func computeTags(_ word: String) -> Tags { entries[americanSpelling(word)]?.tags ?? [] }
+}
+
+extension Lexicon {
+    /// A word outside the lexicon that is one edit (deletion, insertion, substitution or swap of
+    /// neighbours) from a known word of five letters or more, as that word ("enviroment",
+    /// "recieve"); other words unchanged. Short words and acronyms are left alone: too many
+    /// are one edit from something.
+    static func corrected(_ word: String) -> String {
+        guard word.count >= 6, entries[americanSpelling(word)] == nil, word.allSatisfy({ $0.isLetter }) else { return word }
+        let chars = Array(word)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        // Typos rarely touch the first letter, and jargon ("Tenable") is often one edit from a word.
+        func known(_ c: [Character]) -> String? { let w = String(c); return c.first == chars.first && entries[w] != nil ? w : nil }
+        for i in chars.indices {  // deletion: "enviroinment"
+            var c = chars; c.remove(at: i); if let w = known(c) { return w }
+        }
+        for i in chars.indices.dropLast() {  // swapped neighbours: "recieve"
+            var c = chars; c.swapAt(i, i + 1); if let w = known(c) { return w }
+        }
+        for i in 0...chars.count {  // missing letter: "enviroment"
+            for l in letters { var c = chars; c.insert(l, at: i); if let w = known(c) { return w } }
+        }
+        for i in chars.indices {  // wrong letter: "dashbaord" is a swap; "permision" a missing letter
+            for l in letters where l != chars[i] { var c = chars; c[i] = l; if let w = known(c) { return w } }
+        }
+        return word
+    }
+}
+
+/// A dictionary by word reachable only inside `withLock`, so it cannot be left locked.
+final class LockedMemo<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var map: [String: Value] = [:]
+    func withLock<R>(_ body: (inout [String: Value]) -> R) -> R { lock.withLock { body(&map) } }
+}

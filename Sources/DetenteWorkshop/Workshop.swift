@@ -1,0 +1,367 @@
+import DetenteModel
+import DetenteAnonymiser
+import DetenteDrafter
+import Foundation
+
+/// One workshop: a value, the fold of its events. `decide` checks a command against the state and
+/// returns the events it causes; `apply` folds one event in. Both are pure.
+public struct Workshop: Sendable {
+    public static let maxTextLength = 2_000
+    public static let votesPerParticipant = 3
+    /// Bounds that a real room never reaches and a runaway client cannot exceed.
+    public static let maxItemsPerParticipant = 200
+    public static let maxItemsPerWorkshop = 5_000
+    /// All item texts together stay under 4 MiB, so a full `welcome` (which may carry every item
+    /// once) fits the transport's 8 MiB per-connection cap.
+    public static let maxTextBytesPerWorkshop = 4 * 1024 * 1024
+    /// A `welcome` carries the last this many chat lines (the chat itself is kept whole).
+    public static let snapshotChatLines = 200
+    /// A department that has written nothing for this long during a writing phase gets a nudge.
+    public static let quietAfterMillis: Int64 = 3 * 60 * 1000
+    public static let timerWarningMillis: Int64 = 2 * 60 * 1000
+
+    public private(set) var setup: WorkshopSetup
+    public private(set) var phase: Phase = .lobby
+    public private(set) var phaseStartedAt: Int64 = 0
+    public private(set) var participants: [ParticipantID: Participant] = [:]
+    public private(set) var memberIDs: [Department: [ParticipantID]] = [:]
+    public private(set) var items: [ItemID: Item] = [:]
+    public private(set) var approvals: [Department: Set<ParticipantID>] = [:]
+    public private(set) var promptIndex: [ParticipantID: Int] = [:]
+    public private(set) var revealed: [RevealedItem]?
+    public private(set) var presenting: Department?
+    public private(set) var reactions: [ItemID: [ParticipantID: Reaction]] = [:]
+    public private(set) var draft: AgreementDraft?
+    public private(set) var endorsements: [ClauseID: [ParticipantID: Bool]] = [:]
+    public private(set) var timer: TimerState?
+    public private(set) var readyCheck: ReadyCheck?
+    public private(set) var joiningLocked = false
+    public private(set) var delegate: ParticipantID?
+    public private(set) var ended = false
+    public private(set) var notes: [String] = []
+    public private(set) var botLog: [(audience: Audience, text: String)] = []
+    public private(set) var pseudonyms: [String: String] = [:]
+    /// The revealed item on the projector, if any (see `Workshop+Focus.swift`).
+    public internal(set) var focusedItem: ItemID?
+    /// Owners and due dates per clause, kept beside the draft (see `Workshop+Clauses.swift`).
+    public internal(set) var assignments: [ClauseID: ClauseAssignment] = [:]
+    /// Live items per department, kept as the events arrive so progress costs nothing to report.
+    public struct DepartmentTally: Sendable, Equatable {
+        public var outmodel = 0, requirements = 0, offers = 0
+        /// Live outmodel and requirement items per author: the k-anonymity count is its size.
+        var authors: [ParticipantID: Int] = [:]
+        public var contributors: Int { authors.count }
+    }
+    public private(set) var tallies: [Department: DepartmentTally] = [:]
+    /// Items ever written per participant, and per (author, client id): the bounds and the
+    /// resend check of `submit`.
+    private(set) var itemsWritten: [ParticipantID: Int] = [:]
+    struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
+    private(set) var submittedByClientID: [ClientKey: ItemID] = [:]
+    /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.
+    private(set) var textBytes = 0
+    /// Server-internal activity clock per department (never sent to anyone).
+    private(set) var lastActivity: [Department: Int64] = [:]
+    private(set) var nudged: Set<Department> = []
+
+    public let template: WorkshopTemplate
+
+    public init(setup: WorkshopSetup) {
+        self.setup = setup
+        self.template = WorkshopTemplate.named(setup.template) ?? .catsAndDogs
+    }
+
+    /// Starts a workshop from its creation event (the first record of every journal).
+    public static func create(_ setup: WorkshopSetup) -> (Workshop, [Event]) {
+        var w = Workshop(setup: setup)
+        let events: [Event] = [.created(setup), .botSaid(.everyone, text: w.template.phaseIntro[.lobby] ?? "")]
+        for e in events.dropFirst() { w.apply(e) }
+        return (w, events)
+    }
+
+    public var id: String { setup.id }
+    public var departments: [Department] { setup.departments }
+
+    /// A department's members in the order they joined: kept as they join, so presence and
+    /// tallies cost O(members) with no sorting.
+    public func members(of department: Department) -> [ParticipantID] { memberIDs[department] ?? [] }
+
+    /// Distinct authors of live items per department: the k-anonymity check before reveal.
+    public func contributorCounts() -> [Department: Int] {
+        Dictionary(uniqueKeysWithValues: departments.map { ($0, tallies[$0]?.contributors ?? 0) })
+    }
+
+    private mutating func count(_ item: Item, _ delta: Int) {
+        var t = tallies[item.department] ?? DepartmentTally()
+        switch item.kind {
+        case .outmodel: t.outmodel += delta
+        case .requirement: t.requirements += delta
+        case .offer: t.offers += delta
+        }
+        if item.kind != .offer {
+            let n = (t.authors[item.author] ?? 0) + delta
+            t.authors[item.author] = n > 0 ? n : nil
+        }
+        tallies[item.department] = t
+    }
+
+    /// Applies a change to an item and keeps the tallies in step when it stops being live.
+    private mutating func update(_ id: ItemID, _ change: (inout Item) -> Void) {
+        guard var item = items[id] else { return }
+        let wasLive = item.isLive
+        change(&item)
+        items[id] = item
+        if wasLive && !item.isLive { count(item, -1) }
+    }
+
+    public func isApproved(_ department: Department) -> Bool {
+        let members = members(of: department).count
+        return members > 0 && (approvals[department]?.count ?? 0) * 2 > members
+    }
+
+    public func isEndorsed(_ clause: ClauseID) -> Bool {
+        let votes = endorsements[clause] ?? [:]
+        return departments.allSatisfy { dept in
+            let members = self.members(of: dept)
+            guard !members.isEmpty else { return true }
+            let support = members.filter { votes[$0] == true }.count
+            return support * 2 > members.count
+        }
+    }
+
+    public func votesUsed(by participant: ParticipantID) -> Int {
+        items.values.filter { $0.isLive && $0.voters.contains(participant) }.count
+    }
+
+    func defaultTarget(for department: Department) -> Department {
+        departments.first { $0 != department } ?? department
+    }
+
+    func text(_ template: String, target: Department) -> String {
+        template.replacingOccurrences(of: "{target}", with: Self.displayName(of: target))
+    }
+
+    public static func displayName(of department: Department) -> String { DepartmentName.display(department) }
+
+    // MARK: - decide
+
+    /// Checks `command` from `actor` against the current state.
+    /// - Returns: the events to journal, in order; empty when the command changes nothing.
+    /// - Throws: `DetenteError` naming why the command is refused.
+    public func decide(_ command: Command, by actor: Actor, context: DecisionContext) throws(DetenteError) -> [Event] {
+        var ctx = context
+        if ended, command != .tick { throw DetenteError(.workshopEnded, "the workshop has ended") }
+        switch command {
+        case let .join(department, tokenHash): return try decideJoin(department, tokenHash: tokenHash, by: actor)
+        case let .submit(kind, rawText, target): return try decideSubmit(kind, rawText: rawText, target: target, by: actor, context: &ctx)
+        case let .edit(itemID, rawText): return try decideEdit(itemID, rawText: rawText, by: actor, context: &ctx)
+        case let .withdraw(itemID): return try decideWithdraw(itemID, by: actor)
+        case let .vote(itemID, on): return try decideVote(itemID, on: on, by: actor)
+        case let .mergeItems(kept, absorbed): return try decideMergeItems(kept, absorbed: absorbed, by: actor)
+        case let .approve(on): return try decideApprove(on, by: actor)
+        case .nextPrompt: return try decideNextPrompt(by: actor)
+        case let .react(itemID, verdict, comment): return try decideReact(itemID, verdict: verdict, comment: comment, by: actor, context: &ctx)
+        case let .endorse(clauseID, support): return try decideEndorse(clauseID, support: support, by: actor)
+        case .markReady: return try decideMarkReady(by: actor)
+        case let .advance(force): return try decideAdvance(force, by: actor, context: &ctx)
+        case .back: return try decideBack(by: actor, context: &ctx)
+        case let .timerStart(seconds): return try decideTimerStart(seconds, by: actor, context: &ctx)
+        case .timerPause: return try decideTimerPause(by: actor, context: &ctx)
+        case let .timerExtend(seconds): return try decideTimerExtend(seconds, by: actor)
+        case .readyCheck: return try decideReadyCheck(by: actor)
+        case let .hide(itemID): return try decideHide(itemID, by: actor)
+        case let .lockJoining(on): return try decideLockJoining(on, by: actor)
+        case let .handOver(to): return try decideHandOver(to, by: actor)
+        case let .present(department): return try decidePresent(department, by: actor)
+        case .redraft: return try decideRedraft(by: actor, context: &ctx)
+        case let .editClause(clauseID, rawText): return try decideEditClause(clauseID, rawText: rawText, by: actor, context: &ctx)
+        case let .mergeClauses(kept, absorbed): return try decideMergeClauses(kept, absorbed: absorbed, by: actor)
+        case let .moveItem(itemID, to): return try decideMoveItem(itemID, to: to, by: actor, context: &ctx)
+        case let .note(rawText): return try decideNote(rawText, by: actor, context: &ctx)
+        case .end: return try decideEnd(by: actor, context: &ctx)
+        case let .focus(itemID): return try decideFocus(itemID, by: actor)
+        case let .assignClause(clauseID, owner, due): return try decideAssignClause(clauseID, owner: owner, due: due, by: actor)
+        case let .answerSuggestion(id, accept): return try decideSuggestion(id, accept: accept, by: actor)
+        case .tick: return try decideTick(by: actor, context: &ctx)
+        }
+    }
+
+
+
+    func makeRevealBatch(context: DecisionContext) -> [RevealedItem] {
+        var table = pseudonyms
+        let anonymiser = context.anonymiser
+        var batch: [RevealedItem] = []
+        // Sorted by random id first so the shuffle's input carries no creation order either.
+        for item in items.values.sorted(by: { $0.id < $1.id }) where item.isLive && item.kind != .offer {
+            // Start from the form the author approved, and scrub again with today's roster (people
+            // who joined after the item was written).
+            let text = anonymiser.anonymise(item.anonymised, pseudonyms: &table).text
+            let votes = item.voters.count + items.values.filter { $0.mergedInto == item.id }.reduce(0) { $0 + $1.voters.count }
+            batch.append(RevealedItem(id: item.id, department: item.department, kind: item.kind, target: item.target, text: text, votes: votes))
+        }
+        var rng = SplitMix64(seed: context.seed)
+        batch.shuffle(using: &rng)
+        return batch
+    }
+
+    func makeDraft(context: inout DecisionContext) -> AgreementDraft {
+        var inputs: [AnalysisItem] = []
+        for r in revealed ?? [] where items[r.id]?.hidden != true {
+            inputs.append(AnalysisItem(id: r.id, department: r.department, kind: r.kind, target: r.target, text: r.text))
+        }
+        for item in items.values.sorted(by: { $0.id < $1.id }) where item.kind == .offer && item.isLive {
+            inputs.append(AnalysisItem(id: item.id, department: item.department, kind: .offer, target: item.target, text: item.anonymised))
+        }
+        var verdicts: [ItemID: [Reaction]] = [:]
+        for (itemID, byParticipant) in reactions { verdicts[itemID] = byParticipant.keys.sorted().map { byParticipant[$0]! } }
+        return AgreementDrafter().draft(items: inputs, reactions: verdicts, departments: departments, reviewInDays: 30)
+    }
+
+    // MARK: - apply
+
+    public mutating func apply(_ event: Event) {
+        switch event {
+        case let .created(s): setup = s
+        case let .joined(pid, d, th):
+            if participants[pid] == nil { memberIDs[d, default: []].append(pid) }
+            participants[pid] = Participant(id: pid, department: d, tokenHash: th)
+        case let .phaseChanged(ph, at):
+            phase = ph; phaseStartedAt = at; timer = nil; readyCheck = nil; nudged = []
+            if ph != .reveal, ph != .reactions { presenting = nil }
+        case let .itemSubmitted(item, at):
+            items[item.id] = item
+            count(item, 1)
+            itemsWritten[item.author, default: 0] += 1
+            textBytes += item.anonymised.utf8.count
+            if let cid = item.clientID { submittedByClientID[ClientKey(author: item.author, clientID: cid)] = item.id }
+            lastActivity[item.department] = at
+            nudged.remove(item.department)
+            notePseudonyms(item.replacements)
+        case let .itemEdited(id, text, anon, repl):
+            textBytes += anon.utf8.count - (items[id]?.anonymised.utf8.count ?? 0)
+            items[id]?.text = text; items[id]?.anonymised = anon; items[id]?.replacements = repl
+            notePseudonyms(repl)
+        case let .itemWithdrawn(id): update(id) { $0.withdrawn = true }
+        case let .itemHidden(id): update(id) { $0.hidden = true }; if focusedItem == id { focusedItem = nil }
+        case let .itemsMerged(kept, absorbed):
+            update(absorbed) { $0.mergedInto = kept }
+            // Votes follow the merged item, one per voter.
+            if let voters = items[absorbed]?.voters { items[kept]?.voters.formUnion(voters); items[absorbed]?.voters = [] }
+        case let .voted(p, i, on):
+            if on { items[i]?.voters.insert(p) } else { items[i]?.voters.remove(p) }
+        case let .approved(p, on):
+            guard let d = participants[p]?.department else { return }
+            if on { approvals[d, default: []].insert(p) } else { approvals[d]?.remove(p) }
+        case let .promptAdvanced(p, to): promptIndex[p] = to
+        case let .revealed(batch): revealed = batch
+        case let .presenting(d): presenting = d
+        case let .reacted(p, i, r):
+            reactions[i, default: [:]][p] = r
+            notePseudonyms(r.replacements)
+        case let .draftCreated(d): draft = d; endorsements = [:]
+        case let .clauseEdited(c, text):
+            if let i = draft?.clauses.firstIndex(where: { $0.id == c }) { draft?.clauses[i].text = text; endorsements[c] = [:] }
+        case let .clausesMerged(kept, absorbed):
+            guard var d = draft, let k = d.clauses.firstIndex(where: { $0.id == kept }), let a = d.clauses.firstIndex(where: { $0.id == absorbed }) else { return }
+            d.clauses[k].sources += d.clauses[a].sources.filter { !d.clauses[k].sources.contains($0) }
+            d.clauses[k].departments = Array(Set(d.clauses[k].departments + d.clauses[a].departments)).sorted()
+            d.clauses[k].reason = "merged by the facilitator"
+            d.clauses.remove(at: a)
+            draft = d; endorsements[kept] = [:]; endorsements[absorbed] = nil
+        case let .itemMoved(i, from, to):
+            guard var d = draft, let f = d.clauses.firstIndex(where: { $0.id == from }) else { return }
+            d.clauses[f].sources.removeAll { $0 == i }
+            let source = revealed?.first { $0.id == i }
+            if let t = d.clauses.firstIndex(where: { $0.id == to }) {
+                d.clauses[t].sources.append(i)
+                if let dept = source?.department, !d.clauses[t].departments.contains(dept) { d.clauses[t].departments.append(dept) }
+                endorsements[to] = [:]
+            } else {
+                d.clauses.insert(AgreementDraft.Clause(id: to, section: d.clauses[f].section, text: source?.text ?? "", departments: source.map { [$0.department] } ?? [],
+                                                       sources: [i], theme: d.clauses[f].theme, confidence: 1, reason: "split out by the facilitator"), at: f + 1)
+            }
+            if d.clauses[f].sources.isEmpty { d.clauses.remove(at: f) }
+            endorsements[from] = [:]
+            draft = d
+        case let .suggestionAnswered(id, accepted): draft?.answerSuggestion(id, accepted: accepted)
+        case let .endorsed(p, c, s): endorsements[c, default: [:]][p] = s
+        case let .timerStarted(endsAt): timer = TimerState(endsAt: endsAt)
+        case let .timerPaused(rem): timer?.endsAt = nil; timer?.remainingWhenPaused = rem
+        case let .timerExtended(ms):
+            guard var t = timer else { return }
+            if let e = t.endsAt { t.endsAt = e + ms } else { t.remainingWhenPaused = (t.remainingWhenPaused ?? 0) + ms }
+            t.warned = false; t.expired = false
+            timer = t
+        case .timerWarned: timer?.warned = true
+        case .timerExpired: timer?.expired = true
+        case .readyCheckStarted: readyCheck = ReadyCheck()
+        case let .readyMarked(p): readyCheck?.ready.insert(p)
+        case let .joiningLocked(on): joiningLocked = on
+        case let .facilitationHanded(p): delegate = p
+        case let .departmentQuiet(d, _): nudged.insert(d)
+        case let .botSaid(aud, text): botLog.append((aud, text))
+        case let .noteAdded(text): notes.append(text)
+        case .ended: ended = true
+        case let .focused(i): focusedItem = i
+        case let .clauseAssigned(c, owner, due): applyAssignment(c, owner: owner, due: due)
+        }
+    }
+
+    private mutating func notePseudonyms(_ replacements: [Replacement]) {
+        for r in replacements where r.kind == .person { if let s = r.subject { pseudonyms[s] = r.placeholder } }
+    }
+
+    // MARK: - helpers
+
+    func participant(_ actor: Actor) throws(DetenteError) -> Participant {
+        guard case let .participant(pid) = actor, let p = participants[pid] else {
+            throw DetenteError(.forbidden, "this command is for participants who have joined")
+        }
+        return p
+    }
+
+    func requireFacilitator(_ actor: Actor) throws(DetenteError) {
+        switch actor {
+        case .facilitator, .system: return
+        case let .participant(pid) where pid == delegate: return
+        default: throw DetenteError(.forbidden, "only the facilitator can do this")
+        }
+    }
+
+    func liveItem(_ id: ItemID) throws(DetenteError) -> Item {
+        guard let item = items[id], item.isLive else { throw DetenteError(.notFound, "no item \(id)") }
+        return item
+    }
+
+    func ownItem(_ id: ItemID, of p: Participant) throws(DetenteError) -> Item {
+        // The same error for "not yours" and "missing", so probing ids tells nothing about other departments.
+        guard let item = items[id], item.isLive, item.author == p.id else { throw DetenteError(.notFound, "no item \(id) of yours") }
+        return item
+    }
+
+    static func validText(_ raw: String) throws(DetenteError) -> String {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw DetenteError(.invalidValue, "text is empty") }
+        guard text.count <= maxTextLength else { throw DetenteError(.invalidValue, "text is longer than \(maxTextLength) characters") }
+        return text
+    }
+
+    static func minutes(_ ms: Int64) -> String {
+        let m = (ms + 30_000) / 60_000
+        return m == 1 ? "1-minute" : "\(m)-minute"
+    }
+}
+
+/// A small, seedable generator so a reveal's shuffle is reproducible from its journal record.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
