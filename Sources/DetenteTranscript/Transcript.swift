@@ -54,14 +54,24 @@ public struct Transcript: Sendable {
         for item in w.items.values.sorted(by: { $0.id < $1.id }) where item.kind == .offer && item.isLive {
             base.append((item.id, item.department, .offer, item.target, item.anonymised, 0))
         }
-        for b in base { inputs.append(AnalysisItem(id: b.id, department: b.department, kind: b.kind, target: b.target, text: b.text)) }
-        let analysis = AgreementDrafter().analyse(inputs)
+        // Themes and groups come from the journaled draft, the one the room saw and endorsed; the
+        // drafter runs again only for items no clause holds (and then on those items alone).
+        var themeOf: [ItemID: Theme] = [:]
         var groupOf: [ItemID: Int] = [:]
-        for (i, g) in analysis.groups.enumerated() { for m in g.members { groupOf[m] = i + 1 } }
+        for (i, clause) in (w.draft?.clauses ?? []).enumerated() {
+            for source in clause.sources {
+                if let theme = clause.theme { themeOf[source] = themeOf[source] ?? theme }
+                if clause.sources.count > 1 { groupOf[source] = groupOf[source] ?? i + 1 }
+            }
+        }
+        for b in base where themeOf[b.id] == nil {
+            inputs.append(AnalysisItem(id: b.id, department: b.department, kind: b.kind, target: b.target, text: b.text))
+        }
+        if !inputs.isEmpty { themeOf.merge(AgreementDrafter().analyse(inputs).themes) { journaled, _ in journaled } }
         return base.map { b in
             let tally = Visibility.reactionTally(b.id, w)
             return Row(id: b.id, department: b.department, kind: b.kind, target: b.target, text: b.text, votes: b.votes,
-                       theme: analysis.themes[b.id], group: groupOf[b.id], reactions: tally.counts, comments: tally.comments)
+                       theme: themeOf[b.id], group: groupOf[b.id], reactions: tally.counts, comments: tally.comments)
         }
     }
 
