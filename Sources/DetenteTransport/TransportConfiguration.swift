@@ -21,6 +21,9 @@ public struct TransportConfiguration: Sendable {
     /// A connection whose unsent frames exceed either cap is dropped as a slow consumer.
     public var maxQueuedFrames: Int = 2_048
     public var maxQueuedBytes: Int = 8 * 1024 * 1024
+    /// Hand-overs waiting for the service thread beyond this are refused: their receivers are
+    /// closed with 1013 (try again later) and resume by snapshot, so memory stays bounded.
+    public var maxInboxItems: Int = 1_000_000
     /// Peers whose `X-Forwarded-For` names the client (a reverse proxy's own address); from
     /// anyone else the header is ignored.
     public var trustedProxies: [String] = []

@@ -98,6 +98,8 @@ public final class WebSocketServer: @unchecked Sendable {
     private let contextLock = NSLock()
     private let inboxLock = NSLock()
     private var inbox: [InboxItem] = []
+    /// Frames refused because the inbox was full (each closed its receivers with 1013).
+    private(set) var overflowed = 0
     private var serviceThread: Thread?
     private var running = false
     private var stopRequested = false
@@ -357,7 +359,14 @@ public final class WebSocketServer: @unchecked Sendable {
             return
         }
         inboxLock.lock()
-        inbox.append(item)
+        if inbox.count >= configuration.maxInboxItems, case let .send(_, ids) = item {
+            // The service thread is not keeping up: rather than grow without bound, the frame's
+            // receivers are closed with 1013 and resume by snapshot when they reconnect.
+            for id in ids { inbox.append(.close(id, .tryAgainLater, "server overloaded; reconnect")) }
+            overflowed += 1
+        } else {
+            inbox.append(item)
+        }
         inboxLock.unlock()
         contextLock.lock()
         if let ctx = context { lws_cancel_service(ctx) }
