@@ -117,6 +117,16 @@ async def run_workshop(server, departments):
     assert votable and any(c["section"] == "perception_gap" for c in draft["clauses"])
     for c in votable:
         assert c["sources"] or c["section"] in ("measure", "review")
+    # Clauses read as commitments: a department (or "We"/"Together") does something, in the third
+    # person, never the ask pasted after "X will:"; confidence stays in [0, 1].
+    names = {"dev": "Dev", "ops": "Ops", "dba": "DBA"}
+    for c in draft["clauses"]:
+        assert 0.0 <= c["confidence"] <= 1.0, c
+        assert " will: " not in c["text"] and not c["text"].startswith("Together we will:"), c["text"]
+        if c["section"] in ("commitment", "trade"):
+            assert re.match(r"^(%s|Each|Both|We|Together)\b" % "|".join(names[d] for d in departments), c["text"]), c["text"]
+        if c["section"] == "to_reframe":
+            assert not c["votable"], "a blaming ask is reworded before anyone votes on it"
     clause = votable[0]["id"]
     for p in everyone:
         await p.call(type="endorse", clause=clause, support=True)
