@@ -163,7 +163,33 @@ public final class WebSocketServer: @unchecked Sendable {
         Self.raiseFileDescriptorLimit(logger: logger)
         CLWS_set_log_level(Int32(LLL_ERR | LLL_WARN))
         publicRoot = URL(fileURLWithPath: configuration.publicDirectory).standardizedFileURL.resolvingSymlinksInPath().path
+        installProtocols()
+        installMounts()
+        installOptions()
+        var info = contextInfo()
+        guard let ctx = lws_create_context(&info) else {
+            throw StartError(description: "libwebsockets could not create its context (is port \(configuration.port) on \(configuration.host) free?)")
+        }
+        contextLock.lock()
+        context = ctx
+        running = true
+        contextLock.unlock()
+        boundPort = configuration.port
 
+        startServiceThread(ctx)
+    }
+
+    private func startServiceThread(_ ctx: OpaquePointer) {
+        nonisolated(unsafe) let serviceContext = ctx
+        let thread = Thread { [self] in self.serviceLoop(serviceContext) }
+        thread.name = "detente-lws"
+        thread.stackSize = 4 << 20
+        serviceThread = thread
+        thread.start()
+    }
+
+    /// lws's `http` protocol (files and the API mounts) and ours (`detente.v1`).
+    private func installProtocols() {
         let protocolCount = 3
         protocols = UnsafeMutablePointer<lws_protocols>.allocate(capacity: protocolCount)
         protocols!.initialize(repeating: lws_protocols(), count: protocolCount)
@@ -173,8 +199,10 @@ public final class WebSocketServer: @unchecked Sendable {
         protocols![1].callback = { wsi, reason, user, input, length in webSocketTrampoline(wsi, reason, user, input, length) }
         protocols![1].per_session_data_size = MemoryLayout<UnsafeMutableRawPointer>.size
         protocols![1].rx_buffer_size = 16 * 1024
+    }
 
-        // Mounts: the API and operations endpoints are callbacks; everything else is a file.
+    /// The API and operations endpoints are callbacks; everything else is a file under Public/.
+    private func installMounts() {
         let callbackMounts = ["/api", "/healthz", "/metrics"]
         mounts = UnsafeMutablePointer<lws_http_mount>.allocate(capacity: callbackMounts.count + 1)
         mounts!.initialize(repeating: lws_http_mount(), count: callbackMounts.count + 1)
@@ -196,7 +224,10 @@ public final class WebSocketServer: @unchecked Sendable {
         mounts![fileMount].extra_mimetypes = UnsafePointer(mimeOptions)
         mounts![fileMount].cache_max_age = 0
         mounts![fileMount].mount_next = nil
+    }
 
+    /// Security headers, the echo harness's default protocol, keepalive.
+    private func installOptions() {
         headerOptions = Self.optionList(configuration.securityHeaders, cString)
         if configuration.conformanceEcho {
             // An upgrade without a subprotocol binds to the vhost's default protocol: ours.
@@ -208,7 +239,9 @@ public final class WebSocketServer: @unchecked Sendable {
         retryPolicy!.initialize(to: lws_retry_bo_t())
         retryPolicy!.pointee.secs_since_valid_ping = UInt16(configuration.pingAfterSeconds)
         retryPolicy!.pointee.secs_since_valid_hangup = UInt16(configuration.hangUpAfterSeconds)
+    }
 
+    private func contextInfo() -> lws_context_creation_info {
         var info = lws_context_creation_info()
         info.port = Int32(configuration.port)
         info.iface = UnsafePointer(cString(configuration.host))
@@ -234,21 +267,7 @@ public final class WebSocketServer: @unchecked Sendable {
             info.ssl_cert_filepath = UnsafePointer(cString(cert))
             info.ssl_private_key_filepath = UnsafePointer(cString(key))
         }
-        guard let ctx = lws_create_context(&info) else {
-            throw StartError(description: "libwebsockets could not create its context (is port \(configuration.port) on \(configuration.host) free?)")
-        }
-        contextLock.lock()
-        context = ctx
-        running = true
-        contextLock.unlock()
-        boundPort = configuration.port
-
-        nonisolated(unsafe) let serviceContext = ctx
-        let thread = Thread { [self] in self.serviceLoop(serviceContext) }
-        thread.name = "detente-lws"
-        thread.stackSize = 4 << 20
-        serviceThread = thread
-        thread.start()
+        return info
     }
 
     private func serviceLoop(_ ctx: OpaquePointer) {
