@@ -73,11 +73,9 @@ public struct DecisionContext: Sendable {
     mutating func newID(_ prefix: String) -> String {
         if !freshIDs.isEmpty { return prefix + freshIDs.removeFirst() }
         // Deterministic fallback for tests and replays: derived from the seed, never from order alone.
-        seed = seed &+ 0x9E37_79B9_7F4A_7C15
-        var z = seed
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        var generator = SplitMix64(seed: seed)
+        let z = generator.next()
+        seed = generator.state
         return prefix + String(z, radix: 16)
     }
 }
