@@ -155,7 +155,6 @@ public final class JournalWriter: @unchecked Sendable {
             return results.map { _ in .failure(JournalError(.refusing, "the journal is refusing writes since: \(refusal)")) }
         }
         let started = DispatchTime.now().uptimeNanoseconds
-        var touched = 0
         for (workshop, indices) in groupedByWorkshop(batch) {
             let live = indices.filter { batch[$0].epoch > (poisonedThrough[workshop] ?? -1) }
             for i in indices where !live.contains(i) {
@@ -163,12 +162,10 @@ public final class JournalWriter: @unchecked Sendable {
             }
             guard !live.isEmpty else { continue }
             for (i, result) in commit(workshop, live.map { ($0, batch[$0]) }) { results[i] = result }
-            touched += 2
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         onFsync?(seconds, batch.count)
         condition.withLock { _batches += 1 }
-        _ = touched
         return results
     }
 

@@ -23,10 +23,14 @@ extension DetenteServer {
             let viewer: Viewer
             switch credential {
             case .facilitator:
-                guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, hash) else { return }
+                guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, hash) else {
+                    return self.reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref)
+                }
                 viewer = .facilitator
             case let .participant(_, pid):
-                guard let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { return }
+                guard let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else {
+                    return self.reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref)
+                }
                 viewer = .participant(pid, p.department, delegate: room.committed.delegate == pid)
             }
             self.takeSeat(viewer.participantID, in: room, for: id)
