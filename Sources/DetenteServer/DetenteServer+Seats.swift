@@ -12,13 +12,19 @@ extension DetenteServer {
             transport.identified(id)
             return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
         }
-        let found = registry.withLock { () -> (Room, Credential)? in
+        let found = registry.withLock { () -> (String, Credential, Room?)? in
             guard let credential = credentials[hash] else { return nil }
             switch credential {
-            case let .facilitator(w), let .participant(w, _): return rooms[w].map { ($0, credential) }
+            case let .facilitator(w), let .participant(w, _): return (w, credential, rooms[w])
             }
         }
-        guard let (room, credential) = found else { return reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref) }
+        let unknown = DetenteError(.unauthorised, "unknown or revoked token")
+        guard let (wid, credential, known) = found else { return reply(id, error: unknown, ref: ref) }
+        let room: Room
+        switch known.map({ .success($0) }) ?? roomServedElsewhere(wid, unknown: unknown) {
+        case let .success(r): room = r
+        case let .failure(error): return reply(id, error: error, ref: ref)
+        }
         room.queue.async {
             let viewer: Viewer
             switch credential {
@@ -76,8 +82,14 @@ extension DetenteServer {
         guard !name.isEmpty, name.count <= 60 else { return reply(id, error: DetenteError(.invalidValue, "a display name has 1 to 60 characters"), ref: ref) }
         if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
         let normalised = code.uppercased().trimmingCharacters(in: .whitespaces)
-        guard let room = registry.withLock({ byCode[normalised].flatMap { rooms[$0] } }) else {
-            return reply(id, error: DetenteError(.notFound, "no workshop with that join code"), ref: ref)
+        let unknown = DetenteError(.notFound, "no workshop with that join code")
+        guard let (wid, known) = registry.withLock({ byCode[normalised].map { ($0, rooms[$0]) } }) else {
+            return reply(id, error: unknown, ref: ref)
+        }
+        let room: Room
+        switch known.map({ .success($0) }) ?? roomServedElsewhere(wid, unknown: unknown) {
+        case let .success(r): room = r
+        case let .failure(error): return reply(id, error: error, ref: ref)
         }
         room.queue.async { self.seat(id, in: room, name: name, department: department.lowercased(), ref: ref) }
     }

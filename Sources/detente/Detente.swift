@@ -36,6 +36,8 @@ struct Serve: ParsableCommand {
     @Option(help: "Address to listen on (env DETENTE_HOST).") var host: String = env("DETENTE_HOST") ?? "127.0.0.1"
     @Option(help: "Port (env DETENTE_PORT).") var port: Int = env("DETENTE_PORT").flatMap(Int.init) ?? 8080
     @Option(help: "Data folder with one journal per workshop (env DETENTE_SESSIONS).") var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+    @Option(help: "Journal storage: postgres://… to keep journals in PostgreSQL (several nodes may share it); default the --sessions folder (env DETENTE_STORE).")
+    var store: String? = env("DETENTE_STORE")
     @Option(name: .customLong("public"), help: "Static browser pages (env DETENTE_PUBLIC).") var publicDirectory: String = env("DETENTE_PUBLIC") ?? "Public"
     @Option(help: "TLS certificate (PEM) for HTTPS/WSS (env DETENTE_TLS_CERT).") var tlsCert: String? = env("DETENTE_TLS_CERT")
     @Option(help: "TLS private key (PEM) (env DETENTE_TLS_KEY).") var tlsKey: String? = env("DETENTE_TLS_KEY")
@@ -74,7 +76,8 @@ struct Serve: ParsableCommand {
         config.transport.messageBurst = burst
         config.slowDraftMillis = env("DETENTE_TEST_SLOW_DRAFT_MS").flatMap(Int.init) ?? 0
         try config.applyHostileClientSettings(from: ProcessInfo.processInfo.environment)
-        let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
+        let storage = try StoreOption.storage(store, logger: logger)
+        let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() }, storage: storage)
         try server.start()
         say("Detente is running on \(config.baseURL)")
         say("Organiser page (creates workshops): \(config.baseURL)/organiser.html#token=\(organiserToken)")

@@ -1,0 +1,45 @@
+import DetenteCore
+import DetenteJournal
+import Foundation
+
+/// Workshops another node serves (shared PostgreSQL storage): this node knows their join codes
+/// and credentials, answers their clients with a retryable error while the owner holds them, and
+/// takes a workshop over (replaying it from PostgreSQL) as soon as its owner has let go.
+extension DetenteServer {
+    /// Documented in docs/PROTOCOL.md and docs/STORAGE.md: the page retries `unavailable`.
+    static let servedElsewhereError = DetenteError(.unavailable, "this workshop is served by another node right now; try again shortly")
+
+    /// At start-up: learns (read only, nothing replayed for serving) who may ask for workshops
+    /// another node owns.
+    func registerOwnedElsewhere(_ ids: [String]) {
+        for id in ids {
+            guard let l = try? writer.loadReadOnly(id, logger: logger), let w = try? Workshop.replay(l.events) else { continue }
+            registry.withLock {
+                ownedElsewhere.insert(id)
+                byCode[w.setup.joinCode] = id
+                credentials[w.setup.facilitatorTokenHash] = .facilitator(id)
+                for p in w.participants.values { credentials[p.tokenHash] = .participant(id, p.id) }
+            }
+        }
+        if !ids.isEmpty { logger.info("workshops served by other nodes", metadata: ["count": "\(ids.count)"]) }
+    }
+
+    /// The room of a workshop this node does not serve yet: taken over if its owner let go,
+    /// else the retryable error; `unknown` when no node is known to serve it.
+    func roomServedElsewhere(_ workshop: String, unknown: DetenteError) -> Result<Room, DetenteError> {
+        guard registry.withLock({ ownedElsewhere.contains(workshop) }) else { return .failure(unknown) }
+        return adoptions.withLock { () -> Result<Room, DetenteError> in
+            if let room = registry.withLock({ rooms[workshop] }) { return .success(room) }
+            do {
+                let l = try writer.openForServing(workshop, logger: logger)
+                let room = Room(workshop: try Workshop.replay(l.events), names: l.names)
+                registry.withLock { _ = ownedElsewhere.remove(workshop) }
+                register(room)
+                logger.notice("took over a workshop from another node", metadata: ["workshop": "\(workshop)", "events": "\(l.events.count)"])
+                return .success(room)
+            } catch {
+                return .failure(Self.servedElsewhereError)
+            }
+        }
+    }
+}
