@@ -117,6 +117,7 @@ public final class JournalWriter: @unchecked Sendable {
         for r in rosters.values { files.close(r.fd) }
         journals = [:]
         rosters = [:]
+        folderLock = nil
         condition.unlock()
     }
 

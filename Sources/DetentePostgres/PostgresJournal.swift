@@ -69,6 +69,7 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         // An acknowledgement must mean the commit is on disk, whatever the server's default.
         try c.query("SET synchronous_commit = on")
         try c.query("SET application_name = 'detente'")
+        try c.query("SET client_min_messages = warning")
         return c
     }
 
