@@ -1,0 +1,126 @@
+"""Several nodes on one PostgreSQL: a throwaway cluster (initdb/pg_ctl from Debian's postgresql,
+as the `postgres` user when root) started by the fixture; real detente processes with
+`--store postgres://…`. Split brain: two nodes asked for the same workshop — exactly one serves,
+the other answers the retryable `unavailable`; no record is written twice or forked; when the
+owner dies, the other takes the workshop over from PostgreSQL."""
+import asyncio
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import uuid
+
+import pytest
+
+from harness import Client, Server, create_workshop, free_port, join
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    assert bins, "PostgreSQL server missing: apt-get install postgresql (make setup does)"
+    bin_dir = bins[-1]
+    home = tempfile.mkdtemp(prefix="detente-pg-")
+    as_postgres = []
+    if os.getuid() == 0:
+        pw = pwd.getpwnam("postgres")
+        os.chown(home, pw.pw_uid, pw.pw_gid)
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    quiet = dict(check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(as_postgres + [f"{bin_dir}/initdb", "-D", f"{home}/data", "-A", "trust", "-U", "postgres", "--no-sync"], **quiet)
+    port = free_port()
+    subprocess.run(as_postgres + [f"{bin_dir}/pg_ctl", "-D", f"{home}/data", "-l", f"{home}/log", "-w",
+                                  "-o", f"-k {home} -p {port} -c listen_addresses=''", "start"], **quiet)
+    yield lambda db: f"postgresql:///{db}?host={home}&port={port}&user=postgres"
+    subprocess.run(as_postgres + [f"{bin_dir}/pg_ctl", "-D", f"{home}/data", "-m", "immediate", "-w", "stop"], **quiet)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def psql(url, sql):
+    out = subprocess.run(["psql", url, "-At", "-c", sql], capture_output=True, text=True, check=True)
+    return [line.split("|") for line in out.stdout.splitlines()]
+
+
+@pytest.fixture
+def database(postgres):
+    name = "e2e_" + uuid.uuid4().hex[:12]
+    psql(postgres("postgres"), f"CREATE DATABASE {name}")
+    return postgres(name)
+
+
+def node(url):
+    return Server(extra_args=["--store", url]).start()
+
+
+def assert_chains_intact(url):
+    """Every workshop's sequence is 1…n with no gap or duplicate (the primary key forbids a fork)."""
+    for workshop, count, top in psql(url, "SELECT workshop, count(*), max(seq) FROM detente_records GROUP BY workshop"):
+        assert count == top, f"{workshop}: {count} records up to seq {top}"
+
+
+async def test_two_nodes_asked_for_one_workshop_exactly_one_serves(database):
+    a = node(database)
+    created, fac = await create_workshop(a)
+    first = await join(a, created["code"], "Ann", "dev")
+    b = node(database)
+    try:
+        # B knows the workshop is someone else's: a retryable answer, not "no such workshop".
+        probe = await Client.connect(b, "probe")
+        refused = await probe.call(type="join", code=created["code"], name="Bob", department="ops")
+        assert refused["type"] == "error" and refused["code"] == "unavailable", refused
+        again = await probe.call(type="hello", token=first.token)
+        assert again["type"] == "error" and again["code"] == "unavailable", again
+        await probe.close()
+        # A still serves it.
+        second = await join(a, created["code"], "Cid", "ops")
+        await second.close()
+        records = int(psql(database, f"SELECT count(*) FROM detente_records WHERE workshop = '{created['workshop']}'")[0][0])
+        assert_chains_intact(database)
+
+        # The owner dies; its session ends and so does its advisory lock; B takes over on demand.
+        a.kill()
+        await first.close()
+        await fac.close()
+        back = None
+        for _ in range(50):
+            back = await Client.connect(b, "back")
+            welcome = await back.call(type="hello", token=first.token)
+            if welcome["type"] == "welcome":
+                break
+            assert welcome["code"] == "unavailable", welcome
+            await back.close()
+            await asyncio.sleep(0.1)
+        assert welcome["type"] == "welcome", welcome
+        # The welcome is the snapshot, replayed from PostgreSQL with the roster name unsealed.
+        assert welcome["workshop"]["id"] == created["workshop"] and welcome["you"]["name"] == "Ann", welcome
+        late = await join(b, created["code"], "Dee", "dev")
+        await late.close()
+        await back.close()
+        after = int(psql(database, f"SELECT count(*) FROM detente_records WHERE workshop = '{created['workshop']}'")[0][0])
+        joins = psql(database, f"SELECT count(*) FROM detente_records WHERE workshop = '{created['workshop']}' AND line LIKE '%\"e\":\"joined\"%'")
+        assert after > records and joins == [["3"]], "the take-over continued the chain: Ann, Cid and Dee joined once each"
+        assert_chains_intact(database)
+    finally:
+        a.stop()
+        b.stop()
+
+
+async def test_a_workshop_created_through_any_node_is_stored_and_served_by_it(database):
+    a, b = node(database), node(database)
+    try:
+        on_a, fac_a = await create_workshop(a, title="On A")
+        on_b, fac_b = await create_workshop(b, title="On B")
+        for created in (on_a, on_b):
+            assert psql(database, f"SELECT count(*) > 0 FROM detente_records WHERE workshop = '{created['workshop']}'") == [["t"]]
+            assert psql(database, f"SELECT count(*) FROM detente_keys WHERE workshop = '{created['workshop']}'") == [["1"]]
+        p = await join(b, on_b["code"], "Eve", "dev")
+        await p.close()
+        await fac_a.close()
+        await fac_b.close()
+        assert psql(database, f"SELECT count(*) FROM detente_roster WHERE workshop = '{on_b['workshop']}'") == [["1"]]
+        assert_chains_intact(database)
+    finally:
+        a.stop()
+        b.stop()
