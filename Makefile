@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PORT ?= 8080
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := libwebsockets-dev pkg-config
+# libpq-dev: the PostgreSQL journal's client; postgresql: the throwaway clusters the tests start.
+APT_PACKAGES := libwebsockets-dev pkg-config libpq-dev postgresql
 BROWSER_PACKAGES := chromium chromium-driver
 SWIFT_BUILD_FLAGS ?=
 

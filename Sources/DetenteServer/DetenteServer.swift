@@ -70,6 +70,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     let clock: @Sendable () -> Int64
 
     let connectionsGauge = Gauge(label: "detente_connections")
+    /// Workshops this node serves (with PostgreSQL: holds the advisory lock of).
+    let ownedGauge = Gauge(label: "detente_workshops_owned")
     let messagesIn = Counter(label: "detente_messages_in_total")
     let messagesOut = Counter(label: "detente_messages_out_total")
     let errorsOut = Counter(label: "detente_errors_total")
@@ -162,6 +164,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             byCode[w.setup.joinCode] = w.id
             credentials[w.setup.facilitatorTokenHash] = .facilitator(w.id)
             for p in w.participants.values { credentials[p.tokenHash] = .participant(w.id, p.id) }
+            ownedGauge.record(rooms.count)
         }
     }
 

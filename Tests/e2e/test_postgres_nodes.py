@@ -101,10 +101,39 @@ async def test_two_nodes_asked_for_one_workshop_exactly_one_serves(database):
         after = int(psql(database, f"SELECT count(*) FROM detente_records WHERE workshop = '{created['workshop']}'")[0][0])
         joins = psql(database, f"SELECT count(*) FROM detente_records WHERE workshop = '{created['workshop']}' AND line LIKE '%\"e\":\"joined\"%'")
         assert after > records and joins == [["3"]], "the take-over continued the chain: Ann, Cid and Dee joined once each"
+        verified = b.detente("verify", created["workshop"], "--store", database)
+        assert verified.returncode == 0 and "OK: chain verified" in verified.stdout, verified.stdout + verified.stderr
         assert_chains_intact(database)
     finally:
         a.stop()
         b.stop()
+
+
+async def test_operator_commands_work_against_postgres(database):
+    a = node(database)
+    try:
+        created, fac = await create_workshop(a)
+        p = await join(a, created["code"], "Fay Ray", "dev")
+        await p.close()
+        await fac.close()
+        events = a.detente("events", created["workshop"], "--store", database)
+        assert events.returncode == 0 and '"e":"joined"' in events.stdout, events.stderr
+        exported = a.detente("export", created["workshop"], "--store", database, "--attendance")
+        assert exported.returncode == 0 and "Fay Ray" in exported.stdout, exported.stderr
+        purged = a.detente("purge", created["workshop"], "--store", database)
+        assert purged.returncode == 0, purged.stderr
+        assert psql(database, f"SELECT count(*) FROM detente_roster WHERE workshop = '{created['workshop']}'") == [["0"]]
+        assert psql(database, f"SELECT count(*) FROM detente_keys WHERE workshop = '{created['workshop']}'") == [["0"]]
+        after = a.detente("export", created["workshop"], "--store", database, "--attendance")
+        assert after.returncode == 0 and "Fay Ray" not in after.stdout
+        verified = a.detente("verify", created["workshop"], "--store", database)
+        assert verified.returncode == 0 and "OK: chain verified" in verified.stdout, verified.stdout
+        # A tampered record is found, as in a file.
+        psql(database, f"UPDATE detente_records SET line = overlay(line placing 'X' from 21 for 1) WHERE workshop = '{created['workshop']}' AND seq = 2")
+        broken = a.detente("verify", created["workshop"], "--store", database)
+        assert broken.returncode == 1 and "INVALID: record 2" in broken.stdout, broken.stdout
+    finally:
+        a.stop()
 
 
 async def test_a_workshop_created_through_any_node_is_stored_and_served_by_it(database):
