@@ -38,4 +38,12 @@ public protocol JournalStorage: AnyObject, Sendable {
     var onFsync: (@Sendable (Double, Int) -> Void)? { get set }
     /// Batches written so far (each batch is one fsync per file, or one transaction).
     var batchCount: Int { get }
+    /// Shared storage only: the workshop of a join code (`code:<code>`) or token hash
+    /// (`token:<hash>`) written by any node; nil if unknown.
+    func workshop(forLookup key: String) throws -> String?
+}
+
+extension JournalStorage {
+    /// One process per folder knows every workshop in it already.
+    public func workshop(forLookup key: String) throws -> String? { nil }
 }

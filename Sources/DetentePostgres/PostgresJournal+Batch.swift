@@ -13,6 +13,7 @@ extension PostgresJournal {
         var newKey: [UInt8]?
         var roster: [(ParticipantID, String)]
         var maxEpoch = -1
+        var lookups: [String] = []
     }
 
     /// A batch whose transaction failed: it may still have committed (the connection can die after
@@ -53,6 +54,7 @@ extension PostgresJournal {
                     }
                     if let r = batch[i].roster { plan.roster.append((r.participant, r.name)) }
                     plan.maxEpoch = max(plan.maxEpoch, batch[i].epoch)
+                    plan.lookups += Self.lookupKeys(batch[i].events)
                 }
                 if !plan.accepted.isEmpty { plans.append(plan) }
             } catch {
@@ -104,6 +106,8 @@ extension PostgresJournal {
             let roster = plans.flatMap { p in p.roster.map { [p.workshop, $0.0, $0.1] } }
             try insertRows(c, "INSERT INTO detente_roster (workshop, participant, name) VALUES ", roster,
                            suffix: " ON CONFLICT (workshop, participant) DO UPDATE SET name = excluded.name")
+            let lookups = plans.flatMap { p in p.lookups.map { [$0, p.workshop] } }
+            try insertRows(c, "INSERT INTO detente_lookup (key, workshop) VALUES ", lookups, suffix: " ON CONFLICT (key) DO NOTHING")
             var records: [[String]] = []
             for p in plans {
                 let lines = p.encoded.journal.split(separator: 0x0A, omittingEmptySubsequences: true)
@@ -159,6 +163,17 @@ extension PostgresJournal {
             groups[e.workshop, default: []].append(i)
         }
         return order.map { ($0, groups[$0]!) }
+    }
+
+    /// The join code and token hashes a batch introduces.
+    static func lookupKeys(_ events: [Event]) -> [String] {
+        events.flatMap { event -> [String] in
+            switch event {
+            case let .created(setup): return ["code:" + setup.joinCode, "token:" + setup.facilitatorTokenHash]
+            case let .joined(_, _, tokenHash): return ["token:" + tokenHash]
+            default: return []
+            }
+        }
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -109,6 +109,12 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         }
     }
 
+    public func workshop(forLookup key: String) throws -> String? {
+        try withConnection { c throws(JournalError) in
+            try c.query("SELECT workshop FROM detente_lookup WHERE key = $1", [key]).first?.first ?? nil
+        }
+    }
+
     public func loadReadOnly(_ workshop: String, logger: Logger) throws -> SessionStore.Loaded {
         try withConnection { c throws(JournalError) in try Self.read(c, workshop).0 }
     }

@@ -27,6 +27,12 @@ enum PostgresSchema {
             name text NOT NULL,
             PRIMARY KEY (workshop, participant)
         );
+        -- 'code:<join code>' and 'token:<token hash>' -> workshop: how any node finds the
+        -- workshop of a client it has never seen (hashes only, like the records).
+        CREATE TABLE detente_lookup (
+            key text PRIMARY KEY,
+            workshop text NOT NULL
+        );
         """,
     ]
 

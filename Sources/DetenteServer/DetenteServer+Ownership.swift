@@ -43,3 +43,16 @@ extension DetenteServer {
         }
     }
 }
+
+extension DetenteServer {
+    /// A token hash or join code this node has never seen may belong to a workshop another node
+    /// created or seated it in (shared storage only): look it up, and take the workshop over or
+    /// answer the retryable error. Nil when there is nothing more to know (then the caller's
+    /// lookup decides).
+    func discover(_ key: String) -> DetenteError? {
+        guard let workshop = try? writer.workshop(forLookup: key) else { return nil }
+        registry.withLock { if rooms[workshop] == nil { ownedElsewhere.insert(workshop) } }
+        if case let .failure(error) = roomServedElsewhere(workshop, unknown: Self.servedElsewhereError) { return error }
+        return nil
+    }
+}

@@ -12,11 +12,16 @@ extension DetenteServer {
             transport.identified(id)
             return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
         }
-        let found = registry.withLock { () -> (String, Credential, Room?)? in
-            guard let credential = credentials[hash] else { return nil }
+        let lookup = { self.registry.withLock { () -> (String, Credential, Room?)? in
+            guard let credential = self.credentials[hash] else { return nil }
             switch credential {
-            case let .facilitator(w), let .participant(w, _): return (w, credential, rooms[w])
+            case let .facilitator(w), let .participant(w, _): return (w, credential, self.rooms[w])
             }
+        } }
+        var found = lookup()
+        if found == nil {
+            if let error = discover("token:" + hash) { return reply(id, error: error, ref: ref) }
+            found = lookup()
         }
         let unknown = DetenteError(.unauthorised, "unknown or revoked token")
         guard let (wid, credential, known) = found else { return reply(id, error: unknown, ref: ref) }
@@ -83,7 +88,13 @@ extension DetenteServer {
         if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
         let normalised = code.uppercased().trimmingCharacters(in: .whitespaces)
         let unknown = DetenteError(.notFound, "no workshop with that join code")
-        guard let (wid, known) = registry.withLock({ byCode[normalised].map { ($0, rooms[$0]) } }) else {
+        let lookup = { self.registry.withLock { self.byCode[normalised].map { ($0, self.rooms[$0]) } } }
+        var found = lookup()
+        if found == nil {
+            if let error = discover("code:" + normalised) { return reply(id, error: error, ref: ref) }
+            found = lookup()
+        }
+        guard let (wid, known) = found else {
             return reply(id, error: unknown, ref: ref)
         }
         let room: Room

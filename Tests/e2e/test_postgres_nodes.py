@@ -60,11 +60,13 @@ def assert_chains_intact(url):
         assert count == top, f"{workshop}: {count} records up to seq {top}"
 
 
-async def test_two_nodes_asked_for_one_workshop_exactly_one_serves(database):
+@pytest.mark.parametrize("b_started", ["before the workshop was created", "after it was created"])
+async def test_two_nodes_asked_for_one_workshop_exactly_one_serves(database, b_started):
     a = node(database)
+    b = node(database) if b_started.startswith("before") else None
     created, fac = await create_workshop(a)
     first = await join(a, created["code"], "Ann", "dev")
-    b = node(database)
+    b = b or node(database)
     try:
         # B knows the workshop is someone else's: a retryable answer, not "no such workshop".
         probe = await Client.connect(b, "probe")
