@@ -41,9 +41,16 @@ public protocol JournalStorage: AnyObject, Sendable {
     /// Shared storage only: the workshop of a join code (`code:<code>`) or token hash
     /// (`token:<hash>`) written by any node; nil if unknown.
     func workshop(forLookup key: String) throws -> String?
+    /// True when several nodes serve workshops from this storage (PostgreSQL).
+    var isShared: Bool { get }
+    /// Lets go of a workshop (shared storage: its advisory lock), so that the node the proxy
+    /// routes it to can take it. Only for a workshop with nothing queued.
+    func release(_ workshop: String)
 }
 
 extension JournalStorage {
     /// One process per folder knows every workshop in it already.
     public func workshop(forLookup key: String) throws -> String? { nil }
+    public var isShared: Bool { false }
+    public func release(_ workshop: String) {}
 }

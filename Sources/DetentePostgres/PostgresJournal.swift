@@ -115,6 +115,16 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         }
     }
 
+    public var isShared: Bool { true }
+
+    public func release(_ workshop: String) {
+        connectionLock.withLock {
+            guard chains.removeValue(forKey: workshop) != nil else { return }
+            seals[workshop] = nil
+            if let c = connection { Self.unlock(c, workshop) }
+        }
+    }
+
     public func loadReadOnly(_ workshop: String, logger: Logger) throws -> SessionStore.Loaded {
         try withConnection { c throws(JournalError) in try Self.read(c, workshop).0 }
     }

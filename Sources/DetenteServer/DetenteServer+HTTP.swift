@@ -35,7 +35,9 @@ extension DetenteServer {
             guard let self else { return }
             switch result {
             case .success:
-                self.register(Room(workshop: workshop, names: [:]))
+                // Shared storage: the node the proxy routes this workshop to serves it, from its
+                // first hello (maybe this one, taking it back).
+                if self.writer.isShared { self.releaseCreated(workshop) } else { self.register(Room(workshop: workshop, names: [:])) }
                 Counter(label: "detente_events_total", dimensions: self.configuration.metrics.dimensions(workshop: setup.id)).increment(by: events.count)
                 self.logger.info("workshop created", metadata: ["workshop": "\(setup.id)", "departments": "\(departments.count)"])
                 completion(.success(Created(id: setup.id, code: code, facilitatorToken: token, title: title, departments: departments)))

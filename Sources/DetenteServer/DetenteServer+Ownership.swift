@@ -56,3 +56,16 @@ extension DetenteServer {
         return nil
     }
 }
+
+extension DetenteServer {
+    /// A workshop created here on shared storage: durable, then let go; known here as another
+    /// node's until someone asks for it.
+    func releaseCreated(_ workshop: Workshop) {
+        writer.release(workshop.id)
+        registry.withLock {
+            ownedElsewhere.insert(workshop.id)
+            byCode[workshop.setup.joinCode] = workshop.id
+            credentials[workshop.setup.facilitatorTokenHash] = .facilitator(workshop.id)
+        }
+    }
+}
