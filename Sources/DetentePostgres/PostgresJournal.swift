@@ -68,7 +68,8 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         let c = try PostgresConnection(url: url)
         // An acknowledgement must mean the commit is on disk, whatever the server's default.
         try c.query("SET synchronous_commit = on")
-        try c.query("SET application_name = 'detente'")
+        // detente/<pid>: which node holds which lock is one join of pg_locks and pg_stat_activity.
+        try c.query("SET application_name = 'detente/\(getpid())'")
         try c.query("SET client_min_messages = warning")
         return c
     }

@@ -81,7 +81,7 @@ import Testing
         #expect(submitAndWait(first, [.events(workshop: "w_test", events: Array(events.prefix(4)), at: 1)])[0].isSuccess)
         // The first node's connection dies; before it reconnects, a second node takes the workshop.
         let admin = try PostgresConnection(url: url)
-        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'detente' AND datname = current_database()")
+        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'detente/%' AND datname = current_database()")
         let second = try node(url)
         #expect(try second.openForServing("w_test", logger: quietLogger).records.count == 4)
 

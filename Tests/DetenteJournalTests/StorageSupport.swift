@@ -134,7 +134,7 @@ struct StorageUnderTest: Sendable {
             failNextWrite: { storage in
                 // The writer's own connection dies, as when PostgreSQL restarts or the network drops.
                 let c = try PostgresConnection(url: url)
-                try c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'detente' AND datname = current_database() AND pid <> pg_backend_pid()")
+                try c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'detente/%' AND datname = current_database() AND pid <> pg_backend_pid()")
             })
     }
 }
