@@ -48,10 +48,12 @@ extension DetenteServer {
     }
 
     func createdJSON(_ c: Created, base: String) -> JSON {
-        [
+        // Shared storage: the facilitator's page names its workshop too, for the proxy's routing.
+        let route = writer.isShared ? "?w=\(c.code)" : ""
+        return [
             "type": "created", "workshop": .string(c.id), "title": .string(c.title), "code": .string(c.code),
             "facilitator_token": .string(c.facilitatorToken),
-            "facilitator_url": .string("\(base)/facilitator.html#token=\(c.facilitatorToken)"),
+            "facilitator_url": .string("\(base)/facilitator.html\(route)#token=\(c.facilitatorToken)"),
             "join_url": .string("\(base)/join.html?code=\(c.code)"),
             "join_links": .array(c.departments.map { ["department": .string($0), "url": .string("\(base)/join.html?code=\(c.code)&department=\($0)")] }),
         ]
