@@ -46,6 +46,12 @@ public protocol JournalStorage: AnyObject, Sendable {
     /// Lets go of a workshop (shared storage: its advisory lock), so that the node the proxy
     /// routes it to can take it. Only for a workshop with nothing queued.
     func release(_ workshop: String)
+    /// Shared storage: asks whichever node owns the workshop to hand it over (the proxy now
+    /// routes it here). The owner's release handler runs; it closes the workshop's connections
+    /// and calls `release`.
+    func requestRelease(_ workshop: String)
+    /// Called (on the journal's thread) when another node asked for a workshop this node owns.
+    func setReleaseHandler(_ handler: @escaping @Sendable (String) -> Void)
 }
 
 extension JournalStorage {
@@ -53,4 +59,6 @@ extension JournalStorage {
     public func workshop(forLookup key: String) throws -> String? { nil }
     public var isShared: Bool { false }
     public func release(_ workshop: String) {}
+    public func requestRelease(_ workshop: String) {}
+    public func setReleaseHandler(_ handler: @escaping @Sendable (String) -> Void) {}
 }

@@ -62,6 +62,17 @@ final class PostgresConnection: @unchecked Sendable {
         return rows
     }
 
+    /// Payloads of the notifications that arrived (LISTEN), without waiting.
+    func notifications() throws(JournalError) -> [String] {
+        guard PQconsumeInput(handle) == 1 else { throw JournalError(.io, "PostgreSQL: \(Self.trimmed(PQerrorMessage(handle)))") }
+        var out: [String] = []
+        while let n = PQnotifies(handle) {
+            out.append(String(cString: n.pointee.extra))
+            PQfreemem(n)
+        }
+        return out
+    }
+
     /// Several statements without parameters (schema migrations).
     func script(_ sql: String) throws(JournalError) {
         guard let result = PQexec(handle, sql) else { throw JournalError(.io, "PostgreSQL: \(Self.trimmed(PQerrorMessage(handle)))") }

@@ -64,6 +64,7 @@ extension PostgresJournal {
         if let c = connection, c.isConnected { return c }
         connection = nil
         let c = try Self.connect(url)
+        try c.query("LISTEN \(Self.releaseChannel)")
         connection = c
         for workshop in chains.keys.sorted() where try !Self.tryLock(c, workshop) {
             logger.error("lost a workshop to another node while disconnected; no longer writing it", metadata: ["workshop": "\(workshop)"])

@@ -31,6 +31,7 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
     private var batches = 0
     public var beforeBatch: (@Sendable () -> Void)?
     public var onFsync: (@Sendable (Double, Int) -> Void)?
+    var releaseHandler: (@Sendable (String) -> Void)?
 
     /// Guards `connection`, `chains`, `seals`, `poisonedThrough`: used by the writer thread and by
     /// `openForServing` between batches.
@@ -60,6 +61,7 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         try connectionLock.withLock { () throws in
             let c = try Self.connect(url)
             try PostgresSchema.migrate(c)
+            try c.query("LISTEN \(Self.releaseChannel)")
             connection = c
         }
     }
@@ -117,6 +119,27 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
     }
 
     public var isShared: Bool { true }
+
+    /// NOTIFY channel of hand-over requests; the payload is the workshop id.
+    static let releaseChannel = "detente_release"
+
+    public func requestRelease(_ workshop: String) {
+        _ = try? withConnection { c throws(JournalError) in try c.query("SELECT pg_notify($1, $2)", [Self.releaseChannel, workshop]) }
+    }
+
+    public func setReleaseHandler(_ handler: @escaping @Sendable (String) -> Void) {
+        condition.withLock { releaseHandler = handler }
+    }
+
+    /// Hand-over requests for workshops this node owns (polled by the writer thread when idle).
+    func pollReleaseRequests() {
+        let asked = connectionLock.withLock { () -> [String] in
+            guard let c = connection, let payloads = try? c.notifications() else { return [] }
+            return Array(Set(payloads.filter { chains[$0] != nil })).sorted()
+        }
+        guard !asked.isEmpty, let handler = condition.withLock({ releaseHandler }) else { return }
+        for workshop in asked { handler(workshop) }
+    }
 
     public func release(_ workshop: String) {
         connectionLock.withLock {
@@ -185,8 +208,8 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
                 if refusing != nil {
                     _ = condition.wait(until: Date(timeIntervalSinceNow: retryInterval))
                     if queue.isEmpty && !stopping { condition.unlock(); recover(); condition.lock() }
-                } else {
-                    condition.wait()
+                } else if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), queue.isEmpty, !stopping {
+                    condition.unlock(); pollReleaseRequests(); condition.lock()
                 }
             }
             if queue.isEmpty && stopping {
@@ -204,6 +227,7 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
             onFsync?(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, batch.count)
             condition.withLock { batches += 1 }
             for (i, (_, completion)) in batch.enumerated() { completion(results[i]) }
+            pollReleaseRequests()
         }
     }
 }

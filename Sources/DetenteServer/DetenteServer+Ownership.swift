@@ -38,6 +38,7 @@ extension DetenteServer {
                 logger.notice("took over a workshop from another node", metadata: ["workshop": "\(workshop)", "events": "\(l.events.count)"])
                 return .success(room)
             } catch {
+                askOwnerToHandOver(workshop)
                 return .failure(Self.servedElsewhereError)
             }
         }
@@ -66,6 +67,42 @@ extension DetenteServer {
             ownedElsewhere.insert(workshop.id)
             byCode[workshop.setup.joinCode] = workshop.id
             credentials[workshop.setup.facilitatorTokenHash] = .facilitator(workshop.id)
+        }
+    }
+}
+
+extension DetenteServer {
+    /// The proxy sends this workshop's clients here now, but another node holds it (it took the
+    /// workshop over while this node was down): ask it to hand over, at most once a second.
+    /// Called holding `adoptions`.
+    private func askOwnerToHandOver(_ workshop: String) {
+        guard configuration.handOverOnRequest else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - (releaseAsked[workshop] ?? 0) > 1_000_000_000 else { return }
+        releaseAsked[workshop] = now
+        writer.requestRelease(workshop)
+    }
+
+    /// Another node asked for a workshop this node serves: close its connections with 1013 (try
+    /// again later; the pages reconnect through the proxy, which routes them to that node) and
+    /// let the workshop go. Entries already queued are still written in order; any decided later
+    /// are refused by the journal, which no longer owns the workshop.
+    func handOver(_ workshop: String) {
+        guard let room = registry.withLock({ rooms[workshop] }) else { return }
+        room.queue.async {
+            self.registry.withLock {
+                self.rooms[workshop] = nil
+                self.ownedElsewhere.insert(workshop)
+                self.ownedGauge.record(self.rooms.count)
+            }
+            let viewers = Array(room.viewers.keys)
+            room.viewers.removeAll()
+            for id in viewers {
+                self.registry.withLock { if self.sessions[id] != nil { self.sessions[id] = Session() } }
+                self.transport.close(id, code: .tryAgainLater, reason: "this workshop moved to another node")
+            }
+            self.writer.release(workshop)
+            self.logger.notice("handed a workshop over to another node", metadata: ["workshop": "\(workshop)", "connections": "\(viewers.count)"])
         }
     }
 }

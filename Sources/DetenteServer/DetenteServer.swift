@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var slowDraftMillis = 0
     public var abuse = AbuseLimits()
     public var metrics = MetricsAccess()
+    /// Shared storage behind a proxy that routes each workshop to one node: a node asked for a
+    /// workshop another holds asks that node to hand it over (DETENTE_HAND_OVER=1). Off, it only
+    /// answers the retryable error, so clients sent to two nodes never make them trade it.
+    public var handOverOnRequest = false
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -63,8 +67,10 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     var sessions: [ConnectionID: Session] = [:]
     /// Workshops in shared storage that another node owns (see DetenteServer+Ownership).
     var ownedElsewhere: Set<String> = []
-    /// Serialises taking workshops over from other nodes.
+    /// Serialises taking workshops over from other nodes; guards `releaseAsked`.
     let adoptions = NSLock()
+    /// When this node last asked the owner of a workshop to hand it over (uptime ns).
+    var releaseAsked: [String: UInt64] = [:]
     private var ticker: DispatchSourceTimer?
     private var presenceTimer: DispatchSourceTimer?
     let clock: @Sendable () -> Int64
@@ -106,6 +112,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         logger.info("replayed journals", metadata: ["workshops": "\(rooms.count)", "events": "\(eventCount)", "seconds": "\(String(format: "%.3f", seconds))"])
         let timer = fsyncTimer
         writer.onFsync = { seconds, _ in timer.recordNanoseconds(Int64(seconds * 1e9)) }
+        writer.setReleaseHandler { [weak self] workshop in self?.handOver(workshop) }
         writer.start()
         _transport = makeTransport(configuration, logger, self)
         try transport.start()

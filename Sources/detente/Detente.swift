@@ -38,6 +38,8 @@ struct Serve: ParsableCommand {
     @Option(help: "Data folder with one journal per workshop (env DETENTE_SESSIONS).") var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
     @Option(help: "Journal storage: postgres://… to keep journals in PostgreSQL (several nodes may share it); default the --sessions folder (env DETENTE_STORE).")
     var store: String? = env("DETENTE_STORE")
+    @Flag(help: "With --store, behind a proxy routing each workshop to one node: ask the node holding a workshop routed here to hand it over (env DETENTE_HAND_OVER=1).")
+    var handOver = false
     @Option(name: .customLong("public"), help: "Static browser pages (env DETENTE_PUBLIC).") var publicDirectory: String = env("DETENTE_PUBLIC") ?? "Public"
     @Option(help: "TLS certificate (PEM) for HTTPS/WSS (env DETENTE_TLS_CERT).") var tlsCert: String? = env("DETENTE_TLS_CERT")
     @Option(help: "TLS private key (PEM) (env DETENTE_TLS_KEY).") var tlsKey: String? = env("DETENTE_TLS_KEY")
@@ -75,6 +77,7 @@ struct Serve: ParsableCommand {
         config.transport.messagesPerSecond = rate
         config.transport.messageBurst = burst
         config.slowDraftMillis = env("DETENTE_TEST_SLOW_DRAFT_MS").flatMap(Int.init) ?? 0
+        config.handOverOnRequest = handOver || env("DETENTE_HAND_OVER") == "1"
         try config.applyHostileClientSettings(from: ProcessInfo.processInfo.environment)
         let storage = try StoreOption.storage(store, logger: logger)
         let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() }, storage: storage)

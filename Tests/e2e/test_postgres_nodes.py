@@ -50,8 +50,8 @@ def database(postgres):
     return postgres(name)
 
 
-def node(url):
-    return Server(extra_args=["--store", url]).start()
+def node(url, *extra):
+    return Server(extra_args=["--store", url, *extra]).start()
 
 
 def assert_chains_intact(url):
@@ -155,3 +155,40 @@ async def test_a_workshop_created_through_any_node_is_stored_and_served_by_it(da
     finally:
         a.stop()
         b.stop()
+
+
+async def test_a_node_asked_for_a_workshop_another_holds_gets_it_handed_over(database):
+    """Failback: the proxy routes a workshop back to a restarted node while the node that took it
+    over still serves it. The restarted node asks (NOTIFY); the holder closes that workshop's
+    connections with 1013 and lets go; the next hello is served by the node asked."""
+    holder, asked = node(database, "--hand-over"), node(database, "--hand-over")
+    try:
+        created, fac = await create_workshop(holder)
+        ann = await join(holder, created["code"], "Ann", "dev")
+        before = int(psql(database, "SELECT count(*) FROM detente_records")[0][0])
+        welcome, tries = None, 0
+        while tries < 50:
+            tries += 1
+            c = await Client.connect(asked, "again")
+            welcome = await c.call(type="hello", token=ann.token)
+            if welcome["type"] == "welcome":
+                break
+            assert welcome["code"] == "unavailable", welcome
+            await c.close()
+            await asyncio.sleep(0.1)
+        assert welcome["type"] == "welcome", welcome
+        assert tries > 1, "the first answer was the retryable one: the holder still had it"
+        # The holder closed its connections of that workshop, so they reconnect through the proxy.
+        await ann.drain(0.5)
+        assert ann.ws.close_code == 1013, ann.ws.close_code
+        await c.call(type="ping")
+        p = await join(asked, created["code"], "Bea", "ops")
+        await p.close()
+        await c.close()
+        after = int(psql(database, "SELECT count(*) FROM detente_records")[0][0])
+        assert after > before
+        assert_chains_intact(database)
+        assert psql(database, "SELECT count(*) FROM detente_records WHERE line LIKE '%\"e\":\"joined\"%'") == [["2"]]
+    finally:
+        holder.stop()
+        asked.stop()
