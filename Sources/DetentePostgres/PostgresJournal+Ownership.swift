@@ -66,10 +66,17 @@ extension PostgresJournal {
         let c = try Self.connect(url)
         try c.query("LISTEN \(Self.releaseChannel)")
         connection = c
+        var lost: [String] = []
         for workshop in chains.keys.sorted() where try !Self.tryLock(c, workshop) {
             logger.error("lost a workshop to another node while disconnected; no longer writing it", metadata: ["workshop": "\(workshop)"])
             chains[workshop] = nil
             inDoubt[workshop] = nil
+            lost.append(workshop)
+        }
+        // The server closes their connections, as for a hand-over: the pages reconnect to the owner.
+        if !lost.isEmpty, let handler = condition.withLock({ releaseHandler }) {
+            let workshops = lost
+            DispatchQueue.global().async { for workshop in workshops { handler(workshop) } }
         }
         return c
     }

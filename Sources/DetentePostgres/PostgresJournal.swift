@@ -196,6 +196,8 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         while !stopped, thread != nil { condition.wait() }
         condition.unlock()
         connectionLock.withLock {
+            // Closing would release them too, but only once the backend notices: now, for the next node.
+            _ = try? connection?.query("SELECT pg_advisory_unlock_all()")
             connection = nil
             chains = [:]
         }

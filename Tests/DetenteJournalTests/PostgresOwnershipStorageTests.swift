@@ -79,6 +79,9 @@ import Testing
         let (_, events) = sampleHistory(items: 2)
         let first = try node(url)
         #expect(submitAndWait(first, [.events(workshop: "w_test", events: Array(events.prefix(4)), at: 1)])[0].isSuccess)
+        let told = NSLock()
+        nonisolated(unsafe) var lostWorkshops: [String] = []
+        first.setReleaseHandler { w in told.withLock { lostWorkshops.append(w) } }
         // The first node's connection dies; before it reconnects, a second node takes the workshop.
         let admin = try PostgresConnection(url: url)
         try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'detente/%' AND datname = current_database()")
@@ -96,6 +99,8 @@ import Testing
             Thread.sleep(forTimeInterval: 0.1)
         } while !isOwnedElsewhere(late) && Date() < deadline
         #expect(isOwnedElsewhere(late), "the workshop is the other node's now: \(late)")
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(told.withLock { lostWorkshops } == ["w_test"], "the server is told, so it closes that workshop's connections")
         #expect(submitAndWait(second, [.events(workshop: "w_test", events: [events[4]], at: 2)])[0].isSuccess)
         let stored = try second.loadReadOnly("w_test", logger: quietLogger)
         #expect(stored.problem == nil && stored.records.count == 5)
