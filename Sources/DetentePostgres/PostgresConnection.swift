@@ -14,8 +14,6 @@ final class PostgresConnection: @unchecked Sendable {
         let sqlstate: String?
         let message: String
         var description: String { sqlstate.map { "\($0): \(message)" } ?? message }
-        /// 23505: a row with that key exists (a second writer of the same chain position).
-        var isUniqueViolation: Bool { sqlstate == "23505" }
     }
 
     private let handle: OpaquePointer
@@ -41,8 +39,8 @@ final class PostgresConnection: @unchecked Sendable {
         do { return try run(sql, parameters) } catch { throw JournalError(.io, "PostgreSQL: \(error)") }
     }
 
-    /// As `query`, but keeps PostgreSQL's error for callers that tell conflicts from failures.
-    func run(_ sql: String, _ parameters: [String?]) throws(Failure) -> [[String?]] {
+    /// As `query`, with PostgreSQL's SQLSTATE kept apart from its message.
+    private func run(_ sql: String, _ parameters: [String?]) throws(Failure) -> [[String?]] {
         let result = Self.withCStrings(parameters) { values in
             PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
