@@ -10,6 +10,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 import uuid
 
 import pytest
@@ -54,6 +55,13 @@ def node(url, *extra):
     return Server(extra_args=["--store", url, *extra]).start()
 
 
+def owned_gauge(server):
+    with urllib.request.urlopen(server.url + "/metrics", timeout=5) as r:
+        text = r.read().decode()
+    values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith("detente_workshops_owned")]
+    return values[-1] if values else 0
+
+
 def assert_chains_intact(url):
     """Every workshop's sequence is 1…n with no gap or duplicate (the primary key forbids a fork)."""
     for workshop, count, top in psql(url, "SELECT workshop, count(*), max(seq) FROM detente_records GROUP BY workshop"):
@@ -75,7 +83,8 @@ async def test_two_nodes_asked_for_one_workshop_exactly_one_serves(database, b_s
         again = await probe.call(type="hello", token=first.token)
         assert again["type"] == "error" and again["code"] == "unavailable", again
         await probe.close()
-        # A still serves it.
+        # A still serves it, and says so on /metrics; B serves none.
+        assert owned_gauge(a) == 1 and owned_gauge(b) == 0
         second = await join(a, created["code"], "Cid", "ops")
         await second.close()
         records = int(psql(database, f"SELECT count(*) FROM detente_records WHERE workshop = '{created['workshop']}'")[0][0])
