@@ -3,11 +3,13 @@ SHELL := /bin/bash
 PORT ?= 8080
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := libwebsockets-dev pkg-config
+# libpq-dev: the PostgreSQL journal's client; postgresql, haproxy, curl: the throwaway clusters
+# the tests and `make cluster` start.
+APT_PACKAGES := libwebsockets-dev pkg-config libpq-dev postgresql haproxy curl
 BROWSER_PACKAGES := chromium chromium-driver
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test setup setup-browser venv build build-release unit e2e browser bench eval clean
+.PHONY: cluster cluster-stop run test setup setup-browser venv build build-release unit e2e browser bench eval clean
 
 ## Set up, build, and serve a demo workshop on http://127.0.0.1:$(PORT)
 run: setup build-release
@@ -50,6 +52,15 @@ e2e: build venv
 
 browser: build venv setup-browser
 	DETENTE_BIN=$(CURDIR)/.build/debug/detente $(PY) -m pytest -q Tests/browser
+
+## PostgreSQL + $(CLUSTER_NODES) nodes + HAProxy on loopback (throwaway, in $(CLUSTER_DIR)); prints the URLs
+CLUSTER_NODES ?= 2
+CLUSTER_DIR ?= /tmp/detente-cluster
+cluster: setup build-release
+	DETENTE_CLUSTER_NODES=$(CLUSTER_NODES) DETENTE_CLUSTER_DIR=$(CLUSTER_DIR) tools/cluster/cluster.sh start
+
+cluster-stop:
+	DETENTE_CLUSTER_DIR=$(CLUSTER_DIR) tools/cluster/cluster.sh stop
 
 ## Benchmarks (not tests): fan-out, durable ingest, replay, anonymiser and drafter throughput
 bench: setup venv build-release

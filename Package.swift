@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev"])]
         ),
+        // libpq, as Debian ships it; only DetentePostgres imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // The pure core: no I/O, no threads, no clock of its own. One module per concern, in
         // dependency order; DetenteCore re-exports them for the outer layers.
         .target(name: "DetenteModel"),
@@ -34,6 +40,15 @@ let package = Package(
             name: "DetenteJournal",
             dependencies: [
                 "DetenteModel", "DetenteWorkshop",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The journal in PostgreSQL (same records, group commit, ownership by advisory lock).
+        .target(
+            name: "DetentePostgres",
+            dependencies: [
+                "CLibPQ", "DetenteCore", "DetenteJournal",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "detente",
             dependencies: [
-                "DetenteCore", "DetenteJournal", "DetenteServer",
+                "DetenteCore", "DetenteJournal", "DetentePostgres", "DetenteServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -67,7 +82,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DetenteCoreTests", dependencies: ["DetenteCore", "DetenteModel", "DetenteAnonymiser", "DetenteDrafter", "DetenteWorkshop", "DetenteTranscript"]),
-        .testTarget(name: "DetenteJournalTests", dependencies: ["DetenteJournal", "DetenteCore"]),
+        .testTarget(name: "DetenteJournalTests", dependencies: ["DetenteJournal", "DetenteCore", "DetentePostgres"]),
         .testTarget(name: "DetenteServerTests", dependencies: ["DetenteServer", "DetenteTransport", "DetenteCore", "DetenteJournal", .product(name: "Logging", package: "swift-log")]),
     ]
 )

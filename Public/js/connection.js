@@ -4,6 +4,11 @@
 // offline wait in a queue and go out after the welcome. Every command carries a `client_id`, so
 // one whose answer was lost with the connection is simply sent again after the next welcome: the
 // server answers a repeat with the first outcome and stores nothing twice (docs/PROTOCOL.md).
+// Read when this module loads, before a page tidies its address bar (replaceState).
+const ROUTE_KEY = "detente-route";
+const initialQuery = new URLSearchParams(location.search);
+const routedWorkshop = initialQuery.get("w") || initialQuery.get("code") || sessionStorage.getItem(ROUTE_KEY);
+
 export class Connection {
   constructor({ onFrame, onStatus, token = null }) {
     this.onFrame = onFrame;
@@ -24,7 +29,11 @@ export class Connection {
   }
 
   url() {
-    return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+    // Behind a proxy that shards by workshop (docs/STORAGE.md, "Running several nodes"), every
+    // connection names its workshop: the join code from the page's URL or the last welcome.
+    const workshop = this.workshop || routedWorkshop;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    return `${scheme}://${location.host}/ws` + (workshop ? `?w=${encodeURIComponent(workshop.trim().toUpperCase())}` : "");
   }
 
   status(s) { this.onStatus(s); }
@@ -43,7 +52,13 @@ export class Connection {
     ws.addEventListener("message", (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch { return; }
-      if (frame.type === "welcome") this.welcomed();
+      if (frame.type === "welcome") {
+        this.workshop = frame.workshop?.code || this.workshop;
+        if (this.workshop) sessionStorage.setItem(ROUTE_KEY, this.workshop);
+        this.welcomed();
+      }
+      // Another node serves this workshop right now (a failover under way): try again shortly.
+      if (frame.type === "error" && frame.code === "unavailable" && !this.ready && this.token) { ws.close(); return; }
       if (frame.ref && this.pending.has(frame.ref) && ["ack", "error", "created", "joined", "welcome", "pong"].includes(frame.type)) {
         const { resolve } = this.pending.get(frame.ref);
         this.pending.delete(frame.ref);

@@ -30,7 +30,8 @@ $("#create-form").addEventListener("submit", async (e) => {
   if (reply.type === "error") { $("#error").textContent = reply.message; return; }
   $("#error").textContent = "";
   $("#code").textContent = reply.code;
-  const console = `${location.origin}/facilitator.html#token=${encodeURIComponent(reply.facilitator_token)}`;
+  // ?w= names the workshop for a proxy that shards by workshop (README "Running several nodes").
+  const console = `${location.origin}/facilitator.html?w=${encodeURIComponent(reply.code)}#token=${encodeURIComponent(reply.facilitator_token)}`;
   $("#facilitator-link").href = console;
   replace($("#links"), reply.join_links.map((l) => {
     const url = `${location.origin}/join.html?code=${encodeURIComponent(reply.code)}&department=${encodeURIComponent(l.department)}`;

@@ -167,6 +167,8 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         public static let busy = Code(raw: "busy")
         /// Another process holds the sessions folder.
         public static let locked = Code(raw: "locked")
+        /// Another node serves this workshop (it holds the workshop's PostgreSQL advisory lock).
+        public static let ownedElsewhere = Code(raw: "owned_elsewhere")
     }
     public let code: Code
     public let reason: String

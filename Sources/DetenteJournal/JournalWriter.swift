@@ -61,6 +61,8 @@ public final class JournalWriter: @unchecked Sendable {
     public var beforeBatch: (@Sendable () -> Void)?
     /// fsync latency observer (seconds), for metrics.
     public var onFsync: (@Sendable (Double, Int) -> Void)?
+    /// Held while serving (`prepare()`): one process per sessions folder.
+    var folderLock: SessionsLock?
 
     public init(directory: String, logger: Logger, files: JournalFiles = PosixJournalFiles(), maxQueuedEntries: Int = 100_000) {
         self.directory = directory
@@ -116,6 +118,7 @@ public final class JournalWriter: @unchecked Sendable {
         for r in rosters.values { files.close(r.fd) }
         journals = [:]
         rosters = [:]
+        folderLock = nil
         condition.unlock()
     }
 
@@ -352,14 +355,17 @@ public final class JournalWriter: @unchecked Sendable {
 }
 
 /// The bytes one workshop's entries add in a batch, chained from where its journal stands.
-struct EncodedBatch {
-    var seq: Int
-    var lastHash: String
-    var journal: [UInt8] = []
-    var roster: [UInt8] = []
+/// Public so that every `JournalStorage` writes the same record bytes (and `verify` is shared).
+public struct EncodedBatch {
+    public var seq: Int
+    public var lastHash: String
+    public var journal: [UInt8] = []
+    public var roster: [UInt8] = []
+
+    public init(seq: Int, lastHash: String) { self.seq = seq; self.lastHash = lastHash }
 
     /// Encodes a whole entry or nothing of it (sealing fails closed).
-    mutating func append(_ entry: JournalEntry, seal: AuthorSeal) throws(JournalError) {
+    public mutating func append(_ entry: JournalEntry, seal: AuthorSeal) throws(JournalError) {
         var lines: [UInt8] = []
         var s = seq, h = lastHash
         let at = entry.at - entry.at % Visibility.storedTimeGranularityMillis

@@ -71,14 +71,7 @@ public struct SessionStore: Sendable {
             }
         }
         let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: false)
-        let events = try contents.records.map { record throws -> Event in
-            do { return try Event(json: seal.opened(record.storedEvent)) } catch {
-                throw JournalError(.corrupt, "record \(record.seq): \(error)")
-            }
-        }
-        return Loaded(workshop: workshop, records: contents.records, events: events, names: try readRoster(workshop),
-                      durableLength: contents.goodLength, problem: contents.problem, quarantined: quarantined,
-                      salvageable: contents.salvageable.count)
+        return try Loaded(workshop: workshop, contents: contents, seal: seal, names: try readRoster(workshop), quarantined: quarantined)
     }
 
     /// Reads a roster; a torn last line (crash mid-write, never acknowledged) is ignored.

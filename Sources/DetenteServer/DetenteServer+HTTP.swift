@@ -35,7 +35,9 @@ extension DetenteServer {
             guard let self else { return }
             switch result {
             case .success:
-                self.register(Room(workshop: workshop, names: [:]))
+                // Shared storage: the node the proxy routes this workshop to serves it, from its
+                // first hello (maybe this one, taking it back).
+                if self.writer.isShared { self.releaseCreated(workshop) } else { self.register(Room(workshop: workshop, names: [:])) }
                 Counter(label: "detente_events_total", dimensions: self.configuration.metrics.dimensions(workshop: setup.id)).increment(by: events.count)
                 self.logger.info("workshop created", metadata: ["workshop": "\(setup.id)", "departments": "\(departments.count)"])
                 completion(.success(Created(id: setup.id, code: code, facilitatorToken: token, title: title, departments: departments)))
@@ -46,10 +48,12 @@ extension DetenteServer {
     }
 
     func createdJSON(_ c: Created, base: String) -> JSON {
-        [
+        // Shared storage: the facilitator's page names its workshop too, for the proxy's routing.
+        let route = writer.isShared ? "?w=\(c.code)" : ""
+        return [
             "type": "created", "workshop": .string(c.id), "title": .string(c.title), "code": .string(c.code),
             "facilitator_token": .string(c.facilitatorToken),
-            "facilitator_url": .string("\(base)/facilitator.html#token=\(c.facilitatorToken)"),
+            "facilitator_url": .string("\(base)/facilitator.html\(route)#token=\(c.facilitatorToken)"),
             "join_url": .string("\(base)/join.html?code=\(c.code)"),
             "join_links": .array(c.departments.map { ["department": .string($0), "url": .string("\(base)/join.html?code=\(c.code)&department=\($0)")] }),
         ]

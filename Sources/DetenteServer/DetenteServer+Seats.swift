@@ -12,13 +12,24 @@ extension DetenteServer {
             transport.identified(id)
             return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
         }
-        let found = registry.withLock { () -> (Room, Credential)? in
-            guard let credential = credentials[hash] else { return nil }
+        let lookup = { self.registry.withLock { () -> (String, Credential, Room?)? in
+            guard let credential = self.credentials[hash] else { return nil }
             switch credential {
-            case let .facilitator(w), let .participant(w, _): return rooms[w].map { ($0, credential) }
+            case let .facilitator(w), let .participant(w, _): return (w, credential, self.rooms[w])
             }
+        } }
+        var found = lookup()
+        if found == nil {
+            if let error = discover("token:" + hash) { return reply(id, error: error, ref: ref) }
+            found = lookup()
         }
-        guard let (room, credential) = found else { return reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref) }
+        let unknown = DetenteError(.unauthorised, "unknown or revoked token")
+        guard let (wid, credential, known) = found else { return reply(id, error: unknown, ref: ref) }
+        let room: Room
+        switch known.map({ .success($0) }) ?? roomServedElsewhere(wid, unknown: unknown) {
+        case let .success(r): room = r
+        case let .failure(error): return reply(id, error: error, ref: ref)
+        }
         room.queue.async {
             let viewer: Viewer
             switch credential {
@@ -80,8 +91,20 @@ extension DetenteServer {
         guard !name.isEmpty, name.count <= 60 else { return reply(id, error: DetenteError(.invalidValue, "a display name has 1 to 60 characters"), ref: ref) }
         if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
         let normalised = code.uppercased().trimmingCharacters(in: .whitespaces)
-        guard let room = registry.withLock({ byCode[normalised].flatMap { rooms[$0] } }) else {
-            return reply(id, error: DetenteError(.notFound, "no workshop with that join code"), ref: ref)
+        let unknown = DetenteError(.notFound, "no workshop with that join code")
+        let lookup = { self.registry.withLock { self.byCode[normalised].map { ($0, self.rooms[$0]) } } }
+        var found = lookup()
+        if found == nil {
+            if let error = discover("code:" + normalised) { return reply(id, error: error, ref: ref) }
+            found = lookup()
+        }
+        guard let (wid, known) = found else {
+            return reply(id, error: unknown, ref: ref)
+        }
+        let room: Room
+        switch known.map({ .success($0) }) ?? roomServedElsewhere(wid, unknown: unknown) {
+        case let .success(r): room = r
+        case let .failure(error): return reply(id, error: error, ref: ref)
         }
         room.queue.async { self.seat(id, in: room, name: name, department: department.lowercased(), ref: ref) }
     }

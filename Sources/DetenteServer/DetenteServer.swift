@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var slowDraftMillis = 0
     public var abuse = AbuseLimits()
     public var metrics = MetricsAccess()
+    /// Shared storage behind a proxy that routes each workshop to one node: a node asked for a
+    /// workshop another holds asks that node to hand it over (DETENTE_HAND_OVER=1). Off, it only
+    /// answers the retryable error, so clients sent to two nodes never make them trade it.
+    public var handOverOnRequest = false
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -45,8 +49,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     let configuration: ServerConfiguration
     let logger: Logger
-    let writer: JournalWriter
-    let store: SessionStore
+    /// The journal: files by default, or PostgreSQL (`ServerConfiguration.storage`).
+    let writer: any JournalStorage
     let organiserTokenHash: String
     let abuse: AbuseGuard
     public let metricsText: @Sendable () -> String
@@ -57,17 +61,23 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     /// Guards the registry only: rooms, codes, credentials, sessions.
     let registry = NSLock()
-    /// Held for the life of the server: one process per sessions folder.
-    private var sessionsLock: SessionsLock?
     var rooms: [String: Room] = [:]
     var byCode: [String: String] = [:]
     var credentials: [String: Credential] = [:]
     var sessions: [ConnectionID: Session] = [:]
+    /// Workshops in shared storage that another node owns (see DetenteServer+Ownership).
+    var ownedElsewhere: Set<String> = []
+    /// Serialises taking workshops over from other nodes; guards `releaseAsked`.
+    let adoptions = NSLock()
+    /// When this node last asked the owner of a workshop to hand it over (uptime ns).
+    var releaseAsked: [String: UInt64] = [:]
     private var ticker: DispatchSourceTimer?
     private var presenceTimer: DispatchSourceTimer?
     let clock: @Sendable () -> Int64
 
     let connectionsGauge = Gauge(label: "detente_connections")
+    /// Workshops this node serves (with PostgreSQL: holds the advisory lock of).
+    let ownedGauge = Gauge(label: "detente_workshops_owned")
     let messagesIn = Counter(label: "detente_messages_in_total")
     let messagesOut = Counter(label: "detente_messages_out_total")
     let errorsOut = Counter(label: "detente_errors_total")
@@ -76,6 +86,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     public init(configuration: ServerConfiguration, logger: Logger, metricsText: @escaping @Sendable () -> String = { "" },
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
                 journalFiles: JournalFiles = PosixJournalFiles(),
+                storage: (any JournalStorage)? = nil,
                 transport makeTransport: @escaping @Sendable (ServerConfiguration, Logger, DetenteServer) -> FrameTransport = { config, logger, server in
                     WebSocketServer(configuration: config.transport, logger: logger, delegate: server)
                 }) {
@@ -84,25 +95,24 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         self.logger = logger
         self.metricsText = metricsText
         self.clock = clock
-        self.store = SessionStore(directory: configuration.sessionsDirectory)
-        self.writer = JournalWriter(directory: configuration.sessionsDirectory, logger: logger, files: journalFiles)
+        self.writer = storage ?? JournalWriter(directory: configuration.sessionsDirectory, logger: logger, files: journalFiles)
         self.organiserTokenHash = Secrets.hash(configuration.organiserToken)
         self.abuse = AbuseGuard(configuration.abuse)
     }
 
     // MARK: - lifecycle
 
-    /// Locks the sessions folder, replays every journal, then starts the journal writer, the
-    /// clock and the transport.
+    /// Prepares the journal (locks the sessions folder, or connects to PostgreSQL), replays every
+    /// journal this node may serve, then starts the journal writer, the clock and the transport.
     public func start() throws {
-        try FileManager.default.createDirectory(atPath: configuration.sessionsDirectory, withIntermediateDirectories: true)
-        sessionsLock = try SessionsLock(directory: configuration.sessionsDirectory)
+        try writer.prepare()
         let started = DispatchTime.now().uptimeNanoseconds
         let eventCount = try replayAll()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         logger.info("replayed journals", metadata: ["workshops": "\(rooms.count)", "events": "\(eventCount)", "seconds": "\(String(format: "%.3f", seconds))"])
         let timer = fsyncTimer
         writer.onFsync = { seconds, _ in timer.recordNanoseconds(Int64(seconds * 1e9)) }
+        writer.setReleaseHandler { [weak self] workshop in self?.handOver(workshop) }
         writer.start()
         _transport = makeTransport(configuration, logger, self)
         try transport.start()
@@ -113,15 +123,18 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
 
     /// Replays every journal, several at a time (both cores), and registers the rooms.
     private func replayAll() throws -> Int {
-        let ids = try store.journalIDs()
+        let ids = try writer.workshopIDs()
         let lock = NSLock()
         nonisolated(unsafe) var loaded: [(SessionStore.Loaded, Workshop)] = []
         nonisolated(unsafe) var failure: Error?
+        nonisolated(unsafe) var elsewhere: [String] = []
         DispatchQueue.concurrentPerform(iterations: ids.count) { i in
             do {
-                let l = try store.load(ids[i], mode: .repairOnDisk, logger: logger)
+                let l = try writer.openForServing(ids[i], logger: logger)
                 let w = try Workshop.replay(l.events)
                 lock.withLock { loaded.append((l, w)) }
+            } catch let error as JournalError where error.code == .ownedElsewhere {
+                lock.withLock { elsewhere.append(ids[i]) }
             } catch let error as Workshop.ReplayFailure {
                 logger.error("journal could not be replayed; skipped", metadata: ["workshop": "\(ids[i])", "error": "\(error)"])
             } catch {
@@ -129,11 +142,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             }
         }
         if let failure { throw failure }
-        for (l, w) in loaded {
-            register(Room(workshop: w, names: l.names))
-            try writer.resume(workshop: l.workshop, seq: l.records.count, lastHash: l.records.last?.hash ?? JournalRecord.genesis,
-                              durableLength: l.durableLength)
-        }
+        for (l, w) in loaded { register(Room(workshop: w, names: l.names)) }
+        registerOwnedElsewhere(elsewhere)
         return loaded.reduce(0) { $0 + $1.0.records.count }
     }
 
@@ -161,6 +171,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
             byCode[w.setup.joinCode] = w.id
             credentials[w.setup.facilitatorTokenHash] = .facilitator(w.id)
             for p in w.participants.values { credentials[p.tokenHash] = .participant(w.id, p.id) }
+            ownedGauge.record(rooms.count)
         }
     }
 

@@ -36,6 +36,10 @@ struct Serve: ParsableCommand {
     @Option(help: "Address to listen on (env DETENTE_HOST).") var host: String = env("DETENTE_HOST") ?? "127.0.0.1"
     @Option(help: "Port (env DETENTE_PORT).") var port: Int = env("DETENTE_PORT").flatMap(Int.init) ?? 8080
     @Option(help: "Data folder with one journal per workshop (env DETENTE_SESSIONS).") var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+    @Option(help: "Journal storage: postgres://… to keep journals in PostgreSQL (several nodes may share it); default the --sessions folder (env DETENTE_STORE).")
+    var store: String? = env("DETENTE_STORE")
+    @Flag(help: "With --store, behind a proxy routing each workshop to one node: ask the node holding a workshop routed here to hand it over (env DETENTE_HAND_OVER=1).")
+    var handOver = false
     @Option(name: .customLong("public"), help: "Static browser pages (env DETENTE_PUBLIC).") var publicDirectory: String = env("DETENTE_PUBLIC") ?? "Public"
     @Option(help: "TLS certificate (PEM) for HTTPS/WSS (env DETENTE_TLS_CERT).") var tlsCert: String? = env("DETENTE_TLS_CERT")
     @Option(help: "TLS private key (PEM) (env DETENTE_TLS_KEY).") var tlsKey: String? = env("DETENTE_TLS_KEY")
@@ -73,8 +77,10 @@ struct Serve: ParsableCommand {
         config.transport.messagesPerSecond = rate
         config.transport.messageBurst = burst
         config.slowDraftMillis = env("DETENTE_TEST_SLOW_DRAFT_MS").flatMap(Int.init) ?? 0
+        config.handOverOnRequest = handOver || env("DETENTE_HAND_OVER") == "1"
         try config.applyHostileClientSettings(from: ProcessInfo.processInfo.environment)
-        let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() })
+        let storage = try StoreOption.storage(store, logger: logger)
+        let server = DetenteServer(configuration: config, logger: logger, metricsText: { registry() }, storage: storage)
         try server.start()
         say("Detente is running on \(config.baseURL)")
         say("Organiser page (creates workshops): \(config.baseURL)/organiser.html#token=\(organiserToken)")
@@ -147,9 +153,13 @@ struct New: ParsableCommand {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check a journal's checksums and hash chain, replay it, and summarise it (never modifies it).")
-    @Argument(help: "Path to a .journal file.") var journal: String
+    @Argument(help: "Path to a .journal file, or a workshop id with --store.") var journal: String
+    @Option(help: "Verify a workshop kept in PostgreSQL (postgres://…; env DETENTE_STORE).") var store: String? = env("DETENTE_STORE")
 
     func run() throws {
+        if !journal.hasSuffix(".journal"), let storage = try StoreOption.storage(store, logger: makeLogger()) {
+            return try StoreOption.verify(journal, in: storage)
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         let contents = try JournalReader.read(path: journal)
         let directory = (journal as NSString).deletingLastPathComponent
@@ -192,8 +202,10 @@ struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a workshop's raw event history (operator view: sealed fields opened while the key exists). Never modifies the journal.")
     @Argument var workshop: String
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+    @Option(help: "Read from PostgreSQL instead (postgres://…; env DETENTE_STORE).") var store: String? = env("DETENTE_STORE")
 
     func run() throws {
+        if let storage = try StoreOption.storage(store, logger: makeLogger()) { return try StoreOption.printEvents(workshop, in: storage) }
         let contents = try JournalReader.read(path: JournalWriter.journalPath(sessions, workshop))
         let seal = try AuthorSeal.load(directory: sessions, workshop: workshop, create: false)
         for r in contents.records { print(JSON.object([("seq", .int(r.seq)), ("at", .int(Int(r.at))), ("event", seal.opened(r.storedEvent))]).encoded()) }
@@ -207,10 +219,16 @@ struct Export: ParsableCommand {
     @Option(help: "md, html, json or csv.") var format: String = "md"
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
     @Flag(help: "Add an attendance list (names only, not linked to items).") var attendance = false
+    @Option(help: "Read from PostgreSQL instead (postgres://…; env DETENTE_STORE).") var store: String? = env("DETENTE_STORE")
 
     func run() throws {
-        let store = SessionStore(directory: sessions)
-        let loaded = try store.load(workshop, mode: .readOnly, logger: makeLogger())
+        let loaded: SessionStore.Loaded
+        if let storage = try StoreOption.storage(store, logger: makeLogger()) {
+            try storage.prepare()
+            loaded = try storage.loadReadOnly(workshop, logger: makeLogger())
+        } else {
+            loaded = try SessionStore(directory: sessions).load(workshop, mode: .readOnly, logger: makeLogger())
+        }
         let w: Workshop
         do { w = try Workshop.replay(loaded.events) } catch { throw ValidationError("not a workshop journal: \(error.description)") }
         let names = attendance ? loaded.names.values.sorted() : nil
@@ -223,8 +241,10 @@ struct Purge: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster and the key sealing every personal field: afterwards no file names anyone, and no item can be tied to a person or to the author's other items.")
     @Argument var workshop: String
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
+    @Option(help: "Purge a workshop kept in PostgreSQL (postgres://…; env DETENTE_STORE).") var store: String? = env("DETENTE_STORE")
 
     func run() throws {
+        if let storage = try StoreOption.storage(store, logger: makeLogger()) { return try StoreOption.purge(workshop, in: storage) }
         let lock: SessionsLock
         do { lock = try SessionsLock(directory: sessions) } catch { throw ValidationError("\(error.reason) — purge needs the folder to itself") }
         guard FileManager.default.fileExists(atPath: JournalWriter.journalPath(sessions, workshop)) else { throw ValidationError("no workshop \(workshop) in \(sessions)") }
