@@ -69,7 +69,9 @@ def test_autobahn_cases_pass_except_documented_limits():
     assert not unexpected, f"cases failing outside the documented limits: {unexpected}"
     assert len(results) == 301
     # A listed case that starts passing means the list and docs/CONFORMANCE.md need an update.
-    fixed = sorted(r.case_id for r in results if expected(r.case_id) and r.behavior.value in PASSING)
+    # (2.10 and 2.11 depend on whether lws wrote its pong before the next ping arrived: they pass
+    # on a quiet machine and fail on a busy one, so they may do either.)
+    fixed = sorted(r.case_id for r in results if expected(r.case_id) and r.behavior.value in PASSING and r.case_id not in ("2.10", "2.11"))
     assert not fixed, f"now passing, update EXPECTED_FAILURES and docs/CONFORMANCE.md: {fixed}"
 
 
