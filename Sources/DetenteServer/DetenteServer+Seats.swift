@@ -20,6 +20,9 @@ extension DetenteServer {
         } }
         var found = lookup()
         if found == nil {
+            // An unknown token costs a database look-up on shared storage: limited per address
+            // like join-code look-ups, so guessing tokens cannot load the database.
+            if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
             if let error = discover("token:" + hash) { return reply(id, error: error, ref: ref) }
             found = lookup()
         }

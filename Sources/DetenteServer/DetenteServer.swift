@@ -67,6 +67,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     var sessions: [ConnectionID: Session] = [:]
     /// Workshops in shared storage that another node owns (see DetenteServer+Ownership).
     var ownedElsewhere: Set<String> = []
+    /// Where `hello` and `join` run: token and code look-ups may reach the shared database (and a
+    /// take-over replays a workshop), which must never hold up the transport's I/O thread.
+    let seating = DispatchQueue(label: "detente-seating")
     /// Serialises taking workshops over from other nodes; guards `releaseAsked`.
     let adoptions = NSLock()
     /// When this node last asked the owner of a workshop to hand it over (uptime ns).
@@ -215,11 +218,11 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         case .ping:
             send(id, ["type": "pong", "ref": ref ?? .null])
         case let .hello(token):
-            hello(id, token: token, ref: ref)
+            seating.async { self.hello(id, token: token, ref: ref) }
         case let .create(organiserToken, title, departments, template, k):
             create(id, organiserToken: organiserToken, title: title, departments: departments, template: template, k: k, ref: ref)
         case let .join(code, name, department):
-            join(id, code: code, name: name, department: department, ref: ref)
+            seating.async { self.join(id, code: code, name: name, department: department, ref: ref) }
         case let .command(command):
             let seat = registry.withLock { () -> (Room, Actor)? in
                 guard let s = sessions[id], let wid = s.workshop, let actor = s.actor, let room = rooms[wid] else { return nil }
