@@ -33,22 +33,39 @@ extension DetenteServer {
         case let .success(r): room = r
         case let .failure(error): return reply(id, error: error, ref: ref)
         }
+        // The seat is known now: commands sent right behind this hello are routed to the room's
+        // queue, where they run after the binding below.
+        claimSession(id, for: room, as: { if case let .participant(_, pid) = credential { return .participant(pid) }; return .facilitator }())
         room.queue.async {
             let viewer: Viewer
+            let refuse = {
+                self.registry.withLock { if self.sessions[id]?.workshop == room.id { self.sessions[id]?.workshop = nil; self.sessions[id]?.actor = nil } }
+                self.reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref)
+            }
             switch credential {
             case .facilitator:
-                guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, hash) else {
-                    return self.reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref)
-                }
+                guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, hash) else { return refuse() }
                 viewer = .facilitator
             case let .participant(_, pid):
-                guard let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else {
-                    return self.reply(id, error: DetenteError(.unauthorised, "unknown or revoked token"), ref: ref)
-                }
+                guard let p = room.committed.participants[pid], Secrets.constantTimeEqual(p.tokenHash, hash) else { return refuse() }
                 viewer = .participant(pid, p.department, delegate: room.committed.delegate == pid)
             }
             self.takeSeat(viewer.participantID, in: room, for: id)
             self.bind(id, to: room, as: viewer, ref: ref)
+        }
+    }
+
+    /// Points a connection's session at a room before its binding runs, leaving any earlier room.
+    private func claimSession(_ id: ConnectionID, for room: Room, as actor: Actor) {
+        let old = registry.withLock { () -> String? in
+            guard sessions[id] != nil else { return nil }
+            let old = sessions[id]?.workshop
+            sessions[id]?.workshop = room.id
+            sessions[id]?.actor = actor
+            return old
+        }
+        if let old, old != room.id, let oldRoom = registry.withLock({ rooms[old] }) {
+            oldRoom.queue.async { oldRoom.viewers.removeValue(forKey: id); oldRoom.presenceDirty = true }
         }
     }
 

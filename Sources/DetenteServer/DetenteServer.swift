@@ -43,6 +43,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         var workshop: String?
         var actor: Actor?
         var organiser = false
+        /// A `hello` is being handled on the seating queue: commands sent right behind it wait
+        /// there for it, so a client need not wait for its `welcome` before its first command.
+        var helloPending = false
     }
 
     enum Credential { case facilitator(String), participant(String, ParticipantID) }
@@ -218,24 +221,37 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         case .ping:
             send(id, ["type": "pong", "ref": ref ?? .null])
         case let .hello(token):
-            seating.async { self.hello(id, token: token, ref: ref) }
+            registry.withLock { sessions[id]?.helloPending = true }
+            seating.async {
+                self.hello(id, token: token, ref: ref)
+                self.registry.withLock { self.sessions[id]?.helloPending = false }
+            }
         case let .create(organiserToken, title, departments, template, k):
             create(id, organiserToken: organiserToken, title: title, departments: departments, template: template, k: k, ref: ref)
         case let .join(code, name, department):
             seating.async { self.join(id, code: code, name: name, department: department, ref: ref) }
         case let .command(command):
-            let seat = registry.withLock { () -> (Room, Actor)? in
-                guard let s = sessions[id], let wid = s.workshop, let actor = s.actor, let room = rooms[wid] else { return nil }
-                return (room, actor)
+            if registry.withLock({ sessions[id]?.helloPending == true }) {
+                return seating.async { self.route(command, from: id, ref: ref, clientID: clientID) }
             }
-            guard let (room, actor) = seat else {
-                return reply(id, error: DetenteError(.unauthorised, "say hello with a token (or join) before sending commands"), ref: ref)
-            }
-            // One message budget per seat, shared by all of that seat's connections.
-            let seatKey: String = if case let .participant(p) = actor { "\(room.id)/\(p)" } else { "\(room.id)/facilitator" }
-            if let refusal = abuse.seatRefusal(seatKey) { return reply(id, error: refusal.error, ref: ref) }
-            room.queue.async { self.execute(command, by: actor, in: room, replyTo: id, ref: ref, clientID: clientID) }
+            route(command, from: id, ref: ref, clientID: clientID)
         }
+    }
+
+    /// Hands a command to its workshop's queue, behind everything already queued there for it
+    /// (the seat's binding included).
+    private func route(_ command: Command, from id: ConnectionID, ref: JSON?, clientID: String?) {
+        let seat = registry.withLock { () -> (Room, Actor)? in
+            guard let s = sessions[id], let wid = s.workshop, let actor = s.actor, let room = rooms[wid] else { return nil }
+            return (room, actor)
+        }
+        guard let (room, actor) = seat else {
+            return reply(id, error: DetenteError(.unauthorised, "say hello with a token (or join) before sending commands"), ref: ref)
+        }
+        // One message budget per seat, shared by all of that seat's connections.
+        let seatKey: String = if case let .participant(p) = actor { "\(room.id)/\(p)" } else { "\(room.id)/facilitator" }
+        if let refusal = abuse.seatRefusal(seatKey) { return reply(id, error: refusal.error, ref: ref) }
+        room.queue.async { self.execute(command, by: actor, in: room, replyTo: id, ref: ref, clientID: clientID) }
     }
 
     private func create(_ id: ConnectionID, organiserToken: String?, title: String, departments: [String], template: String, k: Int, ref: JSON?) {

@@ -97,3 +97,21 @@ async def test_acks_and_broadcasts_keep_each_connections_order():
             seen.append(f["item"]["text"])
     assert seen == [f"numbered {i}: they value order" for i in range(40)]
     server.stop()
+
+
+async def test_a_command_sent_right_behind_hello_waits_for_the_seat():
+    server = Server().start()
+    created, fac = await create_workshop(server, k=1)
+    p = await join(server, created["code"], "Pipelined", "dev")
+    await fac.call(type="advance")
+    await fac.call(type="advance")
+    await p.close()
+    for round_ in range(20):
+        c = await Client.connect(server, f"pipe{round_}")
+        hello_ref = await c.send(type="hello", token=p.token)
+        submit_ref = await c.send(type="submit", kind="outmodel", text=f"pipelined {round_}: they value calm")
+        welcome = await c.until(lambda f: f.get("ref") == hello_ref)
+        ack = await c.until(lambda f: f.get("ref") == submit_ref)
+        assert welcome["type"] == "welcome" and ack["type"] == "ack", (welcome, ack)
+        await c.close()
+    server.stop()
