@@ -192,9 +192,12 @@ async def join_all(port, code, count, departments=("dev", "ops"), concurrency=64
 
 
 async def facilitate(port, token, commands, settle=0.2):
-    """Sends the facilitator's commands in order, each after the previous one's ack."""
+    """Sends the facilitator's commands in order, each after the previous one's ack. Waits for
+    the welcome first: a command sent right behind `hello` can be refused as `unauthorised`."""
     async with await _ws(port) as ws:
-        await ws.send(json.dumps({"type": "hello", "token": token}))
+        await ws.send(json.dumps({"type": "hello", "token": token, "ref": "hello"}))
+        while json.loads(await ws.recv()).get("type") != "welcome":
+            pass
         for i, msg in enumerate(commands):
             await ws.send(json.dumps({**msg, "ref": f"f{i}"}))
             while True:

@@ -38,6 +38,8 @@ async def redraft_loop(port, token, stop, timings):
     """Redrafts back to back until told to stop; each ack's wait is one drafter run (plus I/O)."""
     async with await _ws(port) as ws:
         await ws.send(json.dumps({"type": "hello", "token": token}))
+        while json.loads(await ws.recv()).get("type") != "welcome":
+            pass
         ref = 0
         while not stop.is_set():
             ref += 1
@@ -52,11 +54,20 @@ async def redraft_loop(port, token, stop, timings):
                     break
 
 
+def dev_set_texts():
+    """The development set's outmodel texts (the phase the writers are in), JSON-escaped."""
+    data = json.load(open(os.path.join(ROOT, "..", "shared", "data", "workshop", "dev-set.json")))
+    return [json.dumps(it["text"], ensure_ascii=False)[1:-1] for it in data["items"] if it["kind"] == "outmodel"]
+
+
 def busy_workshop(args, tools, d):
-    """A workshop with 2,000 items from 20 writers, taken to the agreement phase."""
+    """A workshop with 2,000 items (the development set's texts repeated) from 20 writers, taken to
+    the agreement phase."""
     created, tokens = asyncio.run(setup_workshop(d.port, BUSY_WRITERS))
     tf = write_lines(os.path.join(d.dir, "busy.txt"), tokens)
-    r = load(tools, mode="ingest", port=d.port, clients=BUSY_WRITERS, tokens=tf, window=4, duration=120, max_per_client=DRAFT_ITEMS // BUSY_WRITERS)
+    texts = write_lines(os.path.join(d.dir, "texts.txt"), dev_set_texts())
+    r = load(tools, mode="ingest", port=d.port, clients=BUSY_WRITERS, tokens=tf, window=4, duration=120,
+             max_per_client=DRAFT_ITEMS // BUSY_WRITERS, texts=texts)
     if failed(r):
         raise RuntimeError(f"filling the busy workshop: {r['failed']}")
     asyncio.run(facilitate(d.port, created["facilitator_token"], TO_AGREEMENT))

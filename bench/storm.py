@@ -30,6 +30,7 @@ def storm(args, tools, results):
            "c_all_connected_seconds": median([r["all_welcome_seconds"] for r in c_runs if not failed(r)]),
            "presence_bytes_per_room_reconnect": median([r["presence_bytes"] for r in good]),
            "presence_frames_per_connection": median([r["presence_frames"] / clients for r in good]),
+           "welcome_bytes_per_room_reconnect": median([r["welcome_bytes"] for r in good]),
            "frames_per_connection": median([r["frames_per_connection"] for r in good]),
            "bytes_per_room_reconnect": median([r["bytes"] for r in good])}
     results["storm"] = out
@@ -38,5 +39,5 @@ def storm(args, tools, results):
         return
     log(f"reconnect storm {clients}: all welcomed in {out['all_welcome_seconds']:.2f} s (C: all connected in "
         f"{out['c_all_connected_seconds'] or 0:.2f} s); presence {out['presence_bytes_per_room_reconnect'] / 1e6:.2f} MB per room reconnect, "
-        f"{out['presence_frames_per_connection']:.1f} presence frames and {out['frames_per_connection']:.1f} frames per connection"
+        f"{out['presence_frames_per_connection']:.1f} presence frames (besides the welcome, {out['welcome_bytes_per_room_reconnect'] / 1e6:.2f} MB in all) and {out['frames_per_connection']:.1f} frames per connection"
         f"{'; FAILED runs: ' + '; '.join(out['failed']) if out['failed'] else ''}")

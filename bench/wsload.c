@@ -10,7 +10,7 @@
  *           latency = receive time - send time of that message.
  *   ingest: clients with tokens, each keeping --window `submit`s in flight (at most
  *           --max-per-client in all: the server bounds items per person and per workshop),
- *           timing the acks; with --rate, each writer sends at most that many per second.
+ *           timing the acks (texts from --texts, one JSON-escaped per line); with --rate, each writer sends at most that many per second.
  *           Any `error` answer fails the run. --ready-file is created when the measured
  *           phase starts (everyone connected), so a caller can sample the server then.
  *   storm:  every client connects and says hello at once; time until all have their `welcome`,
@@ -59,7 +59,7 @@ typedef struct {
 	char *in; size_t inlen, incap;
 	long matched;
 	char token[256];
-	double welcome_at;
+	double welcome_at; long welcome_bytes;
 	long presence_frames, presence_bytes, frames, bytes;
 	/* ingest */
 	long next_ref, acked, errors; double sent_at[64];
@@ -106,13 +106,30 @@ static int is_ingest(void) { return !strcmp(mode, "ingest"); }
 static int is_fanout(void) { return !strcmp(mode, "fanout"); }
 
 static double ingest_start;
+static char **texts; static long ntexts;
+
+static void read_texts(const char *path) {
+	FILE *f = fopen(path, "r"); if (!f) die(path);
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		texts = realloc(texts, (ntexts + 1) * sizeof *texts);
+		texts[ntexts++] = strdup(line);
+	}
+	fclose(f);
+}
 static void ingest_send(conn *c) {
 	if (max_per_client && c->next_ref >= max_per_client) return;
 	if (rate > 0 && ingest_start + c->next_ref / rate > now()) return; /* paced: sent later by ingest_due */
-	char msg[256];
+	char msg[4400];
 	long ref = c->next_ref++;
-	int len = snprintf(msg, sizeof msg, "{\"type\":\"submit\",\"kind\":\"outmodel\",\"text\":\"They value a quiet pager, point %ld from client %d.\",\"ref\":%ld}",
-	                   ref, (int)(c - conns), ref);
+	int len;
+	if (ntexts) /* texts given JSON-escaped, one per line, cycled across all writers */
+		len = snprintf(msg, sizeof msg, "{\"type\":\"submit\",\"kind\":\"outmodel\",\"text\":\"%s\",\"ref\":%ld}",
+		               texts[(ref * nconns + (c - conns)) % ntexts], ref);
+	else
+		len = snprintf(msg, sizeof msg, "{\"type\":\"submit\",\"kind\":\"outmodel\",\"text\":\"They value a quiet pager, point %ld from client %d.\",\"ref\":%ld}",
+		               ref, (int)(c - conns), ref);
 	c->sent_at[ref % 64] = now();
 	send_frame(c, msg, len);
 }
@@ -146,10 +163,11 @@ static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 	if (opcode == 0x9) { send_pong(c); return; }
 	if (opcode != 0x1) return;
 	total_frames++; c->frames++; c->bytes += len;
-	if (memmem(p, len, "\"type\":\"presence\"", 17)) { c->presence_frames++; c->presence_bytes += len; }
+	/* A frame's own type comes first ({"type":"presence",…}); a welcome embeds a presence object. */
+	if (memmem(p, len < 32 ? len : 32, "\"type\":\"presence\"", 17)) { c->presence_frames++; c->presence_bytes += len; }
 	if (!c->ready) {
 		if (memmem(p, len, "\"welcome\"", 9)) {
-			c->ready = 1; c->welcome_at = now();
+			c->ready = 1; c->welcome_at = now(); c->welcome_bytes = len;
 		}
 		return;
 	}
@@ -291,21 +309,21 @@ static void ingest_due(void) {
 static long owed(void) { long o = 0; for (int g = 0; g < ngroups; g++) o += groups[g].sent * groups[g].members - groups[g].matched; return o; }
 
 static void print_storm(double start) {
-	double last = 0; long pf = 0, pb = 0, fr = 0, by = 0, maxpf = 0, maxpb = 0;
+	double last = 0; long pf = 0, pb = 0, fr = 0, by = 0, maxpf = 0, maxpb = 0, wb = 0;
 	int receivers = 0;
 	for (int i = 0; i < nconns; i++) {
 		conn *c = &conns[i];
 		if (c->welcome_at - start > last) last = c->welcome_at - start;
 		record(c->welcome_at - start);
-		pf += c->presence_frames; pb += c->presence_bytes; fr += c->frames; by += c->bytes;
+		wb += c->welcome_bytes; pf += c->presence_frames; pb += c->presence_bytes; fr += c->frames; by += c->bytes;
 		if (c->presence_frames > maxpf) maxpf = c->presence_frames;
 		if (c->presence_bytes > maxpb) maxpb = c->presence_bytes;
 		receivers++;
 	}
 	printf("{\"mode\":\"storm\",\"clients\":%d,\"all_welcome_seconds\":%.3f,\"p50_welcome_ms\":%.1f,\"p99_welcome_ms\":%.1f,"
 	       "\"presence_frames\":%ld,\"presence_bytes\":%ld,\"max_presence_frames_per_connection\":%ld,\"max_presence_bytes_per_connection\":%ld,"
-	       "\"frames\":%ld,\"bytes\":%ld,\"frames_per_connection\":%.1f,\"dropped\":%ld%s}\n",
-	       nconns, last, percentile(0.5) * 1000, percentile(0.99) * 1000, pf, pb, maxpf, maxpb, fr, by, (double)fr / receivers, dropped,
+	       "\"welcome_bytes\":%ld,\"frames\":%ld,\"bytes\":%ld,\"frames_per_connection\":%.1f,\"dropped\":%ld%s}\n",
+	       nconns, last, percentile(0.5) * 1000, percentile(0.99) * 1000, pf, pb, maxpf, maxpb, wb, fr, by, (double)fr / receivers, dropped,
 	       dropped ? ",\"failed\":\"connections dropped\"" : "");
 }
 
@@ -327,6 +345,7 @@ int main(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--stall-seconds")) stall_seconds = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--settle")) settle = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--ready-file")) ready_file = argv[i + 1];
+		else if (!strcmp(argv[i], "--texts")) read_texts(argv[i + 1]);
 		else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
 	}
 	struct rlimit rl; getrlimit(RLIMIT_NOFILE, &rl); rl.rlim_cur = rl.rlim_max; setrlimit(RLIMIT_NOFILE, &rl);
