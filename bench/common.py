@@ -86,14 +86,14 @@ def failed(result):
 class Detente:
     """A release server in a fresh sessions folder on the server CPU."""
 
-    def __init__(self, binary, extra=(), sessions=None, env=None, keep=False):
+    def __init__(self, binary, extra=(), sessions=None, env=None, keep=False, cpus=SERVER_CPU):
         self.port = free_port()
         self.dir = sessions or tempfile.mkdtemp(prefix="detente-bench-")
         self.keep = keep
         environment = dict(os.environ, DETENTE_ORGANISER_TOKEN=ORGANISER, DETENTE_LOG_LEVEL="warning", **(env or {}))
         self.started_at = time.time()
         self.log = open(os.path.join(tempfile.gettempdir(), f"detente-bench-{self.port}.log"), "wb")
-        self.proc = subprocess.Popen(pinned(SERVER_CPU, [binary, "serve", "--port", str(self.port), "--sessions", self.dir,
+        self.proc = subprocess.Popen(pinned(cpus, [binary, "serve", "--port", str(self.port), "--sessions", self.dir,
                                                          "--public", os.path.join(ROOT, "Public"), *extra]),
                                      stdout=subprocess.DEVNULL, stderr=self.log, env=environment)
         self.wait_healthy()

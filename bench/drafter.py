@@ -79,8 +79,8 @@ def others_load(tools, d, tf, seconds):
                 rate=PACE_PER_WRITER, duration=seconds, max_per_client=int(PACE_PER_WRITER * seconds))
 
 
-def in_server(args, tools):
-    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"])
+def in_server(args, tools, cpus):
+    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"], cpus=cpus)
     try:
         facilitator = busy_workshop(args, tools, d)
         tokens = []
@@ -111,11 +111,17 @@ def drafter(args, results):
 
 
 def drafter_isolation(args, tools, results):
-    s = in_server(args, tools)
-    results.setdefault("drafter", {})["in_server"] = s
+    """Once with the server on CPU 0 only (as every other part), once on both cores."""
+    for label, cpus in (("one_core", SERVER_CPU), ("two_cores", "0,1")):
+        s = in_server(args, tools, cpus)
+        results.setdefault("drafter", {})[f"in_server_{label}"] = s
+        report(label, s)
+
+
+def report(label, s):
     i, b = s["idle"], s["during_drafting"]
     if failed(i) or failed(b):
-        log(f"drafter isolation: FAILED ({i.get('failed') or b.get('failed')})")
+        log(f"drafter isolation ({label}): FAILED ({i.get('failed') or b.get('failed')})")
         return
-    log(f"drafter isolation: {s['redrafts']} redrafts of {DRAFT_ITEMS} items (median {s['redraft_ms_median'] or 0:.0f} ms each, ack to ack); "
+    log(f"drafter isolation ({label}): {s['redrafts']} redrafts of {DRAFT_ITEMS} items (median {s['redraft_ms_median'] or 0:.0f} ms each, ack to ack); "
         f"other workshops' p99 ack {i['p99_ms']:.1f} ms idle -> {b['p99_ms']:.1f} ms during drafting = {s['p99_ratio']:.2f}x")

@@ -132,14 +132,22 @@ def startup(args):
     records = sum(1 for _ in open(os.path.join(sessions, template + ".journal")))
     clone(sessions, template, args.startup_workshops)
     total = sum(os.path.getsize(os.path.join(sessions, f)) for f in os.listdir(sessions))
+    check = subprocess.run([args.bin, "verify", os.path.join(sessions, "w_%016x.journal" % (args.startup_workshops - 1))], capture_output=True, text=True)
+    if "OK: chain verified" not in check.stdout:
+        shutil.rmtree(sessions, ignore_errors=True)
+        return {"failed": "a cloned journal does not verify: " + check.stdout[-200:]}
     try:
-        d = Detente(args.bin, sessions=sessions)
+        d = Detente(args.bin, sessions=sessions, keep=True)
         seconds = d.ready_seconds
         rss = rss_kib(d.proc.pid)
         d.stop()
     except RuntimeError as e:
-        shutil.rmtree(sessions, ignore_errors=True)
         return {"failed": str(e)}
+    finally:
+        moved_aside = [f for f in os.listdir(sessions) if ".broken" in f]
+        shutil.rmtree(sessions, ignore_errors=True)
+    if moved_aside:
+        return {"failed": f"start-up moved {len(moved_aside)} journals aside"}
     events = records * args.startup_workshops
     return {"workshops": args.startup_workshops, "events_per_workshop": records, "bytes": total, "seconds_to_healthy": seconds,
             "events_per_second": events / seconds, "rss_kib": rss}
