@@ -19,6 +19,7 @@ ROOT = os.path.dirname(HERE)
 ORGANISER = "bench-organiser-token-0123456789abcdef"
 SERVER_CPU, CLIENT_CPU = "0", "1"
 FD_LIMIT = 65536
+PROFILE = {"dir": None}  # run.py --profile DIR: every Detente server is sampled by `perf record`
 
 
 def free_port():
@@ -97,6 +98,15 @@ class Detente:
                                                          "--public", os.path.join(ROOT, "Public"), *extra]),
                                      stdout=subprocess.DEVNULL, stderr=self.log, env=environment)
         self.wait_healthy()
+        self.perf = self.start_profile()
+
+    def start_profile(self):
+        if not PROFILE["dir"]:
+            return None
+        os.makedirs(PROFILE["dir"], exist_ok=True)
+        out = os.path.join(PROFILE["dir"], f"detente-{time.strftime('%H%M%S')}-{self.port}.data")
+        return subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", str(self.proc.pid), "-o", out],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def wait_healthy(self, timeout=600):
         deadline = time.time() + timeout
@@ -130,6 +140,9 @@ class Detente:
                 "over_1s": int(count - values.get('detente_journal_fsync_seconds_bucket{le="1.0"}', count))}
 
     def stop(self):
+        if self.perf:
+            self.perf.send_signal(signal.SIGINT)
+            self.perf.wait(timeout=60)
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=60)

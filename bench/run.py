@@ -18,7 +18,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from anonymiser import anonymiser  # noqa: E402
-from common import ROOT, build_hummingbird, build_tools, log  # noqa: E402
+from common import PROFILE, ROOT, build_hummingbird, build_tools, log  # noqa: E402
 from drafter import drafter, drafter_isolation  # noqa: E402
 from fanout import fanout  # noqa: E402
 from ingest import ingest  # noqa: E402
@@ -43,6 +43,7 @@ def arguments():
     ap.add_argument("--scale-clients", type=int, default=10_000)
     ap.add_argument("--scale-workshops", type=int, default=20)
     ap.add_argument("--no-hummingbird", action="store_true")
+    ap.add_argument("--profile", metavar="DIR", help="sample every Detente server with `perf record` into DIR")
     ap.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench.json"))
     args = ap.parse_args()
     if args.quick:
@@ -61,6 +62,7 @@ def machine():
 
 def main():
     args = arguments()
+    PROFILE["dir"] = args.profile
     tools = os.path.join(ROOT, ".build", "bench-tools")
     build_tools(tools)
     parts = args.only.split(",")
