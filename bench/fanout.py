@@ -68,7 +68,8 @@ def summarise(runs):
     good = [r for r in runs if not failed(r)]
     return {"runs": len(runs), "failed": [r["failed"] for r in runs if failed(r)],
             "per_second": median([r["per_second"] for r in good]), "p50_ms": median([r["p50_ms"] for r in good]),
-            "p99_ms": median([r["p99_ms"] for r in good]), "all": runs}
+            "p99_ms": median([r["p99_ms"] for r in good]), "ack_p99_ms": median([r.get("ack_p99_ms") for r in good if r.get("acks")]),
+            "all": runs}
 
 
 def ratios(table):

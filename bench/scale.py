@@ -65,6 +65,6 @@ def scale(args, tools, results):
         row["cpu_us_per_delivery"] = 1e6 * cpu / r["delivered"]
     results["scale"] = row
     state = f"FAILED ({r['failed']})" if failed(r) else (f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms over {r['delivered']:,} deliveries, "
-                                                        f"{row.get('cpu_us_per_delivery', 0):.1f} µs CPU per delivery")
+                                                        f"{row.get('cpu_us_per_delivery', 0):.1f} µs CPU per delivery; facilitators' acks p99 {r['ack_p99_ms']:.1f} ms")
     log(f"scale: {row['connections']:,} connections in {workshops} workshops: {row['rss_per_connection_kib']:.1f} KiB RSS each "
         f"({base} -> {at_ready['rss_kib']} KiB, peak {peak}); {state}")

@@ -38,26 +38,28 @@
 #include <unistd.h>
 
 #define BUCKETS 2000000 /* 5 µs buckets up to 10 s */
-static unsigned *hist;
-static long hist_n;
+typedef struct { unsigned *b; long n; } histogram;
+static histogram deliveries, acks; /* acks: the sender's own answers, in fan-out */
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
-static void record(double seconds) {
+static void record_in(histogram *h, double seconds) {
 	long b = (long)(seconds / 5e-6);
 	if (b < 0) b = 0;
 	if (b >= BUCKETS) b = BUCKETS - 1;
-	hist[b]++; hist_n++;
+	h->b[b]++; h->n++;
 }
-static double percentile(double p) {
-	long target = (long)ceil(p * hist_n), acc = 0;
-	for (long b = 0; b < BUCKETS; b++) { acc += hist[b]; if (acc >= target && target > 0) return (b + 0.5) * 5e-6; }
+static void record(double seconds) { record_in(&deliveries, seconds); }
+static double percentile_of(histogram *h, double p) {
+	long target = (long)ceil(p * h->n), acc = 0;
+	for (long b = 0; b < BUCKETS; b++) { acc += h->b[b]; if (acc >= target && target > 0) return (b + 0.5) * 5e-6; }
 	return 0;
 }
+static double percentile(double p) { return percentile_of(&deliveries, p); }
 
 typedef struct {
 	int fd, state, sender, ready, group;
 	char *in; size_t inlen, incap;
-	long matched;
+	long matched, acks_seen;
 	char token[256];
 	double welcome_at; long welcome_bytes;
 	long presence_frames, presence_bytes, frames, bytes;
@@ -172,6 +174,12 @@ static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 		return;
 	}
 	if (is_ingest()) { on_ingest_frame(c, p, len); return; }
+	if (c->sender && started && memmem(p, len < 32 ? len : 32, "\"type\":\"ack\"", 12)) {
+		group_t *g = &groups[c->group];
+		if (c->acks_seen < g->sent) record_in(&acks, now() - g->send_times[c->acks_seen]);
+		c->acks_seen++;
+		return;
+	}
 	if (c->sender || !is_fanout()) return;
 	if (started) frames_after_start++;
 	long k = count_matches(p, len);
@@ -350,7 +358,7 @@ int main(int argc, char **argv) {
 	}
 	struct rlimit rl; getrlimit(RLIMIT_NOFILE, &rl); rl.rlim_cur = rl.rlim_max; setrlimit(RLIMIT_NOFILE, &rl);
 	if (window_ > 64) window_ = 64;
-	hist = calloc(BUCKETS, sizeof *hist);
+	deliveries.b = calloc(BUCKETS, sizeof(unsigned)); acks.b = calloc(BUCKETS, sizeof(unsigned));
 	efd = epoll_create1(0);
 	int fanout = is_fanout();
 	if (fanout && senders_file) ngroups = count_lines(senders_file);
@@ -390,7 +398,7 @@ int main(int argc, char **argv) {
 		print_storm(connect_start);
 		return 0;
 	}
-	hist_n = 0; memset(hist, 0, BUCKETS * sizeof *hist); total_matched = 0;
+	deliveries.n = 0; memset(deliveries.b, 0, BUCKETS * sizeof(unsigned)); total_matched = 0;
 	double start = now(), end = start + duration;
 	last_progress = start; started = 1;
 	/* Writers start together, once everyone is in, so no ack before the start is counted. */
@@ -434,9 +442,9 @@ int main(int argc, char **argv) {
 	if (!fanout) expected = total_matched;
 	printf("{\"mode\":\"%s\",\"clients\":%d,\"groups\":%d,\"sent\":%ld,\"counted\":%ld,\"delivered\":%ld,\"expected\":%ld,\"seconds\":%.3f,"
 	       "\"per_second\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"frames\":%ld,\"frames_after_start\":%ld,\"errors\":%ld,\"dropped\":%ld,"
-	       "\"longest_gap_s\":%.3f%s%s%s}\n",
+	       "\"longest_gap_s\":%.3f,\"acks\":%ld,\"ack_p50_ms\":%.3f,\"ack_p99_ms\":%.3f%s%s%s}\n",
 	       mode, nclients, ngroups, sent, counted, total_matched, expected, elapsed, counted / elapsed,
 	       percentile(0.5) * 1000, percentile(0.99) * 1000, total_frames, frames_after_start, total_errors, dropped, longest_gap,
-	       failed[0] ? ",\"failed\":\"" : "", failed, failed[0] ? "\"" : "");
+	       acks.n, percentile_of(&acks, 0.5) * 1000, percentile_of(&acks, 0.99) * 1000, failed[0] ? ",\"failed\":\"" : "", failed, failed[0] ? "\"" : "");
 	return 0;
 }
