@@ -34,6 +34,17 @@ def fanout(rows):
     return "\n".join(out)
 
 
+def storms(rows):
+    out = ["| N | all welcomed (median) | C: all connected | presence frames / connection | presence bytes per room reconnect | welcome bytes per room reconnect | frames / connection |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for s in rows:
+        out.append(f"| {s['clients']:,} | {num(s['all_welcome_seconds'], '{:.2f} s')}{' FAILED: ' + '; '.join(s['failed']) if s['failed'] else ''} | "
+                   f"{num(s['c_all_connected_seconds'], '{:.2f} s')} | {num(s['presence_frames_per_connection'], '{:.1f}')} | "
+                   f"{num(s['presence_bytes_per_room_reconnect'] and s['presence_bytes_per_room_reconnect'] / 1e6, '{:.2f} MB')} | "
+                   f"{num(s['welcome_bytes_per_room_reconnect'] and s['welcome_bytes_per_room_reconnect'] / 1e6, '{:.2f} MB')} | {num(s['frames_per_connection'], '{:.1f}')} |")
+    return "\n".join(out)
+
+
 def per_round(rows):
     """Every round's figure, so the spread is visible next to the median."""
     out = ["| N | server | max, each round (deliveries/s) |", "| --- | --- | --- |"]
@@ -44,13 +55,62 @@ def per_round(rows):
     return "\n".join(out)
 
 
+def targets(r):
+    """Each target of issue 13 with this run's figure: (target, figure, met)."""
+    rows = []
+    f1000 = next((row for row in r.get("fanout", []) if row["clients"] == 1000), None)
+    if f1000:
+        ra, d = f1000["ratios"], f1000["servers"]["detente"]
+        for peer, want in (("c", 1.0), ("python", 2.0), ("hummingbird", 2.0)):
+            x = ra.get(f"vs_{peer}")
+            rows.append((f"fan-out 1,000, per command ≥ {want:.0f}× {peer}", num(x, "{:.2f}×"), x is not None and x >= want))
+        p99 = d["steady"]["p99_ms"]
+        rows.append(("steady 20 commands/s at 1,000: p99 ≤ 20 ms", num(p99, "{:.1f} ms"), p99 is not None and p99 <= 20))
+    for s in r.get("storm", []):
+        if s["clients"] == 1000:
+            w = s["all_welcome_seconds"]
+            rows.append(("reconnect storm 1,000: all welcomed ≤ 2 s", num(w, "{:.2f} s"), w is not None and w <= 2))
+    ing = r.get("ingest", {})
+    for label, want in (("one_workshop", 5000), ("twenty_workshops", 10000)):
+        if label in ing:
+            x, p99 = ing[label]["per_second"], ing[label]["p99_ms"]
+            rows.append((f"ingest {label.replace('_', ' ')} ≥ {want:,}/s", num(x, "{:,.0f}/s"), x is not None and x >= want))
+            rows.append((f"ingest {label.replace('_', ' ')} p99 ack ≤ 50 ms", num(p99, "{:.1f} ms"), p99 is not None and p99 <= 50))
+    rep = r.get("replay", {})
+    if "verify" in rep:
+        x = rep["verify"]["events_per_second"]
+        rows.append(("replay ≥ 500,000 events/s (verify, one journal)", num(x, "{:,.0f}/s"), x >= 500_000))
+    if rep.get("startup", {}).get("seconds_to_healthy"):
+        rows.append(("start-up, 1,000 ended workshops × 500 events (no target; 'seconds')", num(rep["startup"]["seconds_to_healthy"], "{:.2f} s"), None))
+    sc = r.get("scale")
+    if sc:
+        rows.append(("10,000 connections: ≤ 16 KiB RSS each", num(sc["rss_per_connection_kib"], "{:.1f} KiB"), sc["rss_per_connection_kib"] <= 16))
+        ack = sc["load"].get("ack_p99_ms")
+        rows.append(("10,000 connections: facilitators' commands answered ≤ 100 ms p99", num(ack, "{:.1f} ms"),
+                     ack is not None and not sc["load"].get("failed") and ack <= 100))
+    dr = r.get("drafter", {})
+    if "offline" in dr:
+        ms = dr["offline"]["milliseconds"]
+        rows.append(("drafter on 2,000 items ≤ 300 ms", num(ms, "{:.0f} ms"), ms <= 300))
+    for label in ("one_core", "two_cores"):
+        x = dr.get(f"in_server_{label}", {}).get("p99_ratio")
+        if f"in_server_{label}" in dr:
+            rows.append((f"other workshops' p99 ack during drafting ≤ 2× idle ({label.replace('_', ' ')})", num(x, "{:.2f}×"), x is not None and x <= 2))
+    out = ["| target | this run | met? |", "| --- | --- | --- |"]
+    out += [f"| {t} | {v} | {'—' if ok is None else 'yes' if ok else '**no**'} |" for t, v, ok in rows]
+    return "\n".join(out)
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "artifacts", "bench.json")
     r = json.load(open(path))
     print(f"Machine: {r['machine']}\n")
+    print(targets(r) + "\n")
     if "fanout" in r:
         print(fanout(r["fanout"]) + "\n\n" + per_round(r["fanout"]) + "\n")
-    for key in ("storm", "ingest", "replay", "scale", "drafter", "anonymiser"):
+    if r.get("storm"):
+        print(storms(r["storm"]) + "\n")
+    for key in ("ingest", "replay", "scale", "drafter", "anonymiser"):
         if key in r:
             print(f"### {key}\n```\n{json.dumps(strip(r[key]), indent=1)[:3000]}\n```\n")
     if r.get("errors"):

@@ -37,7 +37,7 @@ def arguments():
     ap.add_argument("--clients", type=int, nargs="*", default=[100, 1000])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=5)
-    ap.add_argument("--storm-clients", type=int, default=1000)
+    ap.add_argument("--storm-clients", type=int, nargs="*", default=[300, 1000, 1500])
     ap.add_argument("--replay-events", type=int, default=500_000)
     ap.add_argument("--startup-workshops", type=int, default=1000)
     ap.add_argument("--scale-clients", type=int, default=10_000)
@@ -48,7 +48,7 @@ def arguments():
     args = ap.parse_args()
     if args.quick:
         args.clients, args.rounds, args.seconds = [100], 1, 2
-        args.storm_clients, args.replay_events, args.startup_workshops = 100, 20_000, 20
+        args.storm_clients, args.replay_events, args.startup_workshops = [100], 20_000, 20
         args.scale_clients, args.scale_workshops = 400, 4
     args.bin = os.path.abspath(args.bin)
     return args

@@ -11,7 +11,10 @@ SETTLE_SECONDS = 2.0
 
 
 def storm(args, tools, results):
-    clients = args.storm_clients
+    results["storm"] = [storm_size(args, tools, n) for n in args.storm_clients]
+
+
+def storm_size(args, tools, clients):
     d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"])
     try:
         created, tokens = asyncio.run(setup_workshop(d.port, clients))
@@ -33,11 +36,11 @@ def storm(args, tools, results):
            "welcome_bytes_per_room_reconnect": median([r["welcome_bytes"] for r in good]),
            "frames_per_connection": median([r["frames_per_connection"] for r in good]),
            "bytes_per_room_reconnect": median([r["bytes"] for r in good])}
-    results["storm"] = out
     if not good:
         log(f"reconnect storm {clients}: FAILED ({'; '.join(out['failed'])})")
-        return
+        return out
     log(f"reconnect storm {clients}: all welcomed in {out['all_welcome_seconds']:.2f} s (C: all connected in "
         f"{out['c_all_connected_seconds'] or 0:.2f} s); presence {out['presence_bytes_per_room_reconnect'] / 1e6:.2f} MB per room reconnect, "
         f"{out['presence_frames_per_connection']:.1f} presence frames (besides the welcome, {out['welcome_bytes_per_room_reconnect'] / 1e6:.2f} MB in all) and {out['frames_per_connection']:.1f} frames per connection"
         f"{'; FAILED runs: ' + '; '.join(out['failed']) if out['failed'] else ''}")
+    return out
