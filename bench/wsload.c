@@ -78,7 +78,7 @@ static group_t *groups; static int ngroups = 1; static long send_cap;
 static long total_matched, total_frames, total_errors, dropped, frames_after_start;
 static double last_progress, longest_gap;
 static int efd, started;
-static char first_error[200];
+static char first_error[200], first_drop[120];
 
 static void die(const char *m) { perror(m); exit(1); }
 
@@ -145,6 +145,13 @@ static long count_matches(const char *p, size_t len) {
 	return n;
 }
 
+static void close_conn(conn *c, const char *why) {
+	if (c->state == 3) return;
+	if (dropped++ == 0) snprintf(first_drop, sizeof first_drop, "connection %d %s", (int)(c - conns), why);
+	epoll_ctl(efd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd); c->state = 3;
+}
+
 static void on_ingest_frame(conn *c, const char *p, size_t len) {
 	const char *r = memmem(p, len, "\"ref\":", 6);
 	if (memmem(p, len, "\"type\":\"error\"", 14)) {
@@ -163,6 +170,7 @@ static void on_ingest_frame(conn *c, const char *p, size_t len) {
 
 static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 	if (opcode == 0x9) { send_pong(c); return; }
+	if (opcode == 0x8) { close_conn(c, "closed by the server (close frame)"); return; }
 	if (opcode != 0x1) return;
 	total_frames++; c->frames++; c->bytes += len;
 	/* A frame's own type comes first ({"type":"presence",…}); a welcome embeds a presence object. */
@@ -193,13 +201,6 @@ static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 		if (started && t - last_progress > longest_gap) longest_gap = t - last_progress;
 		last_progress = t;
 	}
-}
-
-static void close_conn(conn *c, const char *why) {
-	if (c->state == 3) return;
-	if (dropped++ == 0) fprintf(stderr, "connection %d %s\n", (int)(c - conns), why);
-	epoll_ctl(efd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd); c->state = 3;
 }
 
 static void on_readable(conn *c) {
@@ -386,8 +387,8 @@ int main(int argc, char **argv) {
 		for (int i = 0; i < nconns; i++) ready += conns[i].ready;
 		if (ready == nconns) break;
 		if (now() > deadline || dropped) {
-			printf("{\"mode\":\"%s\",\"clients\":%d,\"ready\":%d,\"dropped\":%ld,\"failed\":\"only %d of %d connections got their welcome within 60 s\"}\n",
-			       mode, nclients, ready, dropped, ready, nconns);
+			printf("{\"mode\":\"%s\",\"clients\":%d,\"ready\":%d,\"dropped\":%ld,\"failed\":\"only %d of %d connections got their welcome%s%s\"}\n",
+			       mode, nclients, ready, dropped, ready, nconns, dropped ? "; " : " within 60 s", first_drop);
 			return 0;
 		}
 		poll_once(100);
@@ -432,7 +433,7 @@ int main(int argc, char **argv) {
 	long incomplete = 0;
 	if (fanout) for (int i = 0; i < nclients; i++) if (conns[i].state != 3 && conns[i].matched < groups[conns[i].group].sent) incomplete++;
 	char failed[300] = "";
-	if (dropped) snprintf(failed, sizeof failed, "%ld connections closed by the server", dropped);
+	if (dropped) snprintf(failed, sizeof failed, "%ld connections closed by the server (first: %s)", dropped, first_drop);
 	else if (longest_gap > stall_seconds) snprintf(failed, sizeof failed, "stalled: nothing arrived for %.1f s while deliveries were owed", longest_gap);
 	else if (incomplete) snprintf(failed, sizeof failed, "%ld receivers still missing deliveries 3 s after the run", incomplete);
 	else if (total_errors) snprintf(failed, sizeof failed, "%ld error answers, first: %s", total_errors, first_error);
