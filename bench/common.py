@@ -68,12 +68,15 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def load(tools, timeout=300, **kw):
+def load(tools, timeout=180, **kw):
     """Runs the C load client on the client CPU; returns its JSON result (a failure is a result)."""
     args = [f"{tools}/wsload"]
     for k, v in kw.items():
         args += [f"--{k.replace('_', '-')}", str(v)]
-    out = subprocess.run(pinned(CLIENT_CPU, args), capture_output=True, text=True, timeout=timeout)
+    try:
+        out = subprocess.run(pinned(CLIENT_CPU, args), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"failed": f"load client still running after {timeout} s"}
     lines = out.stdout.strip().splitlines()
     if out.returncode != 0 or not lines:
         return {"failed": f"load client exited {out.returncode}: {out.stderr.strip()[:200]}"}
