@@ -101,6 +101,60 @@ def targets(r):
     return "\n".join(out)
 
 
+def ingest(rows):
+    out = ["| shape | acknowledged/s (median) | p50 / p99 ack | fsyncs: count, mean, over 100 ms | each round |", "| --- | --- | --- | --- | --- |"]
+    for label, x in rows.items():
+        f = [r.get("fsync", {}) for r in x["runs"]]
+        rounds = ", ".join("FAILED" if r.get("failed") else f"{r['per_second']:,.0f}" for r in x["runs"])
+        fs = "; ".join(f"{v.get('count', 0)}, {v.get('mean_ms', 0):.1f} ms, {v.get('over_100ms', 0)}" for v in f)
+        out.append(f"| {x['writers']} writers in {x['workshops']} workshop{'s' if x['workshops'] > 1 else ''}, {x['items_per_writer']} items each, "
+                   f"{x['window']} in flight | {num(x['per_second'])}{failures({'failed': x['failed'], 'runs': len(x['runs'])})} | "
+                   f"{num(x['p50_ms'], '{:.1f}')} / {num(x['p99_ms'], '{:.1f}')} ms | {fs} | {rounds} |")
+    return "\n".join(out)
+
+
+def replay(r):
+    v, s = r.get("verify", {}), r.get("startup", {})
+    out = []
+    if v:
+        out.append(f"- `detente verify`, one journal of {v['events']:,} events ({v['bytes'] / 2**20:.0f} MiB): {v['seconds_in_process']:.2f} s in process "
+                   f"= **{v['events_per_second']:,.0f} events/s** (wall {v['wall_seconds']:.2f} s)")
+    if s.get("failed"):
+        out.append(f"- start-up: FAILED ({s['failed']})")
+    elif s:
+        out.append(f"- start-up with {s['workshops']:,} ended workshops of {s['events_per_workshop']} events ({s['bytes'] / 2**20:.0f} MiB): healthy after "
+                   f"**{s['seconds_to_healthy']:.2f} s** (process start to `/healthz` 200) = {s['events_per_second']:,.0f} events/s; RSS then {s['rss_kib'] / 1024:.0f} MiB")
+    return "\n".join(out)
+
+
+def scale(x):
+    r = x["load"]
+    state = f"FAILED: {r['failed']}" if r.get("failed") else (
+        f"p50 / p99 delivery {r['p50_ms']:.1f} / {r['p99_ms']:.1f} ms over {r['delivered']:,} deliveries; facilitators' acks p50 / p99 "
+        f"{r['ack_p50_ms']:.1f} / {r['ack_p99_ms']:.1f} ms; {num(x.get('cpu_us_per_delivery'), '{:.1f}')} µs server CPU per delivery")
+    return (f"- {x['connections']:,} connections ({x['workshops']} workshops; each facilitator extends its timer once a second): RSS "
+            f"{x['rss_before_kib'] / 1024:.0f} → {x['rss_connected_kib'] / 1024:.0f} MiB = **{x['rss_per_connection_kib']:.1f} KiB per connection** "
+            f"(peak {x['rss_peak_kib'] / 1024:.0f} MiB); {state}; setup through the protocol {x['setup_seconds']:.0f} s")
+
+
+def drafter(d):
+    out = []
+    if "offline" in d:
+        out.append(f"- offline (`detente analyse --time`, {d['offline']['items']:,} items): **{d['offline']['milliseconds']:.0f} ms**")
+    for label in ("one_core", "two_cores"):
+        s = d.get(f"in_server_{label}")
+        if not s:
+            continue
+        i, b = s["idle"], s["during_drafting"]
+        if i.get("failed") or b.get("failed"):
+            out.append(f"- in a server ({label.replace('_', ' ')}): FAILED ({i.get('failed') or b.get('failed')})")
+            continue
+        out.append(f"- in a server on {label.replace('_', ' ')}: {s['redrafts']} redrafts of 2,000 items back to back (median "
+                   f"{num(s['redraft_ms_median'], '{:.0f}')} ms ack to ack); the other 19 workshops' p50 / p99 ack "
+                   f"{i['p50_ms']:.1f} / {i['p99_ms']:.1f} ms idle → {b['p50_ms']:.1f} / {b['p99_ms']:.1f} ms during drafting = **{s['p99_ratio']:.2f}×**")
+    return "\n".join(out)
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "artifacts", "bench.json")
     r = json.load(open(path))
@@ -110,9 +164,18 @@ def main():
         print(fanout(r["fanout"]) + "\n\n" + per_round(r["fanout"]) + "\n")
     if r.get("storm"):
         print(storms(r["storm"]) + "\n")
-    for key in ("ingest", "replay", "scale", "drafter", "anonymiser"):
-        if key in r:
-            print(f"### {key}\n```\n{json.dumps(strip(r[key]), indent=1)[:3000]}\n```\n")
+    if "ingest" in r:
+        print(ingest(r["ingest"]) + "\n")
+    if "replay" in r:
+        print(replay(r["replay"]) + "\n")
+    if "scale" in r:
+        print(scale(r["scale"]) + "\n")
+    if "drafter" in r:
+        print(drafter(r["drafter"]) + "\n")
+    if "anonymiser" in r:
+        a = r["anonymiser"]
+        print(f"- anonymiser: {a['items']:,} items in {a['seconds']:.2f} s = **{a['items_per_second']:,.0f} items/s** (median of "
+              f"{', '.join(f'{w:.2f}' for w in a['runs'])} s)\n")
     if r.get("errors"):
         print("### errors\n" + "\n".join(f"- {k}: {v.strip().splitlines()[-1]}" for k, v in r["errors"].items()))
 
