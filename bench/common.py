@@ -83,6 +83,46 @@ def load(tools, timeout=180, **kw):
     return json.loads(lines[-1])
 
 
+WRITE_SYSCALLS = ["sendto", "sendmsg", "write", "writev"]
+
+
+def load_counting_syscalls(tools, pid, timeout=180, **kw):
+    """Like load(), and counts the server's write-type syscalls during the measured phase only
+    (from the load client's --ready-file to its end) with perf's syscall tracepoints."""
+    ready = os.path.join(tempfile.mkdtemp(), "ready")
+    stats = ready + ".perf"
+    args = [f"{tools}/wsload", "--ready-file", ready]
+    for k, v in kw.items():
+        args += [f"--{k.replace('_', '-')}", str(v)]
+    client = subprocess.Popen(pinned(CLIENT_CPU, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not os.path.exists(ready) and client.poll() is None:
+        time.sleep(0.01)
+    events = ",".join(f"syscalls:sys_enter_{n}" for n in WRITE_SYSCALLS)
+    perf = subprocess.Popen(["perf", "stat", "-x", ",", "-e", events, "-p", str(pid), "-o", stats],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if client.poll() is None else None
+    try:
+        out, err = client.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        client.kill()
+        out, err = "", "timed out"
+    counts = {}
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait(timeout=30)
+        for line in open(stats):
+            parts = line.strip().split(",")
+            if len(parts) > 2 and parts[2].startswith("syscalls:sys_enter_") and parts[0].isdigit():
+                counts[parts[2].rsplit("_", 1)[-1]] = int(parts[0])
+    lines = out.strip().splitlines()
+    result = json.loads(lines[-1]) if lines else {"failed": f"load client: {err.strip()[:200]}"}
+    if counts:
+        result["write_syscalls"] = counts
+        total = sum(counts.values())
+        if result.get("delivered"):
+            result["write_syscalls_per_delivery"] = total / result["delivered"]
+    return result
+
+
 def failed(result):
     return bool(result.get("failed"))
 

@@ -9,7 +9,7 @@ import asyncio
 import os
 import sys
 
-from common import HERE, Detente, Reference, failed, load, log, median, setup_workshop, write_lines
+from common import HERE, Detente, Reference, failed, load, load_counting_syscalls, log, median, setup_workshop, write_lines
 
 PEER_MESSAGE = '{"type":"tick"}'
 EXTEND = '{"type":"timer","action":"extend","seconds":10}'
@@ -25,6 +25,7 @@ class DetenteRoom:
         self.server = Detente(binary, ["--rate", "100000", "--burst", "100000"])
         created, tokens = asyncio.run(setup_workshop(self.server.port, clients))
         self.port = self.server.port
+        self.pid = self.server.proc.pid
         self.facilitator = created["facilitator_token"]
         self.tokens = write_lines(os.path.join(self.server.dir, "tokens.txt"), tokens)
 
@@ -41,6 +42,7 @@ class Peer:
         self.name = name
         self.ref = Reference(name, argv)
         self.port = self.ref.port
+        self.pid = self.ref.proc.pid
 
     def load_args(self):
         return {"message": PEER_MESSAGE}
@@ -60,7 +62,7 @@ def start_servers(args, tools, hb_binary, clients):
 def measure(tools, server, clients, seconds):
     common = dict(mode="fanout", port=server.port, clients=clients, duration=seconds, **server.load_args())
     steady = load(tools, rate=STEADY_RATE, **common)
-    maximum = load(tools, rate=0, window=WINDOW, **common)
+    maximum = load_counting_syscalls(tools, server.pid, rate=0, window=WINDOW, **common)
     return steady, maximum
 
 
@@ -69,7 +71,9 @@ def summarise(runs):
     good = [r for r in runs if not failed(r)]
     return {"runs": len(runs), "failed": [r["failed"] for r in runs if failed(r)],
             "per_second": median([r["per_second"] for r in good]), "p50_ms": median([r["p50_ms"] for r in good]),
-            "p99_ms": median([r["p99_ms"] for r in good]), "ack_p99_ms": median([r.get("ack_p99_ms") for r in good if r.get("acks")]),
+            "p99_ms": median([r["p99_ms"] for r in good]),
+            "write_syscalls_per_delivery": median([r["write_syscalls_per_delivery"] for r in good if "write_syscalls_per_delivery" in r]),
+            "ack_p99_ms": median([r.get("ack_p99_ms") for r in good if r.get("acks")]),
             "all": runs}
 
 
@@ -91,7 +95,8 @@ def fanout_size(args, tools, hb_binary, clients):
                 steady, maximum = measure(tools, s, clients, args.seconds)
                 raw[s.name]["steady"].append(steady)
                 raw[s.name]["max"].append(maximum)
-                state = maximum.get("failed") or f"{maximum['per_second']:,.0f}/s p99 {maximum['p99_ms']:.0f} ms"
+                state = maximum.get("failed") or (f"{maximum['per_second']:,.0f}/s p99 {maximum['p99_ms']:.0f} ms, "
+                                                  f"{maximum.get('write_syscalls_per_delivery', float('nan')):.2f} write syscalls per delivery")
                 log(f"  fan-out {clients} round {round_no + 1} {s.name}: max {state}; steady p99 "
                     f"{steady.get('p99_ms', float('nan')):.1f} ms{' FAILED ' + steady['failed'] if failed(steady) else ''}")
     finally:
