@@ -102,14 +102,16 @@ def targets(r):
 
 
 def ingest(rows):
-    out = ["| shape | acknowledged/s (median) | p50 / p99 ack | fsyncs: count, mean, over 100 ms | each round |", "| --- | --- | --- | --- | --- |"]
+    out = ["| shape | acknowledged/s (median) | p50 / p99 ack | first / last writer done | fsyncs: count, mean, over 100 ms | each round |",
+           "| --- | --- | --- | --- | --- | --- |"]
     for label, x in rows.items():
         f = [r.get("fsync", {}) for r in x["runs"]]
         rounds = ", ".join("FAILED" if r.get("failed") else f"{r['per_second']:,.0f}" for r in x["runs"])
         fs = "; ".join(f"{v.get('count', 0)}, {v.get('mean_ms', 0):.1f} ms, {v.get('over_100ms', 0)}" for v in f)
+        done = "; ".join(f"{r.get('first_writer_done_s', 0):.1f} / {r.get('last_writer_done_s', 0):.1f} s" for r in x["runs"] if not r.get("failed"))
         out.append(f"| {x['writers']} writers in {x['workshops']} workshop{'s' if x['workshops'] > 1 else ''}, {x['items_per_writer']} items each, "
                    f"{x['window']} in flight | {num(x['per_second'])}{failures({'failed': x['failed'], 'runs': len(x['runs'])})} | "
-                   f"{num(x['p50_ms'], '{:.1f}')} / {num(x['p99_ms'], '{:.1f}')} ms | {fs} | {rounds} |")
+                   f"{num(x['p50_ms'], '{:.1f}')} / {num(x['p99_ms'], '{:.1f}')} ms | {done} | {fs} | {rounds} |")
     return "\n".join(out)
 
 

@@ -61,7 +61,7 @@ typedef struct {
 	char *in; size_t inlen, incap;
 	long matched, acks_seen;
 	char token[256];
-	double welcome_at; long welcome_bytes;
+	double welcome_at, last_ack_at; long welcome_bytes;
 	long presence_frames, presence_bytes, frames, bytes;
 	/* ingest */
 	long next_ref, acked, errors; double sent_at[64];
@@ -164,7 +164,7 @@ static void on_ingest_frame(conn *c, const char *p, size_t len) {
 	long ref = strtol(r + 6, NULL, 10);
 	record(now() - c->sent_at[ref % 64]);
 	c->acked++; total_matched++;
-	last_progress = now();
+	last_progress = c->last_ack_at = now();
 	ingest_send(c);
 }
 
@@ -438,14 +438,22 @@ int main(int argc, char **argv) {
 	else if (incomplete) snprintf(failed, sizeof failed, "%ld receivers still missing deliveries 3 s after the run", incomplete);
 	else if (total_errors) snprintf(failed, sizeof failed, "%ld error answers, first: %s", total_errors, first_error);
 	for (char *q = failed; *q; q++) if (*q == '"' || *q == '\\') *q = '\'';
+	/* Fairness: when the first and the last writer got their last ack. */
+	double first_done = 1e9, last_done = 0;
+	for (int i = 0; i < nconns && is_ingest(); i++) {
+		double t = conns[i].last_ack_at - start;
+		if (t < first_done) first_done = t;
+		if (t > last_done) last_done = t;
+	}
+	if (!is_ingest()) first_done = 0;
 	long sent = 0, expected = 0;
 	for (int g = 0; g < ngroups && fanout; g++) { sent += groups[g].sent; expected += groups[g].sent * groups[g].members; }
 	if (!fanout) expected = total_matched;
 	printf("{\"mode\":\"%s\",\"clients\":%d,\"groups\":%d,\"sent\":%ld,\"counted\":%ld,\"delivered\":%ld,\"expected\":%ld,\"seconds\":%.3f,"
 	       "\"per_second\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"frames\":%ld,\"frames_after_start\":%ld,\"errors\":%ld,\"dropped\":%ld,"
-	       "\"longest_gap_s\":%.3f,\"acks\":%ld,\"ack_p50_ms\":%.3f,\"ack_p99_ms\":%.3f%s%s%s}\n",
+	       "\"longest_gap_s\":%.3f,\"acks\":%ld,\"ack_p50_ms\":%.3f,\"ack_p99_ms\":%.3f,\"first_writer_done_s\":%.3f,\"last_writer_done_s\":%.3f%s%s%s}\n",
 	       mode, nclients, ngroups, sent, counted, total_matched, expected, elapsed, counted / elapsed,
 	       percentile(0.5) * 1000, percentile(0.99) * 1000, total_frames, frames_after_start, total_errors, dropped, longest_gap,
-	       acks.n, percentile_of(&acks, 0.5) * 1000, percentile_of(&acks, 0.99) * 1000, failed[0] ? ",\"failed\":\"" : "", failed, failed[0] ? "\"" : "");
+	       acks.n, percentile_of(&acks, 0.5) * 1000, percentile_of(&acks, 0.99) * 1000, first_done, last_done, failed[0] ? ",\"failed\":\"" : "", failed, failed[0] ? "\"" : "");
 	return 0;
 }
