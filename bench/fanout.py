@@ -72,6 +72,7 @@ def summarise(runs):
     return {"runs": len(runs), "failed": [r["failed"] for r in runs if failed(r)],
             "per_second": median([r["per_second"] for r in good]), "p50_ms": median([r["p50_ms"] for r in good]),
             "p99_ms": median([r["p99_ms"] for r in good]),
+            "frames_per_delivery": median([r["frames_after_start"] / r["delivered"] for r in good if r.get("delivered")]),
             "write_syscalls_per_delivery": median([r["write_syscalls_per_delivery"] for r in good if "write_syscalls_per_delivery" in r]),
             "ack_p99_ms": median([r.get("ack_p99_ms") for r in good if r.get("acks")]),
             "all": runs}

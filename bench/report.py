@@ -20,13 +20,13 @@ def failures(summary):
 
 
 def fanout(rows):
-    out = ["| N | server | per command: deliveries/s (median) | p50 / p99 at max | write syscalls per delivery at max | steady 20/s: p50 / p99 (sender's ack p99) | rounds |",
+    out = ["| N | server | per command: deliveries/s (median) | p50 / p99 at max | frames / write syscalls per delivery at max | steady 20/s: p50 / p99 (sender's ack p99) | rounds |",
            "| --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         for name, t in row["servers"].items():
             m, s = t["max"], t["steady"]
             out.append(f"| {row['clients']:,} | {name} | {num(m['per_second'])}{failures(m)} | {num(m['p50_ms'], '{:.1f}')} / "
-                       f"{num(m['p99_ms'], '{:.1f}')} ms | {num(m.get('write_syscalls_per_delivery'), '{:.2f}')} | {num(s['p50_ms'], '{:.1f}')} / {num(s['p99_ms'], '{:.1f}')} ms"
+                       f"{num(m['p99_ms'], '{:.1f}')} ms | {num(m.get('frames_per_delivery'), '{:.2f}')} / {num(m.get('write_syscalls_per_delivery'), '{:.2f}')} | {num(s['p50_ms'], '{:.1f}')} / {num(s['p99_ms'], '{:.1f}')} ms"
                        f"{' (' + num(s.get('ack_p99_ms'), '{:.1f}') + ' ms)' if s.get('ack_p99_ms') else ''}{failures(s)} | {m['runs']} |")
         r = row["ratios"]
         out.append(f"| {row['clients']:,} | **Detente ratio** | {num(r['vs_c'], '{:.2f}')}× C, {num(r['vs_python'], '{:.2f}')}× Python, "
