@@ -336,8 +336,9 @@ static void print_storm(double start) {
 	       dropped ? ",\"failed\":\"connections dropped\"" : "");
 }
 
-int main(int argc, char **argv) {
-	const char *tokens_file = NULL, *sender_token = NULL, *senders_file = NULL, *ready_file = NULL;
+static const char *tokens_file, *sender_token, *senders_file, *ready_file;
+
+static void parse_args(int argc, char **argv) {
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
 		else if (!strcmp(argv[i], "--port")) port = atoi(argv[i + 1]);
@@ -355,44 +356,122 @@ int main(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--settle")) settle = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--ready-file")) ready_file = argv[i + 1];
 		else if (!strcmp(argv[i], "--texts")) read_texts(argv[i + 1]);
-		else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
+		else { fprintf(stderr, "unknown option %s\n", argv[i]); exit(2); }
 	}
-	struct rlimit rl; getrlimit(RLIMIT_NOFILE, &rl); rl.rlim_cur = rl.rlim_max; setrlimit(RLIMIT_NOFILE, &rl);
 	if (window_ > 64) window_ = 64;
-	deliveries.b = calloc(BUCKETS, sizeof(unsigned)); acks.b = calloc(BUCKETS, sizeof(unsigned));
-	efd = epoll_create1(0);
+}
+
+/* Connections: receivers first, then one sender per group (fan-out). */
+static void setup_connections(void) {
 	int fanout = is_fanout();
 	if (fanout && senders_file) ngroups = count_lines(senders_file);
 	nconns = nclients + (fanout ? ngroups : 0);
 	conns = calloc(nconns, sizeof *conns);
 	groups = calloc(ngroups, sizeof *groups);
 	if (tokens_file) read_tokens(tokens_file, 0, nclients, 0);
-	if (fanout) {
-		if (senders_file) read_tokens(senders_file, nclients, ngroups, 1);
-		else if (sender_token) snprintf(conns[nclients].token, 256, "%s", sender_token);
-		send_cap = (1 << 22) / ngroups;
-		for (int g = 0; g < ngroups; g++) { groups[g].sender = nclients + g; groups[g].send_times = malloc(send_cap * sizeof(double)); }
-		for (int i = nclients; i < nconns; i++) conns[i].sender = 1;
-		for (int i = 0; i < nclients; i++) {
-			if (conns[i].group < 0 || conns[i].group >= ngroups) { fprintf(stderr, "client %d: group %d out of range\n", i, conns[i].group); return 2; }
-			groups[conns[i].group].members++;
-		}
+	if (!fanout) return;
+	if (senders_file) read_tokens(senders_file, nclients, ngroups, 1);
+	else if (sender_token) snprintf(conns[nclients].token, 256, "%s", sender_token);
+	send_cap = (1 << 22) / ngroups;
+	for (int g = 0; g < ngroups; g++) { groups[g].sender = nclients + g; groups[g].send_times = malloc(send_cap * sizeof(double)); }
+	for (int i = nclients; i < nconns; i++) conns[i].sender = 1;
+	for (int i = 0; i < nclients; i++) {
+		if (conns[i].group < 0 || conns[i].group >= ngroups) { fprintf(stderr, "client %d: group %d out of range\n", i, conns[i].group); exit(2); }
+		groups[conns[i].group].members++;
 	}
-	double connect_start = now();
-	for (int i = 0; i < nconns; i++) connect_one(&conns[i]);
-	/* Wait until everyone is in. */
+}
+
+/* Until every connection has its welcome (or handshake): 0, or prints the failure and returns 1. */
+static int wait_all_ready(void) {
 	double deadline = now() + 60;
 	for (;;) {
 		int ready = 0;
 		for (int i = 0; i < nconns; i++) ready += conns[i].ready;
-		if (ready == nconns) break;
+		if (ready == nconns) return 0;
 		if (now() > deadline || dropped) {
 			printf("{\"mode\":\"%s\",\"clients\":%d,\"ready\":%d,\"dropped\":%ld,\"failed\":\"only %d of %d connections got their welcome%s%s\"}\n",
 			       mode, nclients, ready, dropped, ready, nconns, dropped ? "; " : " within 60 s", first_drop);
-			return 0;
+			return 1;
 		}
 		poll_once(100);
 	}
+}
+
+/* Ingest: whether anything is owed; sets *done once every writer sent and heard all. */
+static int ingest_owing(int *done) {
+	long outstanding = 0; int all_sent = max_per_client > 0;
+	for (int i = 0; i < nconns; i++) {
+		outstanding += conns[i].next_ref - conns[i].acked - conns[i].errors;
+		if (conns[i].next_ref < max_per_client) all_sent = 0;
+	}
+	*done = !outstanding && all_sent;
+	return outstanding > 0;
+}
+
+/* The measured phase; returns its length in seconds. */
+static double measure(double start) {
+	double end = start + duration;
+	last_progress = start; started = 1;
+	/* Writers start together, once everyone is in, so no ack before the start is counted. */
+	ingest_start = start;
+	if (is_ingest()) for (int i = 0; i < nconns; i++) for (int k = 0; k < window_; k++) ingest_send(&conns[i]);
+	if (ready_file) { FILE *rf = fopen(ready_file, "w"); if (rf) fclose(rf); }
+	while (now() < end && !dropped) {
+		if (is_fanout()) send_due(start);
+		else if (rate > 0) ingest_due();
+		poll_once(1);
+		double t = now();
+		int done = 0, owing = is_ingest() ? ingest_owing(&done) : owed() > 0;
+		if (done) break;
+		if (!owing) last_progress = t; /* a gap counts only while something is owed */
+		if (owing && t - last_progress > longest_gap) longest_gap = t - last_progress;
+		if (owing && t - last_progress > stall_seconds) break;
+	}
+	return now() - start;
+}
+
+/* The first reason this run failed, or "" (quotes replaced so it fits in JSON). */
+static void failure(char *failed, size_t size) {
+	long incomplete = 0;
+	if (is_fanout()) for (int i = 0; i < nclients; i++) if (conns[i].state != 3 && conns[i].matched < groups[conns[i].group].sent) incomplete++;
+	failed[0] = 0;
+	if (dropped) snprintf(failed, size, "%ld connections closed by the server (first: %s)", dropped, first_drop);
+	else if (longest_gap > stall_seconds) snprintf(failed, size, "stalled: nothing arrived for %.1f s while deliveries were owed", longest_gap);
+	else if (incomplete) snprintf(failed, size, "%ld receivers still missing deliveries 3 s after the run", incomplete);
+	else if (total_errors) snprintf(failed, size, "%ld error answers, first: %s", total_errors, first_error);
+	for (char *q = failed; *q; q++) if (*q == '"' || *q == '\\') *q = '\'';
+}
+
+static void print_result(double start, double elapsed, long counted) {
+	char failed[300];
+	failure(failed, sizeof failed);
+	/* Fairness: when the first and the last writer got their last ack. */
+	double first_done = is_ingest() ? 1e9 : 0, last_done = 0;
+	for (int i = 0; i < nconns && is_ingest(); i++) {
+		double t = conns[i].last_ack_at - start;
+		if (t < first_done) first_done = t;
+		if (t > last_done) last_done = t;
+	}
+	long sent = 0, expected = is_fanout() ? 0 : total_matched;
+	for (int g = 0; g < ngroups && is_fanout(); g++) { sent += groups[g].sent; expected += groups[g].sent * groups[g].members; }
+	printf("{\"mode\":\"%s\",\"clients\":%d,\"groups\":%d,\"sent\":%ld,\"counted\":%ld,\"delivered\":%ld,\"expected\":%ld,\"seconds\":%.3f,"
+	       "\"per_second\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"frames\":%ld,\"frames_after_start\":%ld,\"errors\":%ld,\"dropped\":%ld,"
+	       "\"longest_gap_s\":%.3f,\"acks\":%ld,\"ack_p50_ms\":%.3f,\"ack_p99_ms\":%.3f,\"first_writer_done_s\":%.3f,\"last_writer_done_s\":%.3f%s%s%s}\n",
+	       mode, nclients, ngroups, sent, counted, total_matched, expected, elapsed, counted / elapsed,
+	       percentile(0.5) * 1000, percentile(0.99) * 1000, total_frames, frames_after_start, total_errors, dropped, longest_gap,
+	       acks.n, percentile_of(&acks, 0.5) * 1000, percentile_of(&acks, 0.99) * 1000, first_done, last_done,
+	       failed[0] ? ",\"failed\":\"" : "", failed, failed[0] ? "\"" : "");
+}
+
+int main(int argc, char **argv) {
+	parse_args(argc, argv);
+	struct rlimit rl; getrlimit(RLIMIT_NOFILE, &rl); rl.rlim_cur = rl.rlim_max; setrlimit(RLIMIT_NOFILE, &rl);
+	deliveries.b = calloc(BUCKETS, sizeof(unsigned)); acks.b = calloc(BUCKETS, sizeof(unsigned));
+	efd = epoll_create1(0);
+	setup_connections();
+	double connect_start = now();
+	for (int i = 0; i < nconns; i++) connect_one(&conns[i]);
+	if (wait_all_ready()) return 0;
 	if (!strcmp(mode, "storm")) {
 		double end = now() + settle;
 		while (now() < end) poll_once(10);
@@ -400,60 +479,12 @@ int main(int argc, char **argv) {
 		return 0;
 	}
 	deliveries.n = 0; memset(deliveries.b, 0, BUCKETS * sizeof(unsigned)); total_matched = 0;
-	double start = now(), end = start + duration;
-	last_progress = start; started = 1;
-	/* Writers start together, once everyone is in, so no ack before the start is counted. */
-	ingest_start = start;
-	if (is_ingest()) for (int i = 0; i < nconns; i++) for (int k = 0; k < window_; k++) ingest_send(&conns[i]);
-	if (ready_file) { FILE *rf = fopen(ready_file, "w"); if (rf) fclose(rf); }
-	while (now() < end && !dropped) {
-		if (fanout) send_due(start);
-		else if (rate > 0) ingest_due();
-		poll_once(1);
-		double t = now();
-		int owing = fanout && owed() > 0;
-		if (is_ingest()) {
-			long outstanding = 0; int all_sent = max_per_client > 0;
-			for (int i = 0; i < nconns; i++) {
-				outstanding += conns[i].next_ref - conns[i].acked - conns[i].errors;
-				if (conns[i].next_ref < max_per_client) all_sent = 0;
-			}
-			if (!outstanding && all_sent) break;
-			owing = outstanding > 0;
-		}
-		if (!owing) last_progress = t; /* a gap counts only while something is owed */
-		if (owing && t - last_progress > longest_gap) longest_gap = t - last_progress;
-		if (owing && t - last_progress > stall_seconds) break;
-	}
-	double elapsed = now() - start;
-	/* Let in-flight deliveries land (not counted in the rate). */
+	double start = now();
+	double elapsed = measure(start);
 	long counted = total_matched;
+	/* Let in-flight deliveries land (not counted in the rate). */
 	double drain_end = now() + 3;
-	while (now() < drain_end && fanout && owed() > 0 && !dropped) poll_once(10);
-	long incomplete = 0;
-	if (fanout) for (int i = 0; i < nclients; i++) if (conns[i].state != 3 && conns[i].matched < groups[conns[i].group].sent) incomplete++;
-	char failed[300] = "";
-	if (dropped) snprintf(failed, sizeof failed, "%ld connections closed by the server (first: %s)", dropped, first_drop);
-	else if (longest_gap > stall_seconds) snprintf(failed, sizeof failed, "stalled: nothing arrived for %.1f s while deliveries were owed", longest_gap);
-	else if (incomplete) snprintf(failed, sizeof failed, "%ld receivers still missing deliveries 3 s after the run", incomplete);
-	else if (total_errors) snprintf(failed, sizeof failed, "%ld error answers, first: %s", total_errors, first_error);
-	for (char *q = failed; *q; q++) if (*q == '"' || *q == '\\') *q = '\'';
-	/* Fairness: when the first and the last writer got their last ack. */
-	double first_done = 1e9, last_done = 0;
-	for (int i = 0; i < nconns && is_ingest(); i++) {
-		double t = conns[i].last_ack_at - start;
-		if (t < first_done) first_done = t;
-		if (t > last_done) last_done = t;
-	}
-	if (!is_ingest()) first_done = 0;
-	long sent = 0, expected = 0;
-	for (int g = 0; g < ngroups && fanout; g++) { sent += groups[g].sent; expected += groups[g].sent * groups[g].members; }
-	if (!fanout) expected = total_matched;
-	printf("{\"mode\":\"%s\",\"clients\":%d,\"groups\":%d,\"sent\":%ld,\"counted\":%ld,\"delivered\":%ld,\"expected\":%ld,\"seconds\":%.3f,"
-	       "\"per_second\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"frames\":%ld,\"frames_after_start\":%ld,\"errors\":%ld,\"dropped\":%ld,"
-	       "\"longest_gap_s\":%.3f,\"acks\":%ld,\"ack_p50_ms\":%.3f,\"ack_p99_ms\":%.3f,\"first_writer_done_s\":%.3f,\"last_writer_done_s\":%.3f%s%s%s}\n",
-	       mode, nclients, ngroups, sent, counted, total_matched, expected, elapsed, counted / elapsed,
-	       percentile(0.5) * 1000, percentile(0.99) * 1000, total_frames, frames_after_start, total_errors, dropped, longest_gap,
-	       acks.n, percentile_of(&acks, 0.5) * 1000, percentile_of(&acks, 0.99) * 1000, first_done, last_done, failed[0] ? ",\"failed\":\"" : "", failed, failed[0] ? "\"" : "");
+	while (now() < drain_end && is_fanout() && owed() > 0 && !dropped) poll_once(10);
+	print_result(start, elapsed, counted);
 	return 0;
 }
