@@ -84,7 +84,8 @@ def targets(r):
         rows.append(("start-up, 1,000 ended workshops × 500 events (no target; 'seconds')", num(rep["startup"]["seconds_to_healthy"], "{:.2f} s"), None))
     sc = r.get("scale")
     if sc:
-        rows.append(("10,000 connections: ≤ 16 KiB RSS each", num(sc["rss_per_connection_kib"], "{:.1f} KiB"), sc["rss_per_connection_kib"] <= 16))
+        kib = sc["rss_per_connection_kib"]
+        rows.append(("10,000 connections: ≤ 16 KiB RSS each", num(kib, "{:.1f} KiB"), kib is not None and kib <= 16))
         ack = sc["load"].get("ack_p99_ms")
         rows.append(("10,000 connections: facilitators' commands answered ≤ 100 ms p99", num(ack, "{:.1f} ms"),
                      ack is not None and not sc["load"].get("failed") and ack <= 100))
@@ -135,7 +136,7 @@ def scale(x):
         f"p50 / p99 delivery {r['p50_ms']:.1f} / {r['p99_ms']:.1f} ms over {r['delivered']:,} deliveries; facilitators' acks p50 / p99 "
         f"{r['ack_p50_ms']:.1f} / {r['ack_p99_ms']:.1f} ms; {num(x.get('cpu_us_per_delivery'), '{:.1f}')} µs server CPU per delivery")
     return (f"- {x['connections']:,} connections ({x['workshops']} workshops; each facilitator extends its timer once a second): RSS "
-            f"{x['rss_before_kib'] / 1024:.0f} → {x['rss_connected_kib'] / 1024:.0f} MiB = **{x['rss_per_connection_kib']:.1f} KiB per connection** "
+            f"{x['rss_before_kib'] / 1024:.0f} → {x['rss_connected_kib'] / 1024:.0f} MiB = **{num(x['rss_per_connection_kib'], '{:.1f}')} KiB per connection** "
             f"(peak {x['rss_peak_kib'] / 1024:.0f} MiB); {state}; setup through the protocol {x['setup_seconds']:.0f} s")
 
 

@@ -12,6 +12,7 @@ from common import CLIENT_CPU, Detente, cpu_seconds, failed, log, pinned, raise_
 from fanout import EXTEND
 
 COMMANDS_PER_SECOND_PER_WORKSHOP = 1
+READY_TIMEOUT = 240  # 10,000 hellos at once: the 12:25 run saw only 5,195 welcomes within 60 s
 
 
 def setup(port, workshops, per_workshop):
@@ -27,10 +28,12 @@ def run_load(tools, d, tf, sf, clients, seconds):
     ready = os.path.join(tempfile.mkdtemp(), "ready")
     argv = [f"{tools}/wsload", "--mode", "fanout", "--port", str(d.port), "--clients", str(clients), "--tokens", tf, "--senders", sf,
             "--rate", str(COMMANDS_PER_SECOND_PER_WORKSHOP), "--duration", str(seconds), "--message", EXTEND, "--match", '"type":"timer"',
-            "--ready-file", ready]
+            "--ready-file", ready, "--ready-timeout", str(READY_TIMEOUT)]
     proc = subprocess.Popen(pinned(CLIENT_CPU, argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    t = time.time()
     while not os.path.exists(ready) and proc.poll() is None:
         time.sleep(0.05)
+    connect_seconds = time.time() - t
     sample = {"rss_kib": rss_kib(d.proc.pid), "cpu": cpu_seconds(d.proc.pid)}
     peak = sample["rss_kib"]
     while proc.poll() is None:
@@ -40,6 +43,7 @@ def run_load(tools, d, tf, sf, clients, seconds):
     out, err = proc.communicate()
     import json
     result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"failed": err.strip()[:200]}
+    result["connect_and_welcome_seconds"] = connect_seconds
     return result, sample, peak, cpu_end - sample["cpu"]
 
 
@@ -60,11 +64,12 @@ def scale(args, tools, results):
         d.stop()
     row = {"connections": clients + workshops, "workshops": workshops, "setup_seconds": setup_seconds, "rss_before_kib": base,
            "rss_connected_kib": at_ready["rss_kib"], "rss_peak_kib": peak,
-           "rss_per_connection_kib": (at_ready["rss_kib"] - base) / (clients + workshops), "load": r}
+           "rss_per_connection_kib": None if failed(r) else (at_ready["rss_kib"] - base) / (clients + workshops), "load": r}
     if not failed(r) and r.get("delivered"):
         row["cpu_us_per_delivery"] = 1e6 * cpu / r["delivered"]
     results["scale"] = row
     state = f"FAILED ({r['failed']})" if failed(r) else (f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms over {r['delivered']:,} deliveries, "
                                                         f"{row.get('cpu_us_per_delivery', 0):.1f} µs CPU per delivery; facilitators' acks p99 {r['ack_p99_ms']:.1f} ms")
-    log(f"scale: {row['connections']:,} connections in {workshops} workshops: {row['rss_per_connection_kib']:.1f} KiB RSS each "
+    rss = "RSS not comparable (not everyone got in)" if failed(r) else f"{row['rss_per_connection_kib']:.1f} KiB RSS each"
+    log(f"scale: {row['connections']:,} connections in {workshops} workshops: {rss}, all in after {r.get('connect_and_welcome_seconds', 0):.0f} s "
         f"({base} -> {at_ready['rss_kib']} KiB, peak {peak}); {state}")

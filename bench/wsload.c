@@ -72,7 +72,7 @@ typedef struct { int sender; long members, sent, matched; double *send_times; } 
 static const char *host = "127.0.0.1", *match = "", *message = "{}", *mode = "fanout";
 static int port = 8080, nclients = 100, window_ = 8;
 static long max_per_client = 0;
-static double rate = 0, duration = 10, stall_seconds = 2, settle = 1.5;
+static double rate = 0, duration = 10, stall_seconds = 2, settle = 1.5, ready_timeout = 60;
 static conn *conns; static int nconns;
 static group_t *groups; static int ngroups = 1; static long send_cap;
 static long total_matched, total_frames, total_errors, dropped, frames_after_start;
@@ -355,6 +355,7 @@ static void parse_args(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--stall-seconds")) stall_seconds = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--settle")) settle = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--ready-file")) ready_file = argv[i + 1];
+		else if (!strcmp(argv[i], "--ready-timeout")) ready_timeout = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--texts")) read_texts(argv[i + 1]);
 		else { fprintf(stderr, "unknown option %s\n", argv[i]); exit(2); }
 	}
@@ -383,14 +384,14 @@ static void setup_connections(void) {
 
 /* Until every connection has its welcome (or handshake): 0, or prints the failure and returns 1. */
 static int wait_all_ready(void) {
-	double deadline = now() + 60;
+	double deadline = now() + ready_timeout;
 	for (;;) {
 		int ready = 0;
 		for (int i = 0; i < nconns; i++) ready += conns[i].ready;
 		if (ready == nconns) return 0;
 		if (now() > deadline || dropped) {
 			printf("{\"mode\":\"%s\",\"clients\":%d,\"ready\":%d,\"dropped\":%ld,\"failed\":\"only %d of %d connections got their welcome%s%s\"}\n",
-			       mode, nclients, ready, dropped, ready, nconns, dropped ? "; " : " within 60 s", first_drop);
+			       mode, nclients, ready, dropped, ready, nconns, dropped ? "; " : " in time", first_drop);
 			return 1;
 		}
 		poll_once(100);
