@@ -42,7 +42,7 @@ def run_load(tools, d, tf, sf, clients, seconds):
     cpu_end = cpu_seconds(d.proc.pid)
     out, err = proc.communicate()
     import json
-    result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"failed": err.strip()[:200]}
+    result = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"failed": f"load client gave no result ({err.strip()[:200] or 'killed'})"}
     result["connect_and_welcome_seconds"] = connect_seconds
     return result, sample, peak, cpu_end - sample["cpu"]
 
