@@ -62,9 +62,11 @@ cluster: setup build-release
 cluster-stop:
 	DETENTE_CLUSTER_DIR=$(CLUSTER_DIR) tools/cluster/cluster.sh stop
 
-## Benchmarks (not tests): fan-out, durable ingest, replay, anonymiser and drafter throughput
+## Benchmarks (not tests; ~10 minutes on 2 cores): fan-out per command against C, Python and Hummingbird
+## (interleaved rounds, medians), reconnect storm, durable ingest, replay and start-up, 10,000 connections,
+## drafter and its isolation, anonymiser. BENCH_ARGS=--quick checks the bench in ~2 minutes (figures not quotable).
 bench: setup venv build-release
-	$(PY) bench/run.py --bin .build/release/detente
+	$(PY) bench/run.py --bin .build/release/detente $(BENCH_ARGS)
 
 ## Quality, leave-one-company-out: each development set is scored by rules that were not tuned on it
 eval: setup build-release

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Markdown tables from one `make bench` run (artifacts/bench.json), for docs/PERFORMANCE.md.
+
+    python3 bench/report.py [artifacts/bench.json]
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def num(x, fmt="{:,.0f}"):
+    return "—" if x is None else fmt.format(x)
+
+
+def failures(summary):
+    f = summary.get("failed") or []
+    return f" ({len(f)} of {summary['runs']} FAILED: {'; '.join(sorted(set(f)))})" if f else ""
+
+
+def fanout(rows):
+    out = ["| N | server | per command: deliveries/s (median) | p50 / p99 at max | frames / write syscalls per delivery at max | steady 20/s: p50 / p99 (sender's ack p99) | rounds |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        for name, t in row["servers"].items():
+            m, s = t["max"], t["steady"]
+            out.append(f"| {row['clients']:,} | {name} | {num(m['per_second'])}{failures(m)} | {num(m['p50_ms'], '{:.1f}')} / "
+                       f"{num(m['p99_ms'], '{:.1f}')} ms | {num(m.get('frames_per_delivery'), '{:.2f}')} / {num(m.get('write_syscalls_per_delivery'), '{:.2f}')} | {num(s['p50_ms'], '{:.1f}')} / {num(s['p99_ms'], '{:.1f}')} ms"
+                       f"{' (' + num(s.get('ack_p99_ms'), '{:.1f}') + ' ms)' if s.get('ack_p99_ms') else ''}{failures(s)} | {m['runs']} |")
+        r = row["ratios"]
+        out.append(f"| {row['clients']:,} | **Detente ratio** | {num(r['vs_c'], '{:.2f}')}× C, {num(r['vs_python'], '{:.2f}')}× Python, "
+                   f"{num(r['vs_hummingbird'], '{:.2f}')}× Hummingbird | | | | |")
+    return "\n".join(out)
+
+
+def storms(rows):
+    out = ["| N | all welcomed (median) | C: all connected | presence frames / connection | presence bytes per room reconnect | welcome bytes per room reconnect | frames / connection |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for s in rows:
+        out.append(f"| {s['clients']:,} | {num(s['all_welcome_seconds'], '{:.2f} s')}{' FAILED: ' + '; '.join(s['failed']) if s['failed'] else ''} | "
+                   f"{num(s['c_all_connected_seconds'], '{:.2f} s')} | {num(s['presence_frames_per_connection'], '{:.1f}')} | "
+                   f"{num(s['presence_bytes_per_room_reconnect'] and s['presence_bytes_per_room_reconnect'] / 1e6, '{:.2f} MB')} | "
+                   f"{num(s['welcome_bytes_per_room_reconnect'] and s['welcome_bytes_per_room_reconnect'] / 1e6, '{:.2f} MB')} | {num(s['frames_per_connection'], '{:.1f}')} |")
+    return "\n".join(out)
+
+
+def per_round(rows):
+    """Every round's figure, so the spread is visible next to the median."""
+    out = ["| N | server | max, each round (deliveries/s) |", "| --- | --- | --- |"]
+    for row in rows:
+        for name, t in row["servers"].items():
+            cells = [r.get("failed") and "FAILED" or f"{r['per_second']:,.0f}" for r in t["max"]["all"]]
+            out.append(f"| {row['clients']:,} | {name} | {', '.join(cells)} |")
+    return "\n".join(out)
+
+
+def targets(r):
+    """Each target of issue 13 with this run's figure: (target, figure, met)."""
+    rows = []
+    f1000 = next((row for row in r.get("fanout", []) if row["clients"] == 1000), None)
+    if f1000:
+        ra, d = f1000["ratios"], f1000["servers"]["detente"]
+        for peer, want in (("c", 1.0), ("python", 2.0), ("hummingbird", 2.0)):
+            x = ra.get(f"vs_{peer}")
+            rows.append((f"fan-out 1,000, per command ≥ {want:.0f}× {peer}", num(x, "{:.2f}×"), x is not None and x >= want))
+        p99 = d["steady"]["p99_ms"]
+        rows.append(("steady 20 commands/s at 1,000: p99 ≤ 20 ms", num(p99, "{:.1f} ms"), p99 is not None and p99 <= 20))
+    for s in r.get("storm", []):
+        if s["clients"] == 1000:
+            w = s["all_welcome_seconds"]
+            rows.append(("reconnect storm 1,000: all welcomed ≤ 2 s", num(w, "{:.2f} s"), w is not None and w <= 2))
+    ing = r.get("ingest", {})
+    for label, want in (("one_workshop", 5000), ("twenty_workshops", 10000)):
+        if label in ing:
+            x, p99 = ing[label]["per_second"], ing[label]["p99_ms"]
+            rows.append((f"ingest {label.replace('_', ' ')} ≥ {want:,}/s", num(x, "{:,.0f}/s"), x is not None and x >= want))
+            rows.append((f"ingest {label.replace('_', ' ')} p99 ack ≤ 50 ms", num(p99, "{:.1f} ms"), p99 is not None and p99 <= 50))
+    rep = r.get("replay", {})
+    if "verify" in rep:
+        x = rep["verify"]["events_per_second"]
+        rows.append(("replay ≥ 500,000 events/s (verify, one journal)", num(x, "{:,.0f}/s"), x >= 500_000))
+    if rep.get("startup", {}).get("seconds_to_healthy"):
+        rows.append(("start-up, 1,000 ended workshops × 500 events (no target; 'seconds')", num(rep["startup"]["seconds_to_healthy"], "{:.2f} s"), None))
+    sc = r.get("scale")
+    if sc:
+        kib = sc["rss_per_connection_kib"]
+        rows.append(("10,000 connections: ≤ 16 KiB RSS each", num(kib, "{:.1f} KiB"), kib is not None and kib <= 16))
+        ack = sc["load"].get("ack_p99_ms")
+        rows.append(("10,000 connections: facilitators' commands answered ≤ 100 ms p99", num(ack, "{:.1f} ms"),
+                     ack is not None and not sc["load"].get("failed") and ack <= 100))
+    dr = r.get("drafter", {})
+    if "offline" in dr:
+        ms = dr["offline"]["milliseconds"]
+        rows.append(("drafter on 2,000 items ≤ 300 ms", num(ms, "{:.0f} ms"), ms <= 300))
+    for label in ("one_core", "two_cores"):
+        x = dr.get(f"in_server_{label}", {}).get("p99_ratio")
+        if f"in_server_{label}" in dr:
+            rows.append((f"other workshops' p99 ack during drafting ≤ 2× idle ({label.replace('_', ' ')})", num(x, "{:.2f}×"), x is not None and x <= 2))
+    out = ["| target | this run | met? |", "| --- | --- | --- |"]
+    out += [f"| {t} | {v} | {'—' if ok is None else 'yes' if ok else '**no**'} |" for t, v, ok in rows]
+    return "\n".join(out)
+
+
+def ingest(rows):
+    out = ["| shape | acknowledged/s (median) | p50 / p99 ack | first / last writer done | fsyncs: count, mean, over 100 ms | each round |",
+           "| --- | --- | --- | --- | --- | --- |"]
+    for label, x in rows.items():
+        f = [r.get("fsync", {}) for r in x["runs"]]
+        rounds = ", ".join("FAILED" if r.get("failed") else f"{r['per_second']:,.0f}" for r in x["runs"])
+        fs = "; ".join(f"{v.get('count', 0)}, {v.get('mean_ms', 0):.1f} ms, {v.get('over_100ms', 0)}" for v in f)
+        done = "; ".join(f"{r.get('first_writer_done_s', 0):.1f} / {r.get('last_writer_done_s', 0):.1f} s" for r in x["runs"] if not r.get("failed"))
+        out.append(f"| {x['writers']} writers in {x['workshops']} workshop{'s' if x['workshops'] > 1 else ''}, {x['items_per_writer']} items each, "
+                   f"{x['window']} in flight | {num(x['per_second'])}{failures({'failed': x['failed'], 'runs': len(x['runs'])})} | "
+                   f"{num(x['p50_ms'], '{:.1f}')} / {num(x['p99_ms'], '{:.1f}')} ms | {done} | {fs} | {rounds} |")
+    return "\n".join(out)
+
+
+def replay(r):
+    v, s = r.get("verify", {}), r.get("startup", {})
+    out = []
+    if v:
+        out.append(f"- `detente verify`, one journal of {v['events']:,} events ({v['bytes'] / 2**20:.0f} MiB): {v['seconds_in_process']:.2f} s in process "
+                   f"= **{v['events_per_second']:,.0f} events/s** (wall {v['wall_seconds']:.2f} s)")
+    if s.get("failed"):
+        out.append(f"- start-up: FAILED ({s['failed']})")
+    elif s:
+        out.append(f"- start-up with {s['workshops']:,} ended workshops of {s['events_per_workshop']} events ({s['bytes'] / 2**20:.0f} MiB): healthy after "
+                   f"**{s['seconds_to_healthy']:.2f} s** (process start to `/healthz` 200) = {s['events_per_second']:,.0f} events/s; RSS then {s['rss_kib'] / 1024:.0f} MiB")
+    return "\n".join(out)
+
+
+def scale(x):
+    r = x["load"]
+    state = f"FAILED: {r['failed']}" if r.get("failed") else (
+        f"p50 / p99 delivery {r['p50_ms']:.1f} / {r['p99_ms']:.1f} ms over {r['delivered']:,} deliveries; facilitators' acks p50 / p99 "
+        f"{r['ack_p50_ms']:.1f} / {r['ack_p99_ms']:.1f} ms; {num(x.get('cpu_us_per_delivery'), '{:.1f}')} µs server CPU per delivery")
+    return (f"- {x['connections']:,} connections ({x['workshops']} workshops; each facilitator extends its timer once a second): RSS "
+            f"{x['rss_before_kib'] / 1024:.0f} → {x['rss_connected_kib'] / 1024:.0f} MiB = **{num(x['rss_per_connection_kib'], '{:.1f}')} KiB per connection** "
+            f"(peak {x['rss_peak_kib'] / 1024:.0f} MiB); {state}; setup through the protocol {x['setup_seconds']:.0f} s")
+
+
+def drafter(d):
+    out = []
+    if "offline" in d:
+        out.append(f"- offline (`detente analyse --time`, {d['offline']['items']:,} items): **{d['offline']['milliseconds']:.0f} ms**")
+    for label in ("one_core", "two_cores"):
+        s = d.get(f"in_server_{label}")
+        if not s:
+            continue
+        i, b = s["idle"], s["during_drafting"]
+        if i.get("failed") or b.get("failed"):
+            out.append(f"- in a server ({label.replace('_', ' ')}): FAILED ({i.get('failed') or b.get('failed')})")
+            continue
+        out.append(f"- in a server on {label.replace('_', ' ')}: {s['redrafts']} redrafts of 2,000 items back to back (median "
+                   f"{num(s['redraft_ms_median'], '{:.0f}')} ms ack to ack); the other 19 workshops' p50 / p99 ack "
+                   f"{i['p50_ms']:.1f} / {i['p99_ms']:.1f} ms idle → {b['p50_ms']:.1f} / {b['p99_ms']:.1f} ms during drafting = **{s['p99_ratio']:.2f}×**")
+    return "\n".join(out)
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "artifacts", "bench.json")
+    r = json.load(open(path))
+    print(f"Machine: {r['machine']}\n")
+    print(targets(r) + "\n")
+    if "fanout" in r:
+        print(fanout(r["fanout"]) + "\n\n" + per_round(r["fanout"]) + "\n")
+    if r.get("storm"):
+        print(storms(r["storm"]) + "\n")
+    if "ingest" in r:
+        print(ingest(r["ingest"]) + "\n")
+    if "replay" in r:
+        print(replay(r["replay"]) + "\n")
+    if "scale" in r:
+        print(scale(r["scale"]) + "\n")
+    if "drafter" in r:
+        print(drafter(r["drafter"]) + "\n")
+    if "anonymiser" in r:
+        a = r["anonymiser"]
+        print(f"- anonymiser: {a['items']:,} items in {a['seconds']:.2f} s = **{a['items_per_second']:,.0f} items/s** (median of "
+              f"{', '.join(f'{w:.2f}' for w in a['runs'])} s)\n")
+    if r.get("errors"):
+        print("### errors\n" + "\n".join(f"- {k}: {v.strip().splitlines()[-1]}" for k, v in r["errors"].items()))
+
+
+def strip(x):
+    """Drops the raw per-run lists, keeping summaries."""
+    if isinstance(x, dict):
+        return {k: strip(v) for k, v in x.items() if k not in ("all", "runs", "c_runs")}
+    return x
+
+
+if __name__ == "__main__":
+    main()
