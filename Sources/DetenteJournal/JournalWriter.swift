@@ -114,8 +114,8 @@ public final class JournalWriter: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         while !stopped, thread != nil { condition.wait() }
-        for f in journals.values { files.close(f.fd) }
-        for r in rosters.values { files.close(r.fd) }
+        for f in journals.values where f.fd >= 0 { files.close(f.fd) }
+        for r in rosters.values where r.fd >= 0 { files.close(r.fd) }
         journals = [:]
         rosters = [:]
         folderLock = nil
@@ -320,6 +320,8 @@ public final class JournalWriter: @unchecked Sendable {
         if let (workshop, f) = journals.first(where: { Self.journalPath(directory, $0.key) == path }) {
             files.close(f.fd)
             var fresh = f
+            fresh.fd = -1  // closed: never closed again, even if reopening fails
+            journals[workshop] = fresh
             fresh.fd = try files.openAppend(path)
             journals[workshop] = fresh
             try files.truncate(fresh.fd, to: f.durableLength)
@@ -328,6 +330,8 @@ public final class JournalWriter: @unchecked Sendable {
         } else if let (workshop, r) = rosters.first(where: { Self.rosterPath(directory, $0.key) == path }) {
             files.close(r.fd)
             var fresh = r
+            fresh.fd = -1
+            rosters[workshop] = fresh
             fresh.fd = try files.openAppend(path)
             rosters[workshop] = fresh
             try files.truncate(fresh.fd, to: r.durableLength)

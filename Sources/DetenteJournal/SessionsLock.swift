@@ -8,7 +8,9 @@ import Glibc
 /// (`serve`, `purge`, `salvage`). Read-only commands do not take it. The lock is released when
 /// the process exits, however it exits.
 public final class SessionsLock: @unchecked Sendable {
-    private let fd: Int32
+    /// -1 once closed: a class whose init throws after its properties are set still runs
+    /// `deinit`, and closing an fd twice can close another thread's newly opened file.
+    private var fd: Int32
     public let path: String
 
     /// - Throws: `JournalError` with a message naming the folder when another process holds it.
@@ -19,6 +21,7 @@ public final class SessionsLock: @unchecked Sendable {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
             close(fd)
+            fd = -1
             if error == EWOULDBLOCK {
                 throw JournalError(.locked, "another Detente process is using \(directory) (stop it first, or use --sessions for another folder)")
             }
@@ -30,6 +33,7 @@ public final class SessionsLock: @unchecked Sendable {
     }
 
     deinit {
+        guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)
     }
