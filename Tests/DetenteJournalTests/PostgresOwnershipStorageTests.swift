@@ -99,7 +99,9 @@ import Testing
             Thread.sleep(forTimeInterval: 0.1)
         } while !isOwnedElsewhere(late) && Date() < deadline
         #expect(isOwnedElsewhere(late), "the workshop is the other node's now: \(late)")
-        Thread.sleep(forTimeInterval: 0.2)
+        // The release is reported from the writer thread: wait for it (bounded), do not time it.
+        let toldBy = Date().addingTimeInterval(10)
+        while told.withLock({ lostWorkshops.isEmpty }), Date() < toldBy { Thread.sleep(forTimeInterval: 0.05) }
         #expect(told.withLock { lostWorkshops } == ["w_test"], "the server is told, so it closes that workshop's connections")
         #expect(submitAndWait(second, [.events(workshop: "w_test", events: [events[4]], at: 2)])[0].isSuccess)
         let stored = try second.loadReadOnly("w_test", logger: quietLogger)
