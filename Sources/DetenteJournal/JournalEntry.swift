@@ -22,3 +22,17 @@ public struct JournalEntry: Sendable {
         JournalEntry(workshop: workshop, events: events, at: at, epoch: epoch)
     }
 }
+
+extension JournalEntry {
+    /// A batch's entries by workshop, workshops in order of first appearance: both journals
+    /// (files and PostgreSQL) commit a batch one workshop at a time.
+    public static func groupedByWorkshop(_ batch: [JournalEntry]) -> [(String, [Int])] {
+        var order: [String] = []
+        var groups: [String: [Int]] = [:]
+        for (i, e) in batch.enumerated() {
+            if groups[e.workshop] == nil { order.append(e.workshop) }
+            groups[e.workshop, default: []].append(i)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+}

@@ -158,7 +158,7 @@ public final class JournalWriter: @unchecked Sendable {
             return results.map { _ in .failure(JournalError(.refusing, "the journal is refusing writes since: \(refusal)")) }
         }
         let started = DispatchTime.now().uptimeNanoseconds
-        for (workshop, indices) in groupedByWorkshop(batch) {
+        for (workshop, indices) in JournalEntry.groupedByWorkshop(batch) {
             let live = indices.filter { batch[$0].epoch > (poisonedThrough[workshop] ?? -1) }
             for i in indices where !live.contains(i) {
                 results[i] = .failure(JournalError(.refusing, "an earlier write of this workshop failed; this was decided after it"))
@@ -170,16 +170,6 @@ public final class JournalWriter: @unchecked Sendable {
         onFsync?(seconds, batch.count)
         condition.withLock { _batches += 1 }
         return results
-    }
-
-    private func groupedByWorkshop(_ batch: [JournalEntry]) -> [(String, [Int])] {
-        var order: [String] = []
-        var groups: [String: [Int]] = [:]
-        for (i, e) in batch.enumerated() {
-            if groups[e.workshop] == nil { order.append(e.workshop) }
-            groups[e.workshop, default: []].append(i)
-        }
-        return order.map { ($0, groups[$0]!) }
     }
 
     /// Makes one workshop's entries durable: roster first, then the journal, one fsync each.

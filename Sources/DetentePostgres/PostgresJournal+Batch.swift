@@ -39,7 +39,7 @@ extension PostgresJournal {
             return batch.map { _ in .failure(JournalError(.io, "PostgreSQL: not connected")) }
         }
         var plans: [Planned] = []
-        for (workshop, indices) in grouped(batch) {
+        for (workshop, indices) in JournalEntry.groupedByWorkshop(batch) {
             let live = indices.filter { batch[$0].epoch > (poisonedThrough[workshop] ?? -1) }
             for i in indices where !live.contains(i) {
                 results[i] = .failure(JournalError(.refusing, "an earlier write of this workshop failed; this was decided after it"))
@@ -153,16 +153,6 @@ extension PostgresJournal {
             "error": "\(error)", "workshops": "\(plans.count)",
         ])
         condition.withLock { refusing = error }
-    }
-
-    private func grouped(_ batch: [JournalEntry]) -> [(String, [Int])] {
-        var order: [String] = []
-        var groups: [String: [Int]] = [:]
-        for (i, e) in batch.enumerated() {
-            if groups[e.workshop] == nil { order.append(e.workshop) }
-            groups[e.workshop, default: []].append(i)
-        }
-        return order.map { ($0, groups[$0]!) }
     }
 
     /// The join code and token hashes a batch introduces.
