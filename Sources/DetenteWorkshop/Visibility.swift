@@ -15,108 +15,39 @@ public enum Visibility {
     public typealias Frame = (audience: Audience, message: JSON)
 
     /// The frames an event causes, each with its audience. `w` is the workshop *after* the event.
+    ///
+    /// One line per event kind; frames of several parts are built in `Visibility+ContributionFrames`
+    /// and `+FacilitationFrames`. The switch is exhaustive, so a new event kind does not compile
+    /// until its audiences are decided here.
     public static func frames(for event: Event, in w: Workshop) -> [Frame] {
         switch event {
-        case .created, .departmentQuiet:
-            return []
-        case let .joined(_, d, _):
-            // Everyone already in the department sees the new member count at once.
-            return [(.facilitators, progress(w))] + membershipFrames(d, w)
-        case .phaseChanged:
-            return [(.everyone, phaseMessage(w)), (.facilitators, progress(w))]
-        case let .itemSubmitted(item, _):
-            return itemFrames(item, in: w)
-        case let .itemEdited(id, _, _, _):
-            guard let item = w.items[id] else { return [] }
-            return itemFrames(item, in: w)
-        case let .itemWithdrawn(id):
-            guard let item = w.items[id] else { return [] }
-            return [(.department(item.department), ["type": "item_removed", "id": .string(id)]), (.facilitators, progress(w)),
-                    (.department(item.department), departmentProgress(item.department, w))]
-        case let .itemHidden(id):
-            return [(.everyone, ["type": "item_removed", "id": .string(id), "hidden": true])]
-        case let .itemsMerged(kept, absorbed):
-            guard let item = w.items[kept] else { return [] }
-            return [(.department(item.department), ["type": "item_removed", "id": .string(absorbed), "merged_into": .string(kept)])]
-                + itemFrames(item, in: w)
-        case let .voted(p, i, _):
-            guard let item = w.items[i] else { return [] }
-            return [(.department(item.department), ["type": "votes", "id": .string(i), "votes": .int(item.voters.count)]),
-                    (.participant(p), myVotes(p, w))]
-        case let .approved(p, _):
-            guard let d = w.participants[p]?.department else { return [] }
-            return [(.department(d), approval(d, w)),
-                    (.participant(p), ["type": "my_approval", "approved": .bool(w.approvals[d]?.contains(p) ?? false)]),
-                    (.facilitators, progress(w))]
-        case let .promptAdvanced(p, _):
-            return [(.participant(p), promptMessage(p, w))]
-        case .revealed:
-            return [(.everyone, revealMessage(w))]
-        case .presenting:
-            return [(.everyone, ["type": "presenting", "department": JSON(w.presenting)])]
-        case let .reacted(p, i, r):
-            return [(.everyone, reactionsMessage(i, w)),
-                    (.participant(p), myReaction(i, r))]
-        case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved, .suggestionAnswered:
-            return [(.everyone, draftMessage(w))]
-        case let .endorsed(p, c, support):
-            return [(.everyone, tallyMessage(c, w)),
-                    (.participant(p), ["type": "my_endorsement", "clause": .string(c), "support": .bool(support)])]
-        case .timerStarted, .timerPaused, .timerExtended, .timerWarned, .timerExpired:
-            return [(.everyone, timerMessage(w))]
-        case .readyCheckStarted:
-            return [(.everyone, ["type": "ready_check", "open": true]), (.facilitators, readyMessage(w))]
-        case let .readyMarked(p):
-            return [(.participant(p), ["type": "my_ready", "ready": true]), (.facilitators, readyMessage(w))]
-        case .joiningLocked:
-            return [(.everyone, ["type": "joining", "locked": .bool(w.joiningLocked)])]
-        case let .facilitationHanded(p):
-            var frames: [Frame] = [(.facilitators, ["type": "delegate", "participant": JSON(p)])]
-            for pid in w.participants.keys.sorted() {
-                frames.append((.participant(pid), ["type": "role", "delegate": .bool(pid == p)]))
-            }
-            return frames
-        case let .botSaid(audience, text):
-            return [(audience, ["type": "bot", "text": .string(text)])]
-        case let .noteAdded(text):
-            return [(.facilitators, ["type": "note", "text": .string(text)])]
-        case .ended:
-            return [(.everyone, ["type": "ended"])]
-        case .focused:
-            return [(.everyone, focusMessage(w))]
-        case let .clauseAssigned(c, _, _):
-            return [(.everyone, assignmentMessage(c, w))]
+        case .created, .departmentQuiet: return []
+        case let .joined(_, d, _): return joinedFrames(d, w)
+        case .phaseChanged: return [(.everyone, phaseMessage(w)), (.facilitators, progress(w))]
+        case let .itemSubmitted(item, _): return itemFrames(item, in: w)
+        case let .itemEdited(id, _, _, _): return w.items[id].map { itemFrames($0, in: w) } ?? []
+        case let .itemWithdrawn(id): return withdrawnFrames(id, w)
+        case let .itemHidden(id): return [(.everyone, ["type": "item_removed", "id": .string(id), "hidden": true])]
+        case let .itemsMerged(kept, absorbed): return mergedFrames(kept: kept, absorbed: absorbed, w)
+        case let .voted(p, i, _): return voteFrames(by: p, for: i, w)
+        case let .approved(p, _): return approvalFrames(by: p, w)
+        case let .promptAdvanced(p, _): return [(.participant(p), promptMessage(p, w))]
+        case .revealed: return [(.everyone, revealMessage(w))]
+        case .presenting: return [(.everyone, ["type": "presenting", "department": JSON(w.presenting)])]
+        case let .reacted(p, i, r): return [(.everyone, reactionsMessage(i, w)), (.participant(p), myReaction(i, r))]
+        case .draftCreated, .clauseEdited, .clausesMerged, .itemMoved, .suggestionAnswered: return [(.everyone, draftMessage(w))]
+        case let .endorsed(p, c, support): return endorsementFrames(by: p, of: c, support: support, w)
+        case .timerStarted, .timerPaused, .timerExtended, .timerWarned, .timerExpired: return [(.everyone, timerMessage(w))]
+        case .readyCheckStarted: return [(.everyone, ["type": "ready_check", "open": true]), (.facilitators, readyMessage(w))]
+        case let .readyMarked(p): return [(.participant(p), ["type": "my_ready", "ready": true]), (.facilitators, readyMessage(w))]
+        case .joiningLocked: return [(.everyone, ["type": "joining", "locked": .bool(w.joiningLocked)])]
+        case let .facilitationHanded(p): return handOverFrames(to: p, w)
+        case let .botSaid(audience, text): return [(audience, ["type": "bot", "text": .string(text)])]
+        case let .noteAdded(text): return [(.facilitators, ["type": "note", "text": .string(text)])]
+        case .ended: return [(.everyone, ["type": "ended"])]
+        case .focused: return [(.everyone, focusMessage(w))]
+        case let .clauseAssigned(c, _, _): return [(.everyone, assignmentMessage(c, w))]
         }
-    }
-
-    /// Author gets their text, its anonymised form and why each replacement was made; the rest of
-    /// the department gets the anonymised form only, with no author.
-    static func itemFrames(_ item: Item, in w: Workshop) -> [Frame] {
-        if !item.isLive { return [] }
-        return [(.participant(item.author), ["type": "item", "item": itemJSON(item, for: item.author)]),
-                (.departmentExcept(item.department, item.author), ["type": "item", "item": itemJSON(item, for: nil)]),
-                (.facilitators, progress(w)), (.department(item.department), departmentProgress(item.department, w))]
-    }
-
-    static func itemJSON(_ item: Item, for viewer: ParticipantID?) -> JSON {
-        var f: [(String, JSON)] = [
-            ("id", .string(item.id)), ("kind", .string(item.kind.rawValue)), ("department", .string(item.department)),
-            ("target", .string(item.target)), ("prompt", item.prompt.map { .int($0) } ?? .null),
-            ("votes", .int(item.voters.count)),
-        ]
-        if viewer == item.author {
-            f += [("mine", true), ("text", .string(item.text)), ("anonymised", .string(item.anonymised)),
-                  ("replacements", .array(item.replacements.map { replacementJSON($0) }))]
-        } else {
-            f += [("mine", false), ("text", .string(item.anonymised))]
-        }
-        return .object(f)
-    }
-
-    /// The reacting participant's own reaction: what they typed and what everyone else sees.
-    static func myReaction(_ itemID: ItemID, _ r: Reaction) -> JSON {
-        ["type": "my_reaction", "id": .string(itemID), "verdict": .string(r.verdict.rawValue), "comment": .string(r.original),
-         "anonymised": .string(r.comment), "replacements": .array(r.replacements.map { replacementJSON($0) })]
     }
 
     static func replacementJSON(_ r: Replacement) -> JSON {

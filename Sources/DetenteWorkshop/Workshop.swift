@@ -20,27 +20,29 @@ public struct Workshop: Sendable {
     public static let quietAfterMillis: Int64 = 3 * 60 * 1000
     public static let timerWarningMillis: Int64 = 2 * 60 * 1000
 
+    // State changes only in `apply`; setters are `internal` where the apply extensions
+    // (`Workshop+Apply*.swift`) assign them, `private` where only this file does.
     public private(set) var setup: WorkshopSetup
-    public private(set) var phase: Phase = .lobby
-    public private(set) var phaseStartedAt: Int64 = 0
-    public private(set) var participants: [ParticipantID: Participant] = [:]
-    public private(set) var memberIDs: [Department: [ParticipantID]] = [:]
-    public private(set) var items: [ItemID: Item] = [:]
-    public private(set) var approvals: [Department: Set<ParticipantID>] = [:]
+    public internal(set) var phase: Phase = .lobby
+    public internal(set) var phaseStartedAt: Int64 = 0
+    public internal(set) var participants: [ParticipantID: Participant] = [:]
+    public internal(set) var memberIDs: [Department: [ParticipantID]] = [:]
+    public internal(set) var items: [ItemID: Item] = [:]
+    public internal(set) var approvals: [Department: Set<ParticipantID>] = [:]
     public private(set) var promptIndex: [ParticipantID: Int] = [:]
     public private(set) var revealed: [RevealedItem]?
-    public private(set) var presenting: Department?
-    public private(set) var reactions: [ItemID: [ParticipantID: Reaction]] = [:]
-    public private(set) var draft: AgreementDraft?
-    public private(set) var endorsements: [ClauseID: [ParticipantID: Bool]] = [:]
-    public private(set) var timer: TimerState?
-    public private(set) var readyCheck: ReadyCheck?
+    public internal(set) var presenting: Department?
+    public internal(set) var reactions: [ItemID: [ParticipantID: Reaction]] = [:]
+    public internal(set) var draft: AgreementDraft?
+    public internal(set) var endorsements: [ClauseID: [ParticipantID: Bool]] = [:]
+    public internal(set) var timer: TimerState?
+    public internal(set) var readyCheck: ReadyCheck?
     public private(set) var joiningLocked = false
     public private(set) var delegate: ParticipantID?
     public private(set) var ended = false
     public private(set) var notes: [String] = []
     public private(set) var botLog: [(audience: Audience, text: String)] = []
-    public private(set) var pseudonyms: [String: String] = [:]
+    public internal(set) var pseudonyms: [String: String] = [:]
     /// The revealed item on the projector, if any (see `Workshop+Focus.swift`).
     public internal(set) var focusedItem: ItemID?
     /// Owners and due dates per clause, kept beside the draft (see `Workshop+Clauses.swift`).
@@ -52,17 +54,17 @@ public struct Workshop: Sendable {
         var authors: [ParticipantID: Int] = [:]
         public var contributors: Int { authors.count }
     }
-    public private(set) var tallies: [Department: DepartmentTally] = [:]
+    public internal(set) var tallies: [Department: DepartmentTally] = [:]
     /// Items ever written per participant, and per (author, client id): the bounds and the
     /// resend check of `submit`.
-    private(set) var itemsWritten: [ParticipantID: Int] = [:]
+    internal(set) var itemsWritten: [ParticipantID: Int] = [:]
     struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
-    private(set) var submittedByClientID: [ClientKey: ItemID] = [:]
+    internal(set) var submittedByClientID: [ClientKey: ItemID] = [:]
     /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.
-    private(set) var textBytes = 0
+    internal(set) var textBytes = 0
     /// Server-internal activity clock per department (never sent to anyone).
-    private(set) var lastActivity: [Department: Int64] = [:]
-    private(set) var nudged: Set<Department> = []
+    internal(set) var lastActivity: [Department: Int64] = [:]
+    internal(set) var nudged: Set<Department> = []
 
     public let template: WorkshopTemplate
 
@@ -91,7 +93,7 @@ public struct Workshop: Sendable {
         Dictionary(uniqueKeysWithValues: departments.map { ($0, tallies[$0]?.contributors ?? 0) })
     }
 
-    private mutating func count(_ item: Item, _ delta: Int) {
+    mutating func count(_ item: Item, _ delta: Int) {
         var t = tallies[item.department] ?? DepartmentTally()
         switch item.kind {
         case .outmodel: t.outmodel += delta
@@ -106,7 +108,7 @@ public struct Workshop: Sendable {
     }
 
     /// Applies a change to an item and keeps the tallies in step when it stops being live.
-    private mutating func update(_ id: ItemID, _ change: (inout Item) -> Void) {
+    mutating func update(_ id: ItemID, _ change: (inout Item) -> Void) {
         guard var item = items[id] else { return }
         let wasLive = item.isLive
         change(&item)
@@ -220,79 +222,34 @@ public struct Workshop: Sendable {
 
     // MARK: - apply
 
+    /// Folds one event into the state: one line per event kind, the longer changes in
+    /// `Workshop+ApplyContributions`, `+ApplyPhases` and `+ApplyDraft`. The switch is exhaustive,
+    /// so a new event kind does not compile until it is applied.
     public mutating func apply(_ event: Event) {
         switch event {
         case let .created(s): setup = s
-        case let .joined(pid, d, th):
-            if participants[pid] == nil { memberIDs[d, default: []].append(pid) }
-            participants[pid] = Participant(id: pid, department: d, tokenHash: th)
-        case let .phaseChanged(ph, at):
-            phase = ph; phaseStartedAt = at; timer = nil; readyCheck = nil; nudged = []
-            if ph != .reveal, ph != .reactions { presenting = nil }
-        case let .itemSubmitted(item, at):
-            items[item.id] = item
-            count(item, 1)
-            itemsWritten[item.author, default: 0] += 1
-            textBytes += item.anonymised.utf8.count
-            if let cid = item.clientID { submittedByClientID[ClientKey(author: item.author, clientID: cid)] = item.id }
-            lastActivity[item.department] = at
-            nudged.remove(item.department)
-            notePseudonyms(item.replacements)
-        case let .itemEdited(id, text, anon, repl):
-            textBytes += anon.utf8.count - (items[id]?.anonymised.utf8.count ?? 0)
-            items[id]?.text = text; items[id]?.anonymised = anon; items[id]?.replacements = repl
-            notePseudonyms(repl)
+        case let .joined(pid, d, th): applyJoined(pid, department: d, tokenHash: th)
+        case let .phaseChanged(ph, at): applyPhaseChanged(ph, at: at)
+        case let .itemSubmitted(item, at): applySubmitted(item, at: at)
+        case let .itemEdited(id, text, anon, repl): applyEdited(id, text: text, anonymised: anon, replacements: repl)
         case let .itemWithdrawn(id): update(id) { $0.withdrawn = true }
-        case let .itemHidden(id): update(id) { $0.hidden = true }; if focusedItem == id { focusedItem = nil }
-        case let .itemsMerged(kept, absorbed):
-            update(absorbed) { $0.mergedInto = kept }
-            // Votes follow the merged item, one per voter.
-            if let voters = items[absorbed]?.voters { items[kept]?.voters.formUnion(voters); items[absorbed]?.voters = [] }
-        case let .voted(p, i, on):
-            if on { items[i]?.voters.insert(p) } else { items[i]?.voters.remove(p) }
-        case let .approved(p, on):
-            guard let d = participants[p]?.department else { return }
-            if on { approvals[d, default: []].insert(p) } else { approvals[d]?.remove(p) }
+        case let .itemHidden(id): applyHidden(id)
+        case let .itemsMerged(kept, absorbed): applyItemsMerged(kept: kept, absorbed: absorbed)
+        case let .voted(p, i, on): applyVote(by: p, for: i, on: on)
+        case let .approved(p, on): applyApproval(by: p, on: on)
         case let .promptAdvanced(p, to): promptIndex[p] = to
         case let .revealed(batch): revealed = batch
         case let .presenting(d): presenting = d
-        case let .reacted(p, i, r):
-            reactions[i, default: [:]][p] = r
-            notePseudonyms(r.replacements)
+        case let .reacted(p, i, r): applyReaction(by: p, to: i, r)
         case let .draftCreated(d): draft = d; endorsements = [:]
-        case let .clauseEdited(c, text):
-            if let i = draft?.clauses.firstIndex(where: { $0.id == c }) { draft?.clauses[i].text = text; endorsements[c] = [:] }
-        case let .clausesMerged(kept, absorbed):
-            guard var d = draft, let k = d.clauses.firstIndex(where: { $0.id == kept }), let a = d.clauses.firstIndex(where: { $0.id == absorbed }) else { return }
-            d.clauses[k].sources += d.clauses[a].sources.filter { !d.clauses[k].sources.contains($0) }
-            d.clauses[k].departments = Array(Set(d.clauses[k].departments + d.clauses[a].departments)).sorted()
-            d.clauses[k].reason = "merged by the facilitator"
-            d.clauses.remove(at: a)
-            draft = d; endorsements[kept] = [:]; endorsements[absorbed] = nil
-        case let .itemMoved(i, from, to):
-            guard var d = draft, let f = d.clauses.firstIndex(where: { $0.id == from }) else { return }
-            d.clauses[f].sources.removeAll { $0 == i }
-            let source = revealed?.first { $0.id == i }
-            if let t = d.clauses.firstIndex(where: { $0.id == to }) {
-                d.clauses[t].sources.append(i)
-                if let dept = source?.department, !d.clauses[t].departments.contains(dept) { d.clauses[t].departments.append(dept) }
-                endorsements[to] = [:]
-            } else {
-                d.clauses.insert(AgreementDraft.Clause(id: to, section: d.clauses[f].section, text: source?.text ?? "", departments: source.map { [$0.department] } ?? [],
-                                                       sources: [i], theme: d.clauses[f].theme, confidence: 1, reason: "split out by the facilitator"), at: f + 1)
-            }
-            if d.clauses[f].sources.isEmpty { d.clauses.remove(at: f) }
-            endorsements[from] = [:]
-            draft = d
+        case let .clauseEdited(c, text): applyClauseEdited(c, text: text)
+        case let .clausesMerged(kept, absorbed): applyClausesMerged(kept: kept, absorbed: absorbed)
+        case let .itemMoved(i, from, to): applyItemMoved(i, from: from, to: to)
         case let .suggestionAnswered(id, accepted): draft?.answerSuggestion(id, accepted: accepted)
         case let .endorsed(p, c, s): endorsements[c, default: [:]][p] = s
         case let .timerStarted(endsAt): timer = TimerState(endsAt: endsAt)
         case let .timerPaused(rem): timer?.endsAt = nil; timer?.remainingWhenPaused = rem
-        case let .timerExtended(ms):
-            guard var t = timer else { return }
-            if let e = t.endsAt { t.endsAt = e + ms } else { t.remainingWhenPaused = (t.remainingWhenPaused ?? 0) + ms }
-            t.warned = false; t.expired = false
-            timer = t
+        case let .timerExtended(ms): applyTimerExtended(ms)
         case .timerWarned: timer?.warned = true
         case .timerExpired: timer?.expired = true
         case .readyCheckStarted: readyCheck = ReadyCheck()
@@ -306,10 +263,6 @@ public struct Workshop: Sendable {
         case let .focused(i): focusedItem = i
         case let .clauseAssigned(c, owner, due): applyAssignment(c, owner: owner, due: due)
         }
-    }
-
-    private mutating func notePseudonyms(_ replacements: [Replacement]) {
-        for r in replacements where r.kind == .person { if let s = r.subject { pseudonyms[s] = r.placeholder } }
     }
 
     // MARK: - helpers
