@@ -40,14 +40,18 @@ enum Gazetteer {
     static let lexicon: [String: WordClass] = {
         var table: [String: WordClass] = [:]
         table.reserveCapacity(120_000)
-        for (list, cls) in [(GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
-                            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord)] {
+        for (list, cls) in [
+            (GazetteerData.givenNames, WordClass.givenName), (GazetteerData.familyNames, .familyName),
+            (GazetteerData.ambiguousNames, .ambiguousName), (GazetteerData.commonWords, .commonWord)
+        ] {
             addWords(of: list, as: cls, to: &table)
         }
-        for (words, cls) in [(workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
-                             (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),
-                             (particles, .particle), (placeWords, .placeWord), (NameDetector.contactCues, .contactCue),
-                             (shipPrefixes, .shipPrefix), (NameDetector.toolVerbs, .toolVerb)] {
+        for (words, cls) in [
+            (workVocabulary, WordClass.work), (NameDetector.cueBefore, .cueBefore), (NameDetector.cueAfter, .cueAfter),
+            (NameDetector.determiners, .determiner), (thingContinuations, .thingContinuation), (honorifics, .honorific),
+            (particles, .particle), (placeWords, .placeWord), (NameDetector.contactCues, .contactCue),
+            (shipPrefixes, .shipPrefix), (NameDetector.toolVerbs, .toolVerb)
+        ] {
             for word in words { table[word, default: []].insert(cls) }
         }
         return table
@@ -122,7 +126,7 @@ enum Gazetteer {
         "lenovo", "intel", "nvidia", "samsung", "sony", "xbox", "playstation", "nintendo", "steam", "unity", "unreal",
         "chromium", "chrome", "firefox", "safari", "edge", "android", "ios", "macos", "opsgenie", "matrix", "element",
         "mattermost", "discord", "signal", "whatsapp", "telegram", "teams", "gmail", "office", "wiki", "kanban", "scrum",
-        "agile", "lean", "safe", "prince", "cobol", "mainframe", "as400", "sap", "salesforce", "workday", "oracle",
+        "agile", "lean", "safe", "prince", "cobol", "mainframe", "as400", "sap", "salesforce", "workday", "oracle"
     ]
 
     /// Words after a name-like token that show it names a thing, not a person ("Travis CI").
@@ -133,21 +137,28 @@ enum Gazetteer {
         "agent", "agents", "runner", "runners", "container", "containers", "image", "images", "stack", "project", "repo",
         "module", "modules", "gem", "gems", "library", "framework", "tool", "tools", "config", "configuration", "feature",
         "features", "requests", "request", "team", "squad", "topic", "topics", "partition", "partitions", "consumer", "consumers",
-        "producer", "producers", "language", "compiler", "bot", "bots", "chatbot", "cmdb", "scanner", "shipper", "monitoring", "search", "billing", "proxy", "gateway", "cache", "bucket", "buckets", "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
+        "producer", "producers", "language", "compiler", "bot", "bots", "chatbot", "cmdb", "scanner", "shipper", "monitoring", "search", "billing", "proxy", "gateway", "cache", "bucket", "buckets",
+        "region", "regions", "room", "city", "street", "road", "station", "airport", "hospital",
         "university", "bridge", "valley", "square", "district", "depot", "office", "campus", "building", "ward", "park",
-        "on-call", "rota", "schedule", "channel", "board", "process", "window", "freeze", "deploy", "deploys", "theme", "tickets",
+        "on-call", "rota", "schedule", "channel", "board", "process", "window", "freeze", "deploy", "deploys", "theme", "tickets"
     ]
 
     /// Words after a run of capitalised words that make it a place or event, not a person.
-    static let placeWords: Set<String> = ["city", "town", "street", "st", "road", "rd", "avenue", "ave", "square", "station", "airport",
-                                          "bridge", "county", "district", "province", "state", "island", "islands", "port", "harbour",
-                                          "harbor", "university", "college", "hospital", "museum", "lumieres", "lumières", "festival", "valley"]
+    static let placeWords: Set<String> = [
+        "city", "town", "street", "st", "road", "rd", "avenue", "ave", "square", "station", "airport",
+        "bridge", "county", "district", "province", "state", "island", "islands", "port", "harbour",
+        "harbor", "university", "college", "hospital", "museum", "lumieres", "lumières", "festival", "valley"
+    ]
 
-    static let particles: Set<String> = ["de", "la", "le", "del", "della", "der", "den", "van", "von", "da", "di", "du", "dos", "das",
-                                         "ter", "ten", "bin", "ibn", "al", "el", "ap", "ab", "mac", "st"]
-    static let honorifics: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "frau", "herr", "mme", "madame", "monsieur",
-                                          "señor", "senor", "señora", "senora", "sr", "sra", "anh", "chị", "chi", "em", "cô", "co", "chú",
-                                          "bác", "bac", "sir", "dame", "signor", "signora", "dott", "ing", "mevrouw", "meneer", "pan", "pani"]
+    static let particles: Set<String> = [
+        "de", "la", "le", "del", "della", "der", "den", "van", "von", "da", "di", "du", "dos", "das",
+        "ter", "ten", "bin", "ibn", "al", "el", "ap", "ab", "mac", "st"
+    ]
+    static let honorifics: Set<String> = [
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "frau", "herr", "mme", "madame", "monsieur",
+        "señor", "senor", "señora", "senora", "sr", "sra", "anh", "chị", "chi", "em", "cô", "co", "chú",
+        "bác", "bac", "sir", "dame", "signor", "signora", "dott", "ing", "mevrouw", "meneer", "pan", "pani"
+    ]
     static let honorificSuffixes = ["-san", "-sama", "-kun", "-chan", "-sensei", "-ji", "-ssi", "-nim"]
 
     /// Nicknames and diminutives in common use (both directions are checked).
@@ -170,7 +181,7 @@ enum Gazetteer {
         "matthew": ["matt"], "andrew": ["andy", "drew"], "steven": ["steve"], "stephen": ["steve"], "timothy": ["tim"],
         "gregory": ["greg"], "zachary": ["zach", "zack"], "oluwaseun": ["seun"], "oluwadamilare": ["dami"], "babatunde": ["tunde"],
         "olumide": ["mide"], "chukwuemeka": ["emeka"], "kavitha": ["kavi"], "venkatesh": ["venky"], "subramanian": ["subbu"],
-        "siobhan": ["shiv"], "bartholomew": ["bart"], "maximilian": ["max"], "sebastian": ["seb", "basti"], "tobias": ["tobi"],
+        "siobhan": ["shiv"], "bartholomew": ["bart"], "maximilian": ["max"], "sebastian": ["seb", "basti"], "tobias": ["tobi"]
     ]
 
     /// Lowercase, accents removed, a few letters spelled out: "Zsófia" → "zsofia", "Øyvind" → "oyvind".
@@ -258,7 +269,7 @@ extension Gazetteer {
         let table: [(String, Unicode.Scalar)] = [
             ("àáâãäåāăąǎạảấầẩẫậắằẳẵặ", "a"), ("çćĉċč", "c"), ("ď", "d"), ("èéêëēĕėęěẹẻẽếềểễệ", "e"), ("ĝğġģ", "g"), ("ĥħ", "h"),
             ("ìíîïĩīĭįǐỉị", "i"), ("ĵ", "j"), ("ķ", "k"), ("ĺļľŀ", "l"), ("ñńņňŉ", "n"), ("òóôõöōŏőǒơọỏốồổỗộớờởỡợ", "o"),
-            ("ŕŗř", "r"), ("śŝşšș", "s"), ("ţťŧț", "t"), ("ùúûüũūŭůűųǔưụủứừửữự", "u"), ("ŵ", "w"), ("ýÿŷỳỵỷỹ", "y"), ("źżž", "z"),
+            ("ŕŗř", "r"), ("śŝşšș", "s"), ("ţťŧț", "t"), ("ùúûüũūŭůűųǔưụủứừửữự", "u"), ("ŵ", "w"), ("ýÿŷỳỵỷỹ", "y"), ("źżž", "z")
         ]
         var map: [Unicode.Scalar: Unicode.Scalar] = [:]
         for (letters, base) in table { for l in letters.unicodeScalars { map[l] = base } }

@@ -55,9 +55,11 @@ struct NameDetector {
                 var lower = false
                 for k in i..<end where s[k].isLetterScalar && !s[k].isUppercaseScalar { lower = true; break }
                 let folded = Gazetteer.fold(s[i..<end])
-                out.append(Word(start: i, end: end, range: t.range(i, end), folded: folded, sentenceStart: sentenceStart,
-                                capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: s[i].isUppercaseScalar ? Gazetteer.classifyCapitalised(folded) : Gazetteer.classify(folded),
-                                hyphenated: folded.utf8.contains(UInt8(ascii: "-"))))
+                out.append(
+                    Word(
+                        start: i, end: end, range: t.range(i, end), folded: folded, sentenceStart: sentenceStart,
+                        capitalised: s[i].isUppercaseScalar, allCaps: end - i > 1 && !lower, lexical: s[i].isUppercaseScalar ? Gazetteer.classifyCapitalised(folded) : Gazetteer.classify(folded),
+                        hyphenated: folded.utf8.contains(UInt8(ascii: "-"))))
                 sentenceStart = false
                 i = j
             } else {
@@ -70,36 +72,46 @@ struct NameDetector {
     }
 
     /// Words before a person: "ask Priya", "ping Olu", "with Henrik", "like Kavi or phil".
-    static let cueBefore: Set<String> = ["ask", "asked", "asking", "ping", "pinged", "call", "called", "calling", "rang", "ring", "rings",
-                                         "email", "emailed", "mail", "mailed", "tell", "told", "page", "paged", "paging", "thanks", "thank", "cc",
-                                         "by", "with", "dm", "dmed", "dming", "messaged", "contact", "colleague", "manager", "boss",
-                                         "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from",
-                                         "phone", "phoned", "phoning", "messaging", "message", "texted", "texting", "pinging", "contacted"]
+    static let cueBefore: Set<String> = [
+        "ask", "asked", "asking", "ping", "pinged", "call", "called", "calling", "rang", "ring", "rings",
+        "email", "emailed", "mail", "mailed", "tell", "told", "page", "paged", "paging", "thanks", "thank", "cc",
+        "by", "with", "dm", "dmed", "dming", "messaged", "contact", "colleague", "manager", "boss",
+        "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from",
+        "phone", "phoned", "phoning", "messaging", "message", "texted", "texting", "pinging", "contacted"
+    ]
     /// Verbs of reaching a person: after one, even a name that is also a word is a name
     /// ("phoning Brad", "ask Grace"). A subset of `cueBefore`, weighed more.
-    static let contactCues: Set<String> = ["ask", "asked", "asking", "ping", "pinged", "pinging", "call", "called", "calling", "phone",
-                                           "phoned", "phoning", "ring", "rang", "ringing", "email", "emailed", "emailing", "mail", "mailed",
-                                           "message", "messaged", "messaging", "text", "texted", "texting", "tell", "told", "telling",
-                                           "thank", "thanks", "cc", "dm", "dmed", "dming", "contact", "contacted", "contacting", "dear",
-                                           "hi", "hello", "hey"]
+    static let contactCues: Set<String> = [
+        "ask", "asked", "asking", "ping", "pinged", "pinging", "call", "called", "calling", "phone",
+        "phoned", "phoning", "ring", "rang", "ringing", "email", "emailed", "emailing", "mail", "mailed",
+        "message", "messaged", "messaging", "text", "texted", "texting", "tell", "told", "telling",
+        "thank", "thanks", "cc", "dm", "dmed", "dming", "contact", "contacted", "contacting", "dear",
+        "hi", "hello", "hey"
+    ]
     /// Verbs that take a tool or system as object: "run Flyway", "deploy Kestrel", "migrate to Vitess".
-    static let toolVerbs: Set<String> = ["run", "runs", "running", "use", "uses", "using", "install", "installs", "installed", "installing",
-                                         "deploy", "deploys", "deployed", "upgrade", "upgrades", "upgraded", "configure", "configured",
-                                         "restart", "restarts", "restarted", "enable", "enabled", "disable", "disabled", "migrate",
-                                         "migrated", "adopt", "adopted", "replace", "replaced", "patch", "patched", "scan", "scanned",
-                                         "query", "queried", "build", "compile", "compiled", "benchmark", "license", "licence"]
+    static let toolVerbs: Set<String> = [
+        "run", "runs", "running", "use", "uses", "using", "install", "installs", "installed", "installing",
+        "deploy", "deploys", "deployed", "upgrade", "upgrades", "upgraded", "configure", "configured",
+        "restart", "restarts", "restarted", "enable", "enabled", "disable", "disabled", "migrate",
+        "migrated", "adopt", "adopted", "replace", "replaced", "patch", "patched", "scan", "scanned",
+        "query", "queried", "build", "compile", "compiled", "benchmark", "license", "licence"
+    ]
     /// Words that refer back to a person: "Kasia is the exception: she …", "… the engineer who …".
     static let personalReferences: Set<String> = ["she", "he", "her", "him", "his", "hers", "herself", "himself", "who", "whom", "whose"]
 
     /// Nouns for a person's role ("the platform owner", "our Kafka expert").
-    static let roleNouns: Set<String> = ["owner", "owners", "lead", "engineer", "engineers", "manager", "admin", "administrator", "expert",
-                                         "person", "guy", "contact", "champion", "maintainer", "author", "architect", "developer", "specialist"]
+    static let roleNouns: Set<String> = [
+        "owner", "owners", "lead", "engineer", "engineers", "manager", "admin", "administrator", "expert",
+        "person", "guy", "contact", "champion", "maintainer", "author", "architect", "developer", "specialist"
+    ]
     /// Nouns for a group of people one can be "from" (a general list of organisation words).
-    static let organisationNouns: Set<String> = ["vendor", "vendors", "supplier", "team", "company", "firm", "agency", "department", "office",
-                                                 "partner", "client", "customer", "contractor", "consultancy", "bank", "council", "ministry",
-                                                 "regulator", "auditor", "auditors", "union", "board", "branch", "subsidiary", "carrier",
-                                                 "provider", "integrator", "startup", "lab", "group", "squad", "desk", "noc", "soc",
-                                                 "helpdesk", "hospital", "university", "school", "plant", "site", "depot", "warehouse"]
+    static let organisationNouns: Set<String> = [
+        "vendor", "vendors", "supplier", "team", "company", "firm", "agency", "department", "office",
+        "partner", "client", "customer", "contractor", "consultancy", "bank", "council", "ministry",
+        "regulator", "auditor", "auditors", "union", "board", "branch", "subsidiary", "carrier",
+        "provider", "integrator", "startup", "lab", "group", "squad", "desk", "noc", "soc",
+        "helpdesk", "hospital", "university", "school", "plant", "site", "depot", "warehouse"
+    ]
 
     /// Prepositions after which a place name is a place ("in Busan", "via Lima").
     static let placePrepositions: Set<String> = ["in", "near", "via", "across", "outside", "inside", "around", "between", "throughout"]
@@ -107,13 +119,15 @@ struct NameDetector {
     static let determiners: Set<String> = ["the", "a", "an", "our", "their", "your", "my", "its", "this", "that", "these", "those", "his", "her"]
 
     /// Words after a person: "Travis says", "Cassandra knows", "Bryce from the vendor".
-    static let cueAfter: Set<String> = ["said", "says", "asked", "asks", "told", "tells", "wrote", "writes", "thinks", "thought", "runs", "ran",
-                                        "knows", "knew", "fixed", "fixes", "owns", "owned", "built", "builds", "is", "was", "has", "had",
-                                        "and", "or", "who", "from", "gave", "gives", "quoted", "left", "joined", "approves", "approved",
-                                        "signs", "signed", "came", "comes", "covers", "covered", "stayed", "shows", "showed", "keeps", "kept",
-                                        "does", "did", "reads", "read", "rewrote", "rewrites", "explained", "explains", "found", "finds",
-                                        "insists", "insisted", "wants", "wanted", "needs", "needed", "patched", "restarts", "restarted",
-                                        "understands", "understood", "answers", "answered", "replied", "replies", "offered", "offers"]
+    static let cueAfter: Set<String> = [
+        "said", "says", "asked", "asks", "told", "tells", "wrote", "writes", "thinks", "thought", "runs", "ran",
+        "knows", "knew", "fixed", "fixes", "owns", "owned", "built", "builds", "is", "was", "has", "had",
+        "and", "or", "who", "from", "gave", "gives", "quoted", "left", "joined", "approves", "approved",
+        "signs", "signed", "came", "comes", "covers", "covered", "stayed", "shows", "showed", "keeps", "kept",
+        "does", "did", "reads", "read", "rewrote", "rewrites", "explained", "explains", "found", "finds",
+        "insists", "insisted", "wants", "wanted", "needs", "needed", "patched", "restarts", "restarted",
+        "understands", "understood", "answers", "answered", "replied", "replies", "offered", "offers"
+    ]
 
     /// Evidence for one word being (part of) a person's name; a word is a name at this score.
     static let threshold = Weight.threshold
@@ -133,8 +147,10 @@ struct NameDetector {
     /// Empty when the text has no such place (most texts: no allocation).
     static func placePhraseWords(_ words: [Word], adjacent: (Int, Int) -> Bool) -> [Bool] {
         var marked: [Bool] = []
-        for i in words.indices where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) && i + 1 < words.count
-            && (words[i + 1].capitalised || words[i + 1].lexical.contains(.particle)) {
+        for i in words.indices
+        where words[i].capitalised && words[i].lexical.contains(.placePhraseStart) && i + 1 < words.count
+            && (words[i + 1].capitalised || words[i + 1].lexical.contains(.particle))
+        {
             var key = words[i].folded
             var j = i
             while j + 1 < words.count, j - i < 3, adjacent(j, j + 1) {

@@ -17,7 +17,10 @@ extension NameScan {
         }
         // "Today Robin pastes them": a participant's name as the subject of a verb.
         if person[i] != nil, w.capitalised, let n = next(i), !n.capitalised, n.folded.count > 3, n.folded.hasSuffix("s"),
-           !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation) { total[i] += Weight.rosterNameBeforeAVerb }
+            !n.folded.hasSuffix("ss"), !n.lexical.contains(.thingContinuation)
+        {
+            total[i] += Weight.rosterNameBeforeAVerb
+        }
         if let n = next(i), n.lexical.contains(.cueAfter), w.capitalised || person[i] != nil {
             total[i] += n.folded == "and" || n.folded == "or" ? Weight.beforeAConjunction : Weight.beforeAPersonVerb
         }
@@ -40,7 +43,8 @@ extension NameScan {
             total[i] += Weight.besideID; rule[i] = "name (beside an employee id)"
         }
         if w.capitalised, w.sentenceStart, !w.isEverydayWord, !w.isWork, let n = next(i), n.lexical.contains(.cueAfter),
-           n.folded != "and", n.folded != "or", referredBack(i) {
+            n.folded != "and", n.folded != "or", referredBack(i)
+        {
             total[i] += Weight.referredToAsPerson
             if rule[i].isEmpty || rule[i] == "name (context)" { rule[i] = "name (referred to as a person)" }
         }

@@ -14,12 +14,14 @@ extension NameScan {
         for i in words.indices.dropLast() where !isName[i] && !isName[i + 1] && isCandidate(i) && isCandidate(i + 1) && adjacent(i, i + 1) {
             let a = words[i], b = words[i + 1]
             if a.capitalised, b.capitalised, !a.sentenceStart, !a.isEverydayWord, !b.isEverydayWord,
-               base[i] >= Weight.unknownFullNamePart, base[i + 1] >= Weight.unknownFullNamePart,
-               !(i + 2 < words.count && adjacent(i + 1, i + 2) && words[i + 2].lexical.contains(.placeWord)) {
+                base[i] >= Weight.unknownFullNamePart, base[i + 1] >= Weight.unknownFullNamePart,
+                !(i + 2 < words.count && adjacent(i + 1, i + 2) && words[i + 2].lexical.contains(.placeWord))
+            {
                 isName[i] = true; isName[i + 1] = true
                 rule[i] = "name (two unknown capitalised words)"
             } else if a.capitalised, b.capitalised, a.lexical.contains(.givenName), b.lexical.contains(.familyName), !a.isWork, !b.isWork,
-                      base[i] >= Weight.unknownCapitalised, base[i + 1] >= Weight.unknownCapitalised {
+                base[i] >= Weight.unknownCapitalised, base[i + 1] >= Weight.unknownCapitalised
+            {
                 // Even if both are words.
                 isName[i] = true; isName[i + 1] = true
                 rule[i] = "name (given name and family name)"
@@ -45,8 +47,10 @@ extension NameScan {
         // "Ping Wiremu", "Ask Hamza": a cue before a name is not part of it.
         let cue = j == i + 1 && words[i].lexical.contains(.cueBefore) && person[i] == nil
         let nameLike = words[i].capitalised && (base[i] >= Self.nameLikeNeighbour || words[i].isName) && !cue
-        guard samePerson && base[i] + Weight.besideSamePerson >= NameDetector.threshold
-                || nameLike && base[i] + Weight.besideAName >= NameDetector.threshold else { return }
+        guard
+            samePerson && base[i] + Weight.besideSamePerson >= NameDetector.threshold
+                || nameLike && base[i] + Weight.besideAName >= NameDetector.threshold
+        else { return }
         isName[i] = true
         if person[i] == nil { person[i] = person[j] }
         if rule[i].isEmpty || samePerson { rule[i] = samePerson ? "roster name (full name)" : "name (next to a name)" }
@@ -59,7 +63,8 @@ extension NameScan {
             let linked = [(i - 1, i - 2), (i + 1, i + 2)].contains { link, other in
                 link >= 0 && other >= 0 && other < words.count && ["and", "or", "&"].contains(words[link].folded) && isName[other]
             }
-            let withSpeaker = i + 2 < words.count && ["and", "&"].contains(words[i + 1].folded) && ["i", "me", "myself"].contains(words[i + 2].folded)
+            let withSpeaker =
+                i + 2 < words.count && ["and", "&"].contains(words[i + 1].folded) && ["i", "me", "myself"].contains(words[i + 2].folded)
                 && words[i].capitalised && (person[i] != nil || words[i].isName)
             if withSpeaker { isName[i] = true; rule[i] = "name (\"… and I\")"; continue }
             guard linked else { continue }

@@ -21,7 +21,10 @@ extension NameScan {
         if w.lexical.contains(.properAdjective), rosterKeys[i] == nil { return true }
         // "conta de luz", "la paz": a lowercase phrase after a particle is no one's name.
         if !w.capitalised, i >= 2, words[i - 1].lexical.contains(.particle), !words[i - 1].capitalised, adjacent(i - 1, i),
-           !words[i - 2].capitalised, !words[i - 2].isName { return true }
+            !words[i - 2].capitalised, !words[i - 2].isName
+        {
+            return true
+        }
         // "MV Kauri", "HMS Belfast": a vessel, named after whoever it was.
         if let p = previousIndex(i), words[p].allCaps, words[p].lexical.contains(.shipPrefix) { return true }
         // "Busan", "Tromsø": a place that is no name at all; "in Lima": a place named like a person.

@@ -60,7 +60,8 @@ extension PatternDetector {
                 }
                 if lower == UInt8(ascii: "t") && beforePrevious | 0x20 == UInt8(ascii: "e") && previous | 0x20 == UInt8(ascii: "x")
                     || lower == UInt8(ascii: "p") && beforePrevious | 0x20 == UInt8(ascii: "e") && previous | 0x20 == UInt8(ascii: "e")
-                    || lower == UInt8(ascii: "r") && beforePrevious | 0x20 == UInt8(ascii: "g") && previous | 0x20 == UInt8(ascii: "e") {
+                    || lower == UInt8(ascii: "r") && beforePrevious | 0x20 == UInt8(ascii: "g") && previous | 0x20 == UInt8(ascii: "e")
+                {
                     extensionWord = true  // "ext", "bleep"/"beeper", "pager"
                 }
                 third = beforePrevious; beforePrevious = previous; previous = byte

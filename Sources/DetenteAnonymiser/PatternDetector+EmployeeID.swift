@@ -64,7 +64,6 @@ extension PatternDetector {
     }
 }
 
-
 /// The parts of an id-shaped token: its letter prefixes (`KM`, `LK` of `KM-LK-30417`), the
 /// separator before the digits, and how many digits it has.
 struct IDShape {

@@ -22,8 +22,10 @@ enum PatternDetector {
         [.caseInsensitive])
     /// "555-0142": a seven-digit local number, a phone only after a word that says so.
     static let localNumber = regex(#"(?<![\w+/.-])\d{3}[.-]\d{4}(?![\w-]|[.:]\d)"#)
-    static let phoneCues: Set<String> = ["call", "calling", "phone", "phoned", "phoning", "tel", "telephone", "mobile", "cell", "ring", "dial",
-                                         "text", "sms", "fax", "whatsapp", "landline", "number", "on"]
+    static let phoneCues: Set<String> = [
+        "call", "calling", "phone", "phoned", "phoning", "tel", "telephone", "mobile", "cell", "ring", "dial",
+        "text", "sms", "fax", "whatsapp", "landline", "number", "on"
+    ]
     static let extensionOnly = regex(#"(?<![\w-])x\d{3,5}\b"#)
     static let bleep = regex(#"\b(?:bleep|pager|beeper|extension|ext\.?)\s+(?:no\.?\s+|number\s+)?(\d{3,6})\b"#, [.caseInsensitive])
     /// Employee-id shapes: `E1234`, `KF-70388`, multi-part prefixes (`KM-LK-30417`, `SAV/GH/0091`),
@@ -37,26 +39,33 @@ enum PatternDetector {
         "here", "channel", "all", "everyone", "team", "oncall", "on-call", "duty", "ops", "dev", "devs", "sre", "support", "help",
         "helpdesk", "admins", "admin", "alerts", "release", "releases", "deploy", "incident", "incidents", "security", "sec", "dba",
         "platform", "infra", "noc", "soc", "qa", "liveops", "netops", "devops", "secops", "sysadmins", "oncallers", "leads",
-        "managers", "group", "squad", "crew", "bot", "ci", "build", "builds",
+        "managers", "group", "squad", "crew", "bot", "ci", "build", "builds"
     ]
     /// Service accounts before an @ are not personal mailboxes.
-    static let serviceLocalParts: Set<String> = ["git", "root", "admin", "noreply", "no-reply", "jenkins", "deploy", "ci", "postmaster",
-                                                 "ops", "support", "help", "helpdesk", "security", "info", "alerts", "oncall", "team", "dev", "sre", "dba"]
+    static let serviceLocalParts: Set<String> = [
+        "git", "root", "admin", "noreply", "no-reply", "jenkins", "deploy", "ci", "postmaster",
+        "ops", "support", "help", "helpdesk", "security", "info", "alerts", "oncall", "team", "dev", "sre", "dba"
+    ]
     /// Standards bodies and regulations whose document numbers look like multi-part ids.
-    static let standardsBodies: Set<String> = ["ISO", "IEC", "EN", "DIN", "BS", "NIST", "SP", "FIPS", "ETSI", "IEEE", "ANSI", "ITU", "RTS",
-                                               "ITS", "DORA", "NIS", "GDPR", "EU", "CIS", "OWASP", "ASVS", "DSS", "HIPAA", "SOX", "NERC", "CIP"]
+    static let standardsBodies: Set<String> = [
+        "ISO", "IEC", "EN", "DIN", "BS", "NIST", "SP", "FIPS", "ETSI", "IEEE", "ANSI", "ITU", "RTS",
+        "ITS", "DORA", "NIS", "GDPR", "EU", "CIS", "OWASP", "ASVS", "DSS", "HIPAA", "SOX", "NERC", "CIP"
+    ]
     /// Words that call a number a person's: English, and "employee", "staff/personnel number" and
     /// "badge" in the languages of the supported regions (Wiktionary translation tables, CC BY-SA).
-    static let strongIDCues: Set<String> = ["staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge",
-                                            "payroll", "worker", "locum", "locums", "emp", "hr", "pernr",
-                                            "empleado", "empleada", "funcionario", "funcionário", "colaborador", "matrícula", "matricula",
-                                            "matricule", "salarié", "salarie", "employé", "employe", "mitarbeiter", "personalnummer",
-                                            "personalnr", "mitarbeiternummer", "personeelsnummer", "dipendente", "matricola",
-                                            "anställningsnummer", "anst", "ansattnummer", "työntekijä", "henkilönumero", "osobní",
-                                            "zaměstnanec", "pracownik", "pracownika", "służbowy", "працівник", "табельний", "табельный"]
-    static let ticketPrefixes: Set<String> = ["CHG", "INC", "RITM", "REQ", "PRB", "TASK", "KB", "CVE", "SR", "PO", "ORA", "MR", "PR", "CR",
-                                              "RFC", "JIRA", "SEV", "P", "Q", "ISO", "SOC", "PCI", "SHP", "MSCU", "BUG", "CASE", "CS", "TKT", "WO"]
-
+    static let strongIDCues: Set<String> = [
+        "staff", "employee", "employees", "personnel", "contractor", "contractors", "vendor", "badge",
+        "payroll", "worker", "locum", "locums", "emp", "hr", "pernr",
+        "empleado", "empleada", "funcionario", "funcionário", "colaborador", "matrícula", "matricula",
+        "matricule", "salarié", "salarie", "employé", "employe", "mitarbeiter", "personalnummer",
+        "personalnr", "mitarbeiternummer", "personeelsnummer", "dipendente", "matricola",
+        "anställningsnummer", "anst", "ansattnummer", "työntekijä", "henkilönumero", "osobní",
+        "zaměstnanec", "pracownik", "pracownika", "służbowy", "працівник", "табельний", "табельный"
+    ]
+    static let ticketPrefixes: Set<String> = [
+        "CHG", "INC", "RITM", "REQ", "PRB", "TASK", "KB", "CVE", "SR", "PO", "ORA", "MR", "PR", "CR",
+        "RFC", "JIRA", "SEV", "P", "Q", "ISO", "SOC", "PCI", "SHP", "MSCU", "BUG", "CASE", "CS", "TKT", "WO"
+    ]
 
     /// A pattern's match as a range of the text.
     struct Match {
@@ -130,8 +139,10 @@ enum PatternDetector {
         }
         return words.last.map(versionWords.contains) ?? false
     }
-    static let versionWords: Set<String> = ["version", "versions", "ver", "v", "release", "build", "firmware", "driver", "patch", "upgrade",
-                                            "upgraded", "upgrading", "downgrade", "downgraded", "bump", "bumped", "pinned", "pin"]
+    static let versionWords: Set<String> = [
+        "version", "versions", "ver", "v", "release", "build", "firmware", "driver", "patch", "upgrade",
+        "upgraded", "upgrading", "downgrade", "downgraded", "bump", "bumped", "pinned", "pin"
+    ]
 
     static func looksLikeDate(_ s: String) -> Bool {
         let parts = s.split(whereSeparator: { !$0.isNumber })

@@ -56,7 +56,9 @@ struct PatternScan {
     mutating func findLinks() {
         for m in scan(PatternDetector.url, when: cues.urlStart) {
             let r = withoutTrailingPunctuation(m.range)
-            if let rule = URLPolicy.personalRule(String(text[r]), roster: roster) { add(r, .url, rule) } else {
+            if let rule = URLPolicy.personalRule(String(text[r]), roster: roster) {
+                add(r, .url, rule)
+            } else {
                 // An ordinary link is kept, and nothing inside it is treated as a handle or an ip.
                 found.append(Span(range: r, kind: .url, rule: "keep"))
             }
@@ -67,7 +69,8 @@ struct PatternScan {
     func withoutTrailingPunctuation(_ range: Range<String.Index>) -> Range<String.Index> {
         var r = range
         while r.lowerBound < r.upperBound, let last = text[text.index(before: r.upperBound)].unicodeScalars.first,
-              ".,;:!?)]}".unicodeScalars.contains(last) {
+            ".,;:!?)]}".unicodeScalars.contains(last)
+        {
             if last == ")", text[r].includes("(") { break }
             r = r.lowerBound..<text.index(before: r.upperBound)
         }

@@ -5,16 +5,20 @@ import Foundation
 /// personal hosts. Ordinary links (dashboards, status pages, team wikis, docs) are kept.
 enum URLPolicy {
     static let codeHosts = ["github.com", "gitlab", "bitbucket", "gitea", "codeberg.org", "sourcehut", "sr.ht"]
-    static let orgWords: Set<String> = ["team", "teams", "ops", "dev", "platform", "infra", "sre", "dba", "security", "org", "docs", "tools",
-                                        "shared", "public", "internal", "group", "groups", "company", "projects", "services", "apps", "status",
-                                        "dashboards", "grafana", "wiki", "runbooks", "explore", "search", "issues", "pulls", "topics", "orgs"]
+    static let orgWords: Set<String> = [
+        "team", "teams", "ops", "dev", "platform", "infra", "sre", "dba", "security", "org", "docs", "tools",
+        "shared", "public", "internal", "group", "groups", "company", "projects", "services", "apps", "status",
+        "dashboards", "grafana", "wiki", "runbooks", "explore", "search", "issues", "pulls", "topics", "orgs"
+    ]
 
     enum ProfileHost { case booking, social }
     /// Sites whose first path segment is an account: booking pages and personal profiles are a
     /// person's by nature; on social sites the account name must look like a person's.
     static let bookingHosts = ["calendly.com", "cal.com", "savvycal.com", "tidycal.com", "about.me", "keybase.io"]
-    static let socialHosts = ["twitter.com", "x.com", "instagram.com", "facebook.com", "threads.net", "dev.to", "medium.com", "behance.net",
-                              "dribbble.com", "stackoverflow.com", "hub.docker.com", "npmjs.com", "pypi.org", "youtube.com"]
+    static let socialHosts = [
+        "twitter.com", "x.com", "instagram.com", "facebook.com", "threads.net", "dev.to", "medium.com", "behance.net",
+        "dribbble.com", "stackoverflow.com", "hub.docker.com", "npmjs.com", "pypi.org", "youtube.com"
+    ]
 
     static func profileHostKind(_ host: String) -> ProfileHost? {
         func matches(_ known: String) -> Bool { host == known || host.hasSuffix("." + known) }
@@ -39,7 +43,8 @@ enum URLPolicy {
         if host.includes("linkedin.") && (path.hasPrefix("/in/") || path.hasPrefix("/pub/")) { return "profile page" }
         if path.includes("/~") || path.hasPrefix("~") { return "personal space" }
         if lower.includes("viewprofile") || lower.includes("/profile") || lower.includes("/people/") || lower.includes("/person/")
-            || lower.includes("/users/") || lower.includes("/user/") || lower.includes("/u/") || lower.includes("/member/") {
+            || lower.includes("/users/") || lower.includes("/user/") || lower.includes("/u/") || lower.includes("/member/")
+        {
             return "profile or user path"
         }
         if lower.includes("name=") && (lower.includes("user") || lower.includes("profile")) { return "profile query" }
@@ -56,14 +61,16 @@ enum URLPolicy {
         if codeHosts.contains(where: { host.includes($0) }), let owner = segments.first, !orgWords.contains(owner) {
             let hostLabels = Set(host.split(separator: ".").flatMap { $0.split(separator: "-") }.map(String.init))
             if !hostLabels.contains(owner), !owner.split(separator: "-").contains(where: { hostLabels.contains(String($0)) }),
-               Gazetteer.looksLikePersonHandle(owner) {
+                Gazetteer.looksLikePersonHandle(owner)
+            {
                 return "user namespace on a code host"
             }
         }
         // A personal site: the first host label looks like a person's name ("janedoe.example.net/blog").
         if let first = host.split(separator: ".").first.map(String.init), host.split(separator: ".").count >= 2,
-           !["www", "wiki", "docs", "status", "grafana", "jira", "confluence", "gitlab", "github", "cal", "calendar", "intranet", "portal", "api", "app"].contains(first),
-           Gazetteer.looksLikeFullNameLabel(first) || Gazetteer.looksLikeHyphenatedFullName(first), segments.first.map({ ["blog", "posts", "about", "cv", "notes"].contains($0) }) ?? true {
+            !["www", "wiki", "docs", "status", "grafana", "jira", "confluence", "gitlab", "github", "cal", "calendar", "intranet", "portal", "api", "app"].contains(first),
+            Gazetteer.looksLikeFullNameLabel(first) || Gazetteer.looksLikeHyphenatedFullName(first), segments.first.map({ ["blog", "posts", "about", "cv", "notes"].contains($0) }) ?? true
+        {
             return "personal site"
         }
         return nil

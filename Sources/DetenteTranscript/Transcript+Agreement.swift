@@ -18,7 +18,8 @@ extension Transcript {
         for c in w.draft?.clauses ?? [] {
             let a = w.assignment(of: c.id)
             let support = Visibility.endorsementCounts(c.id, w).map { c.votable ? String($0.support) : "" }
-            o += ([c.id, c.section.rawValue, a?.owner ?? "", a?.due ?? "", c.votable ? String(w.isEndorsed(c.id)) : ""] + support + [c.text])
+            o +=
+                ([c.id, c.section.rawValue, a?.owner ?? "", a?.due ?? "", c.votable ? String(w.isEndorsed(c.id)) : ""] + support + [c.text])
                 .map(Self.csvField).joined(separator: ",") + "\n"
         }
         return o
@@ -31,8 +32,10 @@ extension Transcript {
             guard let a = w.assignment(of: c.id), let due = a.due else { continue }
             let day = due.replacingOccurrences(of: "-", with: "")
             let owner = a.owner.map { "\(name($0)): " } ?? ""
-            lines += ["BEGIN:VEVENT", "UID:\(c.id)@\(w.id).detente", "DTSTAMP:\(day)T000000Z", "DTSTART;VALUE=DATE:\(day)",
-                      "SUMMARY:" + Self.icsText(owner + c.text), "DESCRIPTION:" + Self.icsText("\(w.setup.title) — agreement clause"), "END:VEVENT"]
+            lines += [
+                "BEGIN:VEVENT", "UID:\(c.id)@\(w.id).detente", "DTSTAMP:\(day)T000000Z", "DTSTART;VALUE=DATE:\(day)",
+                "SUMMARY:" + Self.icsText(owner + c.text), "DESCRIPTION:" + Self.icsText("\(w.setup.title) — agreement clause"), "END:VEVENT"
+            ]
         }
         lines.append("END:VCALENDAR")
         return lines.map(Self.foldICS).joined(separator: "\r\n") + "\r\n"

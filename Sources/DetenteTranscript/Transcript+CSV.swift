@@ -17,7 +17,8 @@ extension Transcript {
         for r in rows() {
             let phase = r.kind == .outmodel ? "outmodel" : r.kind == .requirement ? "requirements" : "reactions"
             let counts = Verdict.allCases.map { String(r.reactions[$0] ?? 0) }
-            o += ([r.id, r.department, r.kind.rawValue, phase, r.target, r.theme?.rawValue ?? "", r.group.map(String.init) ?? "", String(r.votes)] + counts + [r.text])
+            o +=
+                ([r.id, r.department, r.kind.rawValue, phase, r.target, r.theme?.rawValue ?? "", r.group.map(String.init) ?? "", String(r.votes)] + counts + [r.text])
                 .map(Self.csvField).joined(separator: ",") + "\n"
         }
         return o

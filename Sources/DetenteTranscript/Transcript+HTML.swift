@@ -34,21 +34,21 @@ struct HTMLTranscriptWriter: TranscriptWriter {
     mutating func header(_ h: Transcript.Header) {
         let e = escape
         o += """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(e(h.title)) — Detente transcript</title>
-        <style>
-        body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
-        h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
-        table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
-        .meta{color:#555}.tag{display:inline-block;font-size:.8rem;background:#eef;border-radius:.3rem;padding:0 .4rem;margin-left:.3rem}
-        .endorsed{color:#0a6b2d;font-weight:600}.open{color:#8a4b00}li{margin:.3rem 0}
-        @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}li{break-inside:avoid}a{color:inherit}}
-        </style></head><body>
-        <h1>\(e(h.title))</h1>
-        <p class="meta">Date: \(e(h.date)) · Template: \(e(h.template)) · Phase reached: \(e(h.phase))</p>
-        <table><thead><tr><th>Department</th><th>People</th></tr></thead><tbody>
-        """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(e(h.title)) — Detente transcript</title>
+            <style>
+            body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+            h1{font-size:1.8rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+            table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+            .meta{color:#555}.tag{display:inline-block;font-size:.8rem;background:#eef;border-radius:.3rem;padding:0 .4rem;margin-left:.3rem}
+            .endorsed{color:#0a6b2d;font-weight:600}.open{color:#8a4b00}li{margin:.3rem 0}
+            @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}li{break-inside:avoid}a{color:inherit}}
+            </style></head><body>
+            <h1>\(e(h.title))</h1>
+            <p class="meta">Date: \(e(h.date)) · Template: \(e(h.template)) · Phase reached: \(e(h.phase))</p>
+            <table><thead><tr><th>Department</th><th>People</th></tr></thead><tbody>
+            """
         for d in h.departments { o += "<tr><td>\(e(d.name))</td><td>\(d.people)</td></tr>" }
         o += "</tbody></table>\n"
     }

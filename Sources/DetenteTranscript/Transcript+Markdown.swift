@@ -56,7 +56,8 @@ struct MarkdownTranscriptWriter: TranscriptWriter {
         o += "- \(escape(c.text))"
         if let who = c.owner { o += " — \(escape(who))" }
         if let e = c.endorsement {
-            o += " — " + (e.endorsed ? "**endorsed**" : "not endorsed") + " ("
+            o +=
+                " — " + (e.endorsed ? "**endorsed**" : "not endorsed") + " ("
                 + e.counts.map { "\(escape($0.department)) \($0.support)/\($0.members)" }.joined(separator: ", ") + ")"
         }
         o += "\n"

@@ -54,8 +54,10 @@ extension Transcript {
     /// agreement (perception gaps first), the facilitator's notes, and attendance when asked for.
     func write<Writer: TranscriptWriter>(into out: inout Writer, attendance: [String]?) -> String {
         let rows = rows()
-        out.header(Header(title: w.setup.title, date: date, template: w.setup.template, phase: w.phase.rawValue,
-                          departments: w.departments.map { (name($0), w.members(of: $0).count) }))
+        out.header(
+            Header(
+                title: w.setup.title, date: date, template: w.setup.template, phase: w.phase.rawValue,
+                departments: w.departments.map { (name($0), w.members(of: $0).count) }))
         out.heading("Prompts", level: 2)
         out.list(prompts)
         for d in w.departments { writeItems(of: d, rows: rows, into: &out) }
@@ -78,11 +80,12 @@ extension Transcript {
         for kind in [ItemKind.outmodel, .requirement, .offer] {
             let list = rows.filter { $0.department == d && $0.kind == kind }
             guard !list.isEmpty else { continue }
-            let title = switch kind {
-            case .outmodel: "How \(shown) sees the others"
-            case .requirement: "What \(shown) requires"
-            case .offer: "What \(shown) offers"
-            }
+            let title =
+                switch kind {
+                case .outmodel: "How \(shown) sees the others"
+                case .requirement: "What \(shown) requires"
+                case .offer: "What \(shown) offers"
+                }
             out.heading(title, level: 3)
             out.beginList()
             for r in list { out.row(r, target: name(r.target)) }
@@ -109,9 +112,11 @@ extension Transcript {
     }
 
     func clauseLine(_ c: AgreementDraft.Clause) -> ClauseLine {
-        let endorsement = c.votable
-            ? ClauseLine.Endorsement(endorsed: w.isEndorsed(c.id),
-                                     counts: Visibility.endorsementCounts(c.id, w).map { (name($0.0), $0.support, $0.members) })
+        let endorsement =
+            c.votable
+            ? ClauseLine.Endorsement(
+                endorsed: w.isEndorsed(c.id),
+                counts: Visibility.endorsementCounts(c.id, w).map { (name($0.0), $0.support, $0.members) })
             : nil
         return ClauseLine(text: c.text, owner: ownerLine(c.id), endorsement: endorsement)
     }

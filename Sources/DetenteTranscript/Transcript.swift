@@ -70,8 +70,9 @@ public struct Transcript: Sendable {
         if !inputs.isEmpty { themeOf.merge(AgreementDrafter().analyse(inputs).themes) { journaled, _ in journaled } }
         return base.map { b in
             let tally = Visibility.reactionTally(b.id, w)
-            return Row(id: b.id, department: b.department, kind: b.kind, target: b.target, text: b.text, votes: b.votes,
-                       theme: themeOf[b.id], group: groupOf[b.id], reactions: tally.counts, comments: tally.comments)
+            return Row(
+                id: b.id, department: b.department, kind: b.kind, target: b.target, text: b.text, votes: b.votes,
+                theme: themeOf[b.id], group: groupOf[b.id], reactions: tally.counts, comments: tally.comments)
         }
     }
 
@@ -86,8 +87,10 @@ public struct Transcript: Sendable {
 
     /// Prompts the bot put to everyone, per phase, in order (the chat's public lines).
     var prompts: [String] {
-        w.botLog.filter { if case .everyone = $0.audience { return true }; if case .department = $0.audience { return true }; return false }
-            .map(\.text).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        w.botLog.filter {
+            if case .everyone = $0.audience { return true }; if case .department = $0.audience { return true }; return false
+        }
+        .map(\.text).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
 }

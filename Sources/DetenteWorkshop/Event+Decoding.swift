@@ -44,15 +44,18 @@ extension Event {
     static func contribution(_ name: String, _ f: Fields) throws(DecodingFailure) -> Event? {
         switch name {
         case "created":
-            return .created(WorkshopSetup(id: try f.string("id"), title: try f.string("title"), template: try f.string("template"),
-                                          departments: f.json["departments"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                                          anonymityThreshold: Int(try f.int("k")), joinCode: try f.string("code"),
-                                          facilitatorTokenHash: try f.string("fth"), createdAt: try f.int("at")))
+            return .created(
+                WorkshopSetup(
+                    id: try f.string("id"), title: try f.string("title"), template: try f.string("template"),
+                    departments: f.json["departments"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                    anonymityThreshold: Int(try f.int("k")), joinCode: try f.string("code"),
+                    facilitatorTokenHash: try f.string("fth"), createdAt: try f.int("at")))
         case "joined": return .joined(participant: try f.string("p"), department: try f.string("d"), tokenHash: try f.string("th"))
         case "item_submitted":
             guard let kind = ItemKind(rawValue: try f.string("kind")) else { throw DecodingFailure(description: "unknown kind") }
-            var item = Item(id: try f.string("i"), department: try f.string("d"), kind: kind, target: try f.string("target"), text: try f.string("text"),
-                            anonymised: try f.string("anon"), replacements: f.replacements, author: try f.string("author"), prompt: f.json["prompt"]?.intValue)
+            var item = Item(
+                id: try f.string("i"), department: try f.string("d"), kind: kind, target: try f.string("target"), text: try f.string("text"),
+                anonymised: try f.string("anon"), replacements: f.replacements, author: try f.string("author"), prompt: f.json["prompt"]?.intValue)
             item.clientID = f.json["cid"]?.stringValue
             return .itemSubmitted(item, at: try f.int("at"))
         case "item_edited": return .itemEdited(try f.string("i"), text: try f.string("text"), anonymised: try f.string("anon"), replacements: f.replacements)
@@ -64,8 +67,9 @@ extension Event {
         case "prompt_advanced": return .promptAdvanced(try f.string("p"), to: Int(try f.int("to")))
         case "reacted":
             guard let v = Verdict(rawValue: try f.string("verdict")) else { throw DecodingFailure(description: "unknown verdict") }
-            return .reacted(try f.string("p"), try f.string("i"),
-                            Reaction(verdict: v, comment: try f.string("comment"), original: f.json["original"]?.stringValue, replacements: f.replacements))
+            return .reacted(
+                try f.string("p"), try f.string("i"),
+                Reaction(verdict: v, comment: try f.string("comment"), original: f.json["original"]?.stringValue, replacements: f.replacements))
         default: return nil
         }
     }
@@ -76,8 +80,10 @@ extension Event {
         case "revealed": return .revealed(f.json["items"]?.arrayValue?.compactMap(RevealedItem.init(json:)) ?? [])
         case "presenting": return .presenting(f.json["d"]?.stringValue)
         case "draft_created":
-            return .draftCreated(AgreementDraft(clauses: f.json["clauses"]?.arrayValue?.compactMap(AgreementDraft.Clause.init(json:)) ?? [],
-                                                suggestions: AgreementDraft.suggestions(from: f.json["suggestions"])))
+            return .draftCreated(
+                AgreementDraft(
+                    clauses: f.json["clauses"]?.arrayValue?.compactMap(AgreementDraft.Clause.init(json:)) ?? [],
+                    suggestions: AgreementDraft.suggestions(from: f.json["suggestions"])))
         case "suggestion_answered": return .suggestionAnswered(try f.string("s"), accepted: try f.bool("accepted"))
         case "clause_edited": return .clauseEdited(try f.string("c"), text: try f.string("text"))
         case "clauses_merged": return .clausesMerged(kept: try f.string("kept"), absorbed: try f.string("absorbed"))

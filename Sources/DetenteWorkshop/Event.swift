@@ -52,8 +52,10 @@ public struct WorkshopSetup: Sendable, Equatable {
     public let facilitatorTokenHash: String
     public let createdAt: Int64
 
-    public init(id: String, title: String, template: String, departments: [Department], anonymityThreshold: Int,
-                joinCode: String, facilitatorTokenHash: String, createdAt: Int64) {
+    public init(
+        id: String, title: String, template: String, departments: [Department], anonymityThreshold: Int,
+        joinCode: String, facilitatorTokenHash: String, createdAt: Int64
+    ) {
         self.id = id; self.title = title; self.template = template; self.departments = departments
         self.anonymityThreshold = anonymityThreshold; self.joinCode = joinCode
         self.facilitatorTokenHash = facilitatorTokenHash; self.createdAt = createdAt
@@ -68,7 +70,6 @@ public struct RevealedItem: Sendable, Equatable {
     public let text: String
     public let votes: Int
 }
-
 
 // MARK: - Journal encoding (stable JSON; field names are part of the on-disk format)
 
@@ -117,16 +118,20 @@ extension Event {
         var f: [(String, JSON)] = [("e", .string(name))]
         switch self {
         case let .created(s):
-            f += [("id", .string(s.id)), ("title", .string(s.title)), ("template", .string(s.template)),
-                  ("departments", JSON(s.departments)), ("k", .int(s.anonymityThreshold)), ("code", .string(s.joinCode)),
-                  ("fth", .string(s.facilitatorTokenHash)), ("at", .int(Int(s.createdAt)))]
+            f += [
+                ("id", .string(s.id)), ("title", .string(s.title)), ("template", .string(s.template)),
+                ("departments", JSON(s.departments)), ("k", .int(s.anonymityThreshold)), ("code", .string(s.joinCode)),
+                ("fth", .string(s.facilitatorTokenHash)), ("at", .int(Int(s.createdAt)))
+            ]
         case let .joined(p, d, th): f += [("p", .string(p)), ("d", .string(d)), ("th", .string(th))]
         case let .phaseChanged(ph, at): f += [("phase", .string(ph.rawValue)), ("at", .int(Int(at)))]
         case let .itemSubmitted(item, at):
-            f += [("i", .string(item.id)), ("d", .string(item.department)), ("kind", .string(item.kind.rawValue)),
-                  ("target", .string(item.target)), ("text", .string(item.text)), ("anon", .string(item.anonymised)),
-                  ("repl", .array(item.replacements.map(\.json))), ("author", .string(item.author)),
-                  ("prompt", item.prompt.map { .int($0) } ?? .null), ("at", .int(Int(at)))]
+            f += [
+                ("i", .string(item.id)), ("d", .string(item.department)), ("kind", .string(item.kind.rawValue)),
+                ("target", .string(item.target)), ("text", .string(item.text)), ("anon", .string(item.anonymised)),
+                ("repl", .array(item.replacements.map(\.json))), ("author", .string(item.author)),
+                ("prompt", item.prompt.map { .int($0) } ?? .null), ("at", .int(Int(at)))
+            ]
             if let cid = item.clientID { f.append(("cid", .string(cid))) }
         case let .itemEdited(i, text, anon, repl):
             f += [("i", .string(i)), ("text", .string(text)), ("anon", .string(anon)), ("repl", .array(repl.map(\.json)))]
@@ -138,8 +143,10 @@ extension Event {
         case let .revealed(items): f += [("items", .array(items.map(\.json)))]
         case let .presenting(d): f += [("d", JSON(d))]
         case let .reacted(p, i, r):
-            f += [("p", .string(p)), ("i", .string(i)), ("verdict", .string(r.verdict.rawValue)), ("comment", .string(r.comment)),
-                  ("original", .string(r.original)), ("repl", .array(r.replacements.map(\.json)))]
+            f += [
+                ("p", .string(p)), ("i", .string(i)), ("verdict", .string(r.verdict.rawValue)), ("comment", .string(r.comment)),
+                ("original", .string(r.original)), ("repl", .array(r.replacements.map(\.json)))
+            ]
         case let .draftCreated(draft): f += [("clauses", .array(draft.clauses.map(\.json))), ("suggestions", draft.suggestionsJSON)]
         case let .clauseEdited(c, text): f += [("c", .string(c)), ("text", .string(text))]
         case let .clausesMerged(k, a): f += [("kept", .string(k)), ("absorbed", .string(a))]
@@ -165,14 +172,16 @@ extension Event {
 
 extension RevealedItem {
     var json: JSON {
-        ["i": .string(id), "d": .string(department), "kind": .string(kind.rawValue), "target": .string(target),
-         "text": .string(text), "votes": .int(votes)]
+        [
+            "i": .string(id), "d": .string(department), "kind": .string(kind.rawValue), "target": .string(target),
+            "text": .string(text), "votes": .int(votes)
+        ]
     }
     init?(json: JSON) {
         guard let id = json["i"]?.stringValue, let d = json["d"]?.stringValue,
-              let kind = json["kind"]?.stringValue.flatMap(ItemKind.init), let t = json["target"]?.stringValue,
-              let text = json["text"]?.stringValue else { return nil }
+            let kind = json["kind"]?.stringValue.flatMap(ItemKind.init), let t = json["target"]?.stringValue,
+            let text = json["text"]?.stringValue
+        else { return nil }
         self.init(id: id, department: d, kind: kind, target: t, text: text, votes: json["votes"]?.intValue ?? 0)
     }
 }
-

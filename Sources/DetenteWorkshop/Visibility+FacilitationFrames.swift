@@ -12,7 +12,9 @@ extension Visibility {
 
     /// Everyone sees the clause's tally; the endorser sees their own choice.
     static func endorsementFrames(by p: ParticipantID, of c: ClauseID, support: Bool, _ w: Workshop) -> [Frame] {
-        [(.everyone, tallyMessage(c, w)),
-         (.participant(p), ["type": "my_endorsement", "clause": .string(c), "support": .bool(support)])]
+        [
+            (.everyone, tallyMessage(c, w)),
+            (.participant(p), ["type": "my_endorsement", "clause": .string(c), "support": .bool(support)])
+        ]
     }
 }

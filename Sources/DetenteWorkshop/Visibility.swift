@@ -65,8 +65,10 @@ public enum Visibility {
 
     static func timerJSON(_ w: Workshop) -> JSON {
         guard let t = w.timer else { return .null }
-        return ["running": .bool(t.endsAt != nil && !t.expired), "ends_at": t.endsAt.map { .int(Int($0)) } ?? .null,
-                "remaining_ms": t.remainingWhenPaused.map { .int(Int($0)) } ?? .null, "expired": .bool(t.expired)]
+        return [
+            "running": .bool(t.endsAt != nil && !t.expired), "ends_at": t.endsAt.map { .int(Int($0)) } ?? .null,
+            "remaining_ms": t.remainingWhenPaused.map { .int(Int($0)) } ?? .null, "expired": .bool(t.expired)
+        ]
     }
 
     static func timerMessage(_ w: Workshop) -> JSON { ["type": "timer", "timer": timerJSON(w)] }
@@ -79,16 +81,20 @@ public enum Visibility {
             let t = w.tallies[d] ?? Workshop.DepartmentTally()
             let approvals = w.approvals[d]?.count ?? 0
             let m = members[d] ?? 0
-            return ["department": .string(d), "members": .int(m), "outmodel": .int(t.outmodel), "requirements": .int(t.requirements),
-                    "offers": .int(t.offers), "contributors": .int(t.contributors), "approvals": .int(approvals),
-                    "approved": .bool(m > 0 && approvals * 2 > m), "below_k": .bool(t.contributors < w.setup.anonymityThreshold)]
+            return [
+                "department": .string(d), "members": .int(m), "outmodel": .int(t.outmodel), "requirements": .int(t.requirements),
+                "offers": .int(t.offers), "contributors": .int(t.contributors), "approvals": .int(approvals),
+                "approved": .bool(m > 0 && approvals * 2 > m), "below_k": .bool(t.contributors < w.setup.anonymityThreshold)
+            ]
         }
         return ["type": "progress", "k": .int(w.setup.anonymityThreshold), "departments": .array(departments)]
     }
 
     static func approval(_ d: Department, _ w: Workshop) -> JSON {
-        ["type": "approval", "department": .string(d), "approvals": .int(w.approvals[d]?.count ?? 0),
-         "members": .int(w.members(of: d).count), "approved": .bool(w.isApproved(d))]
+        [
+            "type": "approval", "department": .string(d), "approvals": .int(w.approvals[d]?.count ?? 0),
+            "members": .int(w.members(of: d).count), "approved": .bool(w.isApproved(d))
+        ]
     }
 
     static func myVotes(_ p: ParticipantID, _ w: Workshop) -> JSON {
@@ -98,8 +104,10 @@ public enum Visibility {
 
     static func revealMessage(_ w: Workshop) -> JSON {
         let items = (w.revealed ?? []).filter { w.items[$0.id]?.hidden != true }.map { r -> JSON in
-            ["id": .string(r.id), "department": .string(r.department), "kind": .string(r.kind.rawValue),
-             "target": .string(r.target), "text": .string(r.text), "votes": .int(r.votes)]
+            [
+                "id": .string(r.id), "department": .string(r.department), "kind": .string(r.kind.rawValue),
+                "target": .string(r.target), "text": .string(r.text), "votes": .int(r.votes)
+            ]
         }
         return ["type": "reveal", "items": .array(items)]
     }
@@ -118,15 +126,19 @@ public enum Visibility {
 
     static func reactionsMessage(_ itemID: ItemID, _ w: Workshop) -> JSON {
         let (counts, comments) = reactionTally(itemID, w)
-        return ["type": "reactions", "id": .string(itemID),
-                "counts": .object(Verdict.allCases.compactMap { v in counts[v].map { (v.rawValue, .int($0)) } }),
-                "comments": .array(comments.map { ["verdict": .string($0.0.rawValue), "text": .string($0.1)] })]
+        return [
+            "type": "reactions", "id": .string(itemID),
+            "counts": .object(Verdict.allCases.compactMap { v in counts[v].map { (v.rawValue, .int($0)) } }),
+            "comments": .array(comments.map { ["verdict": .string($0.0.rawValue), "text": .string($0.1)] })
+        ]
     }
 
     static func draftMessage(_ w: Workshop) -> JSON {
-        ["type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)), "suggestions": w.draft?.suggestionsJSON ?? .array([]),
-         "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) }),
-         "assignments": .array((w.draft?.clauses ?? []).filter { w.assignment(of: $0.id) != nil }.map { assignmentMessage($0.id, w) })]
+        [
+            "type": "draft", "clauses": .array((w.draft?.clauses ?? []).map(\.json)), "suggestions": w.draft?.suggestionsJSON ?? .array([]),
+            "tallies": .array((w.draft?.clauses ?? []).filter(\.votable).map { tallyMessage($0.id, w) }),
+            "assignments": .array((w.draft?.clauses ?? []).filter { w.assignment(of: $0.id) != nil }.map { assignmentMessage($0.id, w) })
+        ]
     }
 
     public static func endorsementCounts(_ c: ClauseID, _ w: Workshop) -> [(Department, support: Int, oppose: Int, members: Int)] {
@@ -155,13 +167,16 @@ public enum Visibility {
     public static func presence(_ w: Workshop, online: Set<ParticipantID>, names: [ParticipantID: String], for viewer: Viewer) -> JSON {
         let rows: [JSON] = w.departments.map { d in
             let members = w.members(of: d)
-            var row: [(String, JSON)] = [("department", .string(d)), ("members", .int(members.count)),
-                                         ("online", .int(members.filter { online.contains($0) }.count))]
+            var row: [(String, JSON)] = [
+                ("department", .string(d)), ("members", .int(members.count)),
+                ("online", .int(members.filter { online.contains($0) }.count))
+            ]
             if members.count > Self.presenceListLimit {
                 // A large room gets counts only: a name list per change would cost O(n²) bytes.
                 row.append(("people_omitted", true))
             } else if viewer.hasFacilitatorRights || viewer.department == d {
-                let people: [JSON] = members
+                let people: [JSON] =
+                    members
                     .map { (names[$0] ?? "?", $0) }
                     .map { name, pid in
                         var person: [(String, JSON)] = [("name", .string(name)), ("online", .bool(online.contains(pid)))]
@@ -181,16 +196,33 @@ public enum Visibility {
     /// that was away misses nothing.
     public static func snapshot(of w: Workshop, for viewer: Viewer, online: Set<ParticipantID>, names: [ParticipantID: String]) -> JSON {
         var f: [(String, JSON)] = [("type", "welcome")]
-        let role: String = switch viewer.role { case .facilitator: "facilitator"; case .participant: "participant"; case .export: "export" }
+        let role: String =
+            switch viewer.role {
+            case .facilitator: "facilitator";
+            case .participant: "participant";
+            case .export: "export"
+            }
         f.append(("role", .string(role)))
-        f.append(("workshop", ["id": .string(w.id), "title": .string(w.setup.title), "template": .string(w.setup.template),
-                               "departments": JSON(w.departments), "k": .int(w.setup.anonymityThreshold),
-                               "phase": .string(w.phase.rawValue), "suggested_minutes": suggestedMinutes(w), "joining_locked": .bool(w.joiningLocked), "ended": .bool(w.ended),
-                               "code": .string(w.setup.joinCode)]))
+        f.append(
+            (
+                "workshop",
+                [
+                    "id": .string(w.id), "title": .string(w.setup.title), "template": .string(w.setup.template),
+                    "departments": JSON(w.departments), "k": .int(w.setup.anonymityThreshold),
+                    "phase": .string(w.phase.rawValue), "suggested_minutes": suggestedMinutes(w), "joining_locked": .bool(w.joiningLocked), "ended": .bool(w.ended),
+                    "code": .string(w.setup.joinCode)
+                ]
+            ))
         f.append(("timer", timerJSON(w)))
         if let pid = viewer.participantID, let d = viewer.department {
-            f.append(("you", ["participant": .string(pid), "department": .string(d), "name": JSON(names[pid]),
-                              "delegate": .bool(w.delegate == pid), "target": .string(w.defaultTarget(for: d))]))
+            f.append(
+                (
+                    "you",
+                    [
+                        "participant": .string(pid), "department": .string(d), "name": JSON(names[pid]),
+                        "delegate": .bool(w.delegate == pid), "target": .string(w.defaultTarget(for: d))
+                    ]
+                ))
             let own = w.items.values.filter { $0.department == d && $0.isLive }.sorted { $0.id < $1.id }
             f.append(("items", .array(own.map { itemJSON($0, for: pid) })))
             f.append(("my_votes", myVotes(pid, w)))
@@ -230,8 +262,10 @@ public enum Visibility {
 extension Visibility {
     /// "4 of 6 in Dev have written": distinct contributors and members of one's own department.
     static func departmentProgress(_ d: Department, _ w: Workshop) -> JSON {
-        ["type": "department_progress", "department": .string(d), "contributors": .int(w.tallies[d]?.contributors ?? 0),
-         "members": .int(w.members(of: d).count)]
+        [
+            "type": "department_progress", "department": .string(d), "contributors": .int(w.tallies[d]?.contributors ?? 0),
+            "members": .int(w.members(of: d).count)
+        ]
     }
 
     /// A join changes a department's size, so its approval and progress counts, and every
@@ -246,8 +280,10 @@ extension Visibility {
     static func promptMessage(_ p: ParticipantID, _ w: Workshop) -> JSON {
         let index = w.promptIndex[p] ?? 0, questions = w.template.outmodelQuestions
         let target = w.participants[p].map { w.defaultTarget(for: $0.department) } ?? ""
-        return ["type": "prompt", "index": .int(index), "count": .int(questions.count),
-                "question": index < questions.count ? .string(w.text(questions[index], target: target)) : .null]
+        return [
+            "type": "prompt", "index": .int(index), "count": .int(questions.count),
+            "question": index < questions.count ? .string(w.text(questions[index], target: target)) : .null
+        ]
     }
 
     static func focusMessage(_ w: Workshop) -> JSON { ["type": "focus", "id": JSON(w.focusedItem)] }

@@ -27,8 +27,10 @@ extension Workshop {
             if let dept = source?.department, !d.clauses[t].departments.contains(dept) { d.clauses[t].departments.append(dept) }
             endorsements[to] = [:]
         } else {
-            d.clauses.insert(AgreementDraft.Clause(id: to, section: d.clauses[f].section, text: source?.text ?? "", departments: source.map { [$0.department] } ?? [],
-                                                   sources: [i], theme: d.clauses[f].theme, confidence: 1, reason: "split out by the facilitator"), at: f + 1)
+            d.clauses.insert(
+                AgreementDraft.Clause(
+                    id: to, section: d.clauses[f].section, text: source?.text ?? "", departments: source.map { [$0.department] } ?? [],
+                    sources: [i], theme: d.clauses[f].theme, confidence: 1, reason: "split out by the facilitator"), at: f + 1)
         }
         if d.clauses[f].sources.isEmpty { d.clauses.remove(at: f) }
         endorsements[from] = [:]

@@ -188,8 +188,6 @@ public struct Workshop: Sendable {
         }
     }
 
-
-
     func makeRevealBatch(context: DecisionContext) -> [RevealedItem] {
         var table = pseudonyms
         let anonymiser = context.anonymiser

@@ -15,8 +15,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     // MARK: phones
 
     @Test func internationalNumbersWithSixDigitGroupsArePhones() {
-        for (text, digits) in [("Call +44 7700 900461 after the release.", "900461"), ("Text +49 1512 345678 if the pager fails.", "345678"),
-                               ("Reach me on +33 6 12 34 56 78 tonight.", "56 78")] {
+        for (text, digits) in [
+            ("Call +44 7700 900461 after the release.", "900461"), ("Text +49 1512 345678 if the pager fails.", "345678"),
+            ("Reach me on +33 6 12 34 56 78 tonight.", "56 78")
+        ] {
             let out = scrub(text)
             #expect(!out.contains(digits) && out.contains("[phone]"), "kept a phone: \(out)")
         }
@@ -26,8 +28,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     // MARK: employee ids
 
     @Test func multiPartPrefixesAreStaffNumbersWithoutACue() {
-        for (text, id) in [("Revoke RX-DE-40213 when the contract ends.", "40213"), ("Grant NW/OSL/0771 read access.", "0771"),
-                           ("The auditor flagged ACM-V-9120 twice.", "9120")] {
+        for (text, id) in [
+            ("Revoke RX-DE-40213 when the contract ends.", "40213"), ("Grant NW/OSL/0771 read access.", "0771"),
+            ("The auditor flagged ACM-V-9120 twice.", "9120")
+        ] {
             let out = scrub(text)
             #expect(!out.contains(id), "\(id) survived: \(out)")
             #expect(out.contains("[employee id]"))
@@ -35,10 +39,12 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     }
 
     @Test func ticketsChangesAndVersionsStayIds() {
-        for text in ["Fix OPS-4412 before CHG-20931 lands.", "We pinned libfoo 3.14.1 and release 2024.10.", "Read RFC-1918 and ISO 27001.",
-                     "Raise a REQ-55120 for the change.", "The HTTP 503 storm lasted ten minutes.",
-                     "Follow ISO-IEC-27001 and NIST SP 800-53.", "See EBA-RTS-2023 for the rules.", "Use AES-GCM-256 for backups.",
-                     "Error ORA-00942 and SQLSTATE 42P01 again."] {
+        for text in [
+            "Fix OPS-4412 before CHG-20931 lands.", "We pinned libfoo 3.14.1 and release 2024.10.", "Read RFC-1918 and ISO 27001.",
+            "Raise a REQ-55120 for the change.", "The HTTP 503 storm lasted ten minutes.",
+            "Follow ISO-IEC-27001 and NIST SP 800-53.", "See EBA-RTS-2023 for the rules.", "Use AES-GCM-256 for backups.",
+            "Error ORA-00942 and SQLSTATE 42P01 again."
+        ] {
             #expect(scrub(text) == text, "changed: \(text)")
         }
     }
@@ -51,8 +57,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     }
 
     @Test func staffNumberCuesInOtherLanguages() {
-        for (text, id) in [("Ella tiene número de empleado 004521 desde marzo.", "004521"), ("Seine Personalnummer 482133 fehlt.", "482133"),
-                           ("Payroll 71-2290 is the right one.", "2290")] {
+        for (text, id) in [
+            ("Ella tiene número de empleado 004521 desde marzo.", "004521"), ("Seine Personalnummer 482133 fehlt.", "482133"),
+            ("Payroll 71-2290 is the right one.", "2290")
+        ] {
             #expect(!scrub(text).contains(id), "\(id) survived in \(text)")
         }
         #expect(scrub("Pages 12-1440 of the manual.") == "Pages 12-1440 of the manual.")
@@ -61,8 +69,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     // MARK: phones and addresses
 
     @Test func extensionsWrittenInTheLocalWordStayWithTheNumber() {
-        for (text, ext) in [("Appelez le 01 99 00 42 17 poste 5120.", "5120"), ("Llame al +52 55 5550 1234 anexo 318.", "318"),
-                            ("Ligue (11) 5550-2231 ramal 4410.", "4410"), ("Ring 08-465 004 12 ankn. 733.", "733")] {
+        for (text, ext) in [
+            ("Appelez le 01 99 00 42 17 poste 5120.", "5120"), ("Llame al +52 55 5550 1234 anexo 318.", "318"),
+            ("Ligue (11) 5550-2231 ramal 4410.", "4410"), ("Ring 08-465 004 12 ankn. 733.", "733")
+        ] {
             let out = scrub(text)
             #expect(!out.contains(ext), "\(ext) survived: \(out)")
         }
@@ -122,8 +132,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     }
 
     @Test func placesNamedLikePeopleStayPlaces() {
-        for text in ["The depot in Lima restarts at night.", "Traffic from São Paulo and Ras Al Khaimah doubled.",
-                     "Half of Tromsø's buses run late.", "The MV Aotea sails at six.", "Busan is still on the old schema."] {
+        for text in [
+            "The depot in Lima restarts at night.", "Traffic from São Paulo and Ras Al Khaimah doubled.",
+            "Half of Tromsø's buses run late.", "The MV Aotea sails at six.", "Busan is still on the old schema."
+        ] {
             #expect(scrub(text, roster: roster) == text, "changed: \(scrub(text, roster: roster))")
         }
         let out = scrub("Paz keeps the La Paz cell sites alive.", roster: roster)
@@ -145,8 +157,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     }
 
     @Test func languagesCalendarsAndToolObjectsAreNotPeople() {
-        for text in ["Support Arabic and Persian input in the form.", "Write the runbook in English and Korean.",
-                     "Let us run Liquibase from the pipeline.", "We pay the conta de luz online."] {
+        for text in [
+            "Support Arabic and Persian input in the form.", "Write the runbook in English and Korean.",
+            "Let us run Liquibase from the pipeline.", "We pay the conta de luz online."
+        ] {
             #expect(scrub(text, roster: ["Maria de la Luz Ortega"]) == text, "changed: \(scrub(text, roster: ["Maria de la Luz Ortega"]))")
         }
         // A roster name after a particle inside a name is still the person.

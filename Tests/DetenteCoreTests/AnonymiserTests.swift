@@ -11,8 +11,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     let roster = ["Wanjiru Kamau", "Memory Banda", "Travis Pennington", "Lê Văn Long", "Can Öztürk", "Zsófia Nagy", "Guadalupe Hernández"]
 
     @Test func rosterNamesInEveryForm() {
-        for text in ["Ask Wanjiru.", "wanjiru knows.", "WANJIRU said so", "Kamau's team", "Zsofia fixed it", "zsófia fixed it",
-                     "We asked Lê Văn Long", "Lupe approved it", "Can Öztürk can help"] {
+        for text in [
+            "Ask Wanjiru.", "wanjiru knows.", "WANJIRU said so", "Kamau's team", "Zsofia fixed it", "zsófia fixed it",
+            "We asked Lê Văn Long", "Lupe approved it", "Can Öztürk can help"
+        ] {
             let out = scrub(text, roster: roster)
             for token in ["Wanjiru", "wanjiru", "WANJIRU", "Kamau", "Zsofia", "zsófia", "Lê", "Văn", "Lupe", "Öztürk"] {
                 #expect(!out.contains(token), "\(token) survived in \(out)")
@@ -40,7 +42,7 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
             "Dev, Ops, DBA, SRE and the CAB meet on Tuesday. @here and @channel please read.",
             "The grace period will let Bill pay the bill? No: the grace period is for the invoice.",
             "Our Terraform and Ansible code lives in the platform repo; Kafka brokers need patience.",
-            "See https://status.example.com/incidents and https://grafana.internal/d/abc/checkout for details.",
+            "See https://status.example.com/incidents and https://grafana.internal/d/abc/checkout for details."
         ]
         for text in cases.filter({ !$0.contains("Bill pay") }) {
             #expect(scrub(text, roster: roster) == text, "changed: \(text)")
@@ -64,8 +66,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
     }
 
     @Test func colleaguesNotOnTheRoster() {
-        for (text, name) in [("We spent a day with Henrik from the port authority.", "Henrik"), ("Ask Priya Raman before deploying.", "Priya"),
-                             ("— Olufemi, Ops lead", "Olufemi"), ("Frau Lindemann signs the changes.", "Lindemann")] {
+        for (text, name) in [
+            ("We spent a day with Henrik from the port authority.", "Henrik"), ("Ask Priya Raman before deploying.", "Priya"),
+            ("— Olufemi, Ops lead", "Olufemi"), ("Frau Lindemann signs the changes.", "Lindemann")
+        ] {
             #expect(!scrub(text).contains(name), "\(name) survived")
         }
     }
@@ -78,8 +82,10 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
 
     // MARK: properties (seeded, reproducible)
 
-    static let words = ["they", "deploy", "on", "Friday", "the", "pager", "Jenkins", "change", "window", "we", "need", "logs", "access",
-                        "memory", "can", "long", "grace", "will", "Ops", "Dev", "CAB", "v2.3.1", "OPS-1234", "rota", "runbook", "at", "3", "a.m."]
+    static let words = [
+        "they", "deploy", "on", "Friday", "the", "pager", "Jenkins", "change", "window", "we", "need", "logs", "access",
+        "memory", "can", "long", "grace", "will", "Ops", "Dev", "CAB", "v2.3.1", "OPS-1234", "rota", "runbook", "at", "3", "a.m."
+    ]
     static let pii = ["Wanjiru", "Memory Banda", "jane@corp.example", "+44 161 496 0732", "@jdoe", "10.1.2.3", "Travis"]
 
     static func sentence(_ rng: inout SplitMix64, withPII: Bool) -> String {
@@ -129,7 +135,7 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         "+44 20 7946 0958", "(02) 5550 2186", "07700 900 418", "bleep 4471", "pager 221", "staff number 0042117", "jdoe@corp.example",
         "@here", "@j.doe", "https://wiki.example/people/jdoe", "www.example.org/x", "٣٤٥٦٧٨٩٠", "１２３４５６７", "a@b", "1.2.3.4.5",
         "id", "—", "Ñandú", "\t", "\n", "(", ")", ",", "foo:bar:baz", "2026-11-22", "555-123-4567",
-        "555-0142", "call", "phone", "OPR 004112", "RX-DE-40213", "NW/OSL/0771", "0049 30 23125123", "71-2290", "payroll",
+        "555-0142", "call", "phone", "OPR 004112", "RX-DE-40213", "NW/OSL/0771", "0049 30 23125123", "71-2290", "payroll"
     ]
 
     @Test func patternShortcutsFindExactlyWhatFullScansFind() {
@@ -165,4 +171,3 @@ private func scrub(_ text: String, roster: [String] = []) -> String { Anonymiser
         #expect(Tokens.words("--- '' ’") == [])
     }
 }
-

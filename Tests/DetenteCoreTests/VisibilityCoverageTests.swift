@@ -12,9 +12,9 @@ import Testing
 @Suite struct VisibilityCoverageTests {
     enum Kind: String, CaseIterable {
         case created, joined, phaseChanged, itemSubmitted, itemEdited, itemWithdrawn, itemHidden, itemsMerged, voted, approved,
-             promptAdvanced, revealed, presenting, reacted, draftCreated, clauseEdited, clausesMerged, itemMoved, endorsed,
-             timerStarted, timerPaused, timerExtended, timerWarned, timerExpired, readyCheckStarted, readyMarked, joiningLocked,
-             facilitationHanded, departmentQuiet, botSaid, noteAdded, ended, focused, clauseAssigned, suggestionAnswered
+            promptAdvanced, revealed, presenting, reacted, draftCreated, clauseEdited, clausesMerged, itemMoved, endorsed,
+            timerStarted, timerPaused, timerExtended, timerWarned, timerExpired, readyCheckStarted, readyMarked, joiningLocked,
+            facilitationHanded, departmentQuiet, botSaid, noteAdded, ended, focused, clauseAssigned, suggestionAnswered
     }
 
     static func kind(of event: Event) -> Kind {

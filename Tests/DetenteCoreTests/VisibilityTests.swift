@@ -43,7 +43,7 @@ import Testing
 
     static let viewers: [Viewer] = [
         .facilitator, .participant("p_dev1", "dev"), .participant("p_dev2", "dev"), .participant("p_ops1", "ops"),
-        .participant("p_ops2", "ops", delegate: true), .participant("p_dba1", "dba"),
+        .participant("p_ops2", "ops", delegate: true), .participant("p_dba1", "dba")
     ]
 
     /// Replays the history, collecting what each viewer receives for each event.

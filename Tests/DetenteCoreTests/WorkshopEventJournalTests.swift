@@ -31,7 +31,7 @@ import Testing
         (#"{"e":"reacted","p":"p","i":"i","verdict":"maybe","comment":""}"#, "unknown verdict"),
         (#"{"e":"bot_said","to":7,"text":"hi"}"#, "bad audience"),
         (#"{"e":"teleported"}"#, "unknown event teleported"),
-        (#"{"name":"voted"}"#, "missing string field e"),
+        (#"{"name":"voted"}"#, "missing string field e")
     ])
     func aBadRecordIsRefusedNamingTheProblem(record: String, message: String) throws {
         let json = try JSONParser.parse(record)

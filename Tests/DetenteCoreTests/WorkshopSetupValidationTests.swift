@@ -40,7 +40,7 @@ import Testing
             (#"{"title":"t","departments":"a,b"}"#, .badMessage, "'departments'"),
             (#"{"title":"  ","departments":["a","b"]}"#, .invalidValue, "'title'"),
             (#"{"title":3,"departments":["a","b"]}"#, .badMessage, "'title'"),
-            (#"[1]"#, .badMessage, "'title'"),
+            (#"[1]"#, .badMessage, "'title'")
         ]
         for (text, code, field) in cases {
             let error = refusal(text)

@@ -13,8 +13,9 @@ struct Harness {
     var seed: UInt64 = 42
 
     init(departments: [Department] = ["dev", "ops"], k: Int = 3) {
-        let setup = WorkshopSetup(id: "w_1", title: "Cats and dogs", template: "cats-and-dogs", departments: departments,
-                                  anonymityThreshold: k, joinCode: "ABCDEF", facilitatorTokenHash: String(repeating: "fa", count: 32), createdAt: 0)
+        let setup = WorkshopSetup(
+            id: "w_1", title: "Cats and dogs", template: "cats-and-dogs", departments: departments,
+            anonymityThreshold: k, joinCode: "ABCDEF", facilitatorTokenHash: String(repeating: "fa", count: 32), createdAt: 0)
         (w, events) = Workshop.create(setup)
     }
 
@@ -115,8 +116,10 @@ func expectCode(_ expected: DetenteError.Code, _ body: () throws -> Void) {
     @Test func wrongRole() throws {
         var h = Harness()
         try h.join("a", "dev")
-        for c: Command in [.advance(force: true), .back, .timerStart(seconds: 60), .readyCheck, .lockJoining(true), .handOver(to: "a"),
-                           .note("x"), .end, .redraft, .present(nil)] {
+        for c: Command in [
+            .advance(force: true), .back, .timerStart(seconds: 60), .readyCheck, .lockJoining(true), .handOver(to: "a"),
+            .note("x"), .end, .redraft, .present(nil)
+        ] {
             expectCode(.forbidden) { try h.run(c, .participant("a")) }
         }
         expectCode(.forbidden) { try h.run(.submit(kind: .outmodel, text: "x", target: nil), .facilitator) }
