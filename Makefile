@@ -9,7 +9,7 @@ APT_PACKAGES := libwebsockets-dev pkg-config libpq-dev postgresql haproxy curl
 BROWSER_PACKAGES := chromium chromium-driver
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: cluster cluster-stop run test setup setup-browser venv build build-release unit e2e browser bench eval clean
+.PHONY: cluster cluster-stop format-check run test setup setup-browser venv build build-release unit e2e browser bench eval clean
 
 ## Set up, build, and serve a demo workshop on http://127.0.0.1:$(PORT)
 run: setup build-release
@@ -52,6 +52,11 @@ e2e: build venv
 
 browser: build venv setup-browser
 	DETENTE_BIN=$(CURDIR)/.build/debug/detente $(PY) -m pytest -q Tests/browser
+
+## Formatting: every Swift file under Sources/ and Tests/ meets .swift-format (strict), except generated
+## files and the not-yet-formatted ones listed in tools/format-pending.txt (see tools/format_check.sh)
+format-check:
+	tools/format_check.sh
 
 ## PostgreSQL + $(CLUSTER_NODES) nodes + HAProxy on loopback (throwaway, in $(CLUSTER_DIR)); prints the URLs
 CLUSTER_NODES ?= 2
