@@ -40,12 +40,15 @@ public final class JournalWriter: @unchecked Sendable {
     private let logger: Logger
     private let files: JournalFiles
     /// Entries waiting for the writer beyond this are refused (`busy`): memory stays bounded.
-    public let maxQueuedEntries: Int
-    public var retryInterval: TimeInterval = 0.5
-    private let condition = NSCondition()
-    private var queue: [(JournalEntry, Completion)] = []
-    private var stopping = false
-    private var stopped = false
+    public var maxQueuedEntries: Int { commits.maxQueued }
+    public var retryInterval: TimeInterval {
+        get { state.withLock { _retryInterval } }
+        set { state.withLock { _retryInterval = newValue } }
+    }
+    private var commits: GroupCommitQueue<JournalEntry>!
+    /// Guards `refusing`, the counters and the retry interval (read by any thread).
+    private let state = NSLock()
+    private var _retryInterval: TimeInterval = 0.5
     private var journals: [String: JournalFile] = [:]
     private var rosters: [String: RosterFile] = [:]
     private var seals: [String: AuthorSeal] = [:]
@@ -54,13 +57,17 @@ public final class JournalWriter: @unchecked Sendable {
     /// Entries of a workshop with an epoch up to this one are refused (see `JournalEntry.epoch`).
     private var poisonedThrough: [String: Int] = [:]
     private var refusing: JournalError?
-    private var thread: Thread?
     private var _fsyncs = 0
-    private var _batches = 0
     /// Test hook: called before each batch is written (lets a test hold the writer to build a backlog).
-    public var beforeBatch: (@Sendable () -> Void)?
+    public var beforeBatch: (@Sendable () -> Void)? {
+        get { commits.beforeBatch }
+        set { commits.beforeBatch = newValue }
+    }
     /// fsync latency observer (seconds), for metrics.
-    public var onFsync: (@Sendable (Double, Int) -> Void)?
+    public var onFsync: (@Sendable (Double, Int) -> Void)? {
+        get { commits.onCommit }
+        set { commits.onCommit = newValue }
+    }
     /// Held while serving (`prepare()`): one process per sessions folder.
     var folderLock: SessionsLock?
 
@@ -68,14 +75,19 @@ public final class JournalWriter: @unchecked Sendable {
         self.directory = directory
         self.logger = logger
         self.files = files
-        self.maxQueuedEntries = maxQueuedEntries
+        commits = GroupCommitQueue(
+            name: "detente-journal", maxQueued: maxQueuedEntries,
+            commit: { [unowned self] in write($0) },
+            // While refusing, recover by itself once the disk works again, even with nothing to write.
+            idleInterval: { [unowned self] in state.withLock { refusing == nil ? nil : _retryInterval } },
+            idle: { [unowned self] in tryToRecover() })
     }
 
-    public var fsyncCount: Int { condition.withLock { _fsyncs } }
-    public var batchCount: Int { condition.withLock { _batches } }
+    public var fsyncCount: Int { state.withLock { _fsyncs } }
+    public var batchCount: Int { commits.batchCount }
     /// False while refusing writes (the disk failed and has not been checked since) or stopped.
-    public var isHealthy: Bool { condition.withLock { refusing == nil && !stopped } }
-    public var refusal: JournalError? { condition.withLock { refusing } }
+    public var isHealthy: Bool { state.withLock { refusing == nil } && !commits.isStopped }
+    public var refusal: JournalError? { state.withLock { refusing } }
 
     public static func journalPath(_ directory: String, _ workshop: String) -> String { directory + "/" + workshop + ".journal" }
     public static func rosterPath(_ directory: String, _ workshop: String) -> String { directory + "/" + workshop + ".roster" }
@@ -83,69 +95,24 @@ public final class JournalWriter: @unchecked Sendable {
     /// Registers a journal found at start-up so appends continue its sequence and chain.
     public func resume(workshop: String, seq: Int, lastHash: String, durableLength: Int) throws(JournalError) {
         let fd = try files.openAppend(Self.journalPath(directory, workshop))
-        condition.withLock { journals[workshop] = JournalFile(fd: fd, seq: seq, lastHash: lastHash, durableLength: durableLength) }
+        state.withLock { journals[workshop] = JournalFile(fd: fd, seq: seq, lastHash: lastHash, durableLength: durableLength) }
     }
 
-    public func start() {
-        let t = Thread { [weak self] in self?.run() }
-        t.name = "detente-journal"
-        thread = t
-        t.start()
-    }
+    public func start() { commits.start() }
 
     public func submit(_ entry: JournalEntry, completion: @escaping Completion) {
-        condition.lock()
-        if stopping {
-            condition.unlock()
-            return completion(.failure(JournalError(.closed, "journal writer is shut down")))
-        }
-        if queue.count >= maxQueuedEntries {
-            condition.unlock()
-            return completion(.failure(JournalError(.busy, "the journal has \(maxQueuedEntries) entries waiting")))
-        }
-        queue.append((entry, completion))
-        condition.signal()
-        condition.unlock()
+        commits.submit(entry, completion: completion)
     }
 
     /// Writes everything queued, then stops the writer thread.
     public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !stopped, thread != nil { condition.wait() }
-        for f in journals.values where f.fd >= 0 { files.close(f.fd) }
-        for r in rosters.values where r.fd >= 0 { files.close(r.fd) }
-        journals = [:]
-        rosters = [:]
-        folderLock = nil
-        condition.unlock()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !stopping {
-                if refusing != nil {
-                    // Recover by itself once the disk works again, even with nothing to write.
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: retryInterval))
-                    if queue.isEmpty && !stopping { condition.unlock(); tryToRecover(); condition.lock() }
-                } else {
-                    condition.wait()
-                }
-            }
-            if queue.isEmpty && stopping {
-                stopped = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            condition.unlock()
-            beforeBatch?()
-            let results = write(batch.map(\.0))
-            for (i, (_, completion)) in batch.enumerated() { completion(results[i]) }
+        commits.shutdown()
+        state.withLock {
+            for f in journals.values where f.fd >= 0 { files.close(f.fd) }
+            for r in rosters.values where r.fd >= 0 { files.close(r.fd) }
+            journals = [:]
+            rosters = [:]
+            folderLock = nil
         }
     }
 
@@ -153,11 +120,10 @@ public final class JournalWriter: @unchecked Sendable {
 
     private func write(_ batch: [JournalEntry]) -> [Result<Void, JournalError>] {
         var results = [Result<Void, JournalError>](repeating: .success(()), count: batch.count)
-        if condition.withLock({ refusing != nil }) { tryToRecover() }
-        if let refusal = condition.withLock({ refusing }) {
+        if state.withLock({ refusing != nil }) { tryToRecover() }
+        if let refusal = state.withLock({ refusing }) {
             return results.map { _ in .failure(JournalError(.refusing, "the journal is refusing writes since: \(refusal)")) }
         }
-        let started = DispatchTime.now().uptimeNanoseconds
         for (workshop, indices) in JournalEntry.groupedByWorkshop(batch) {
             let live = indices.filter { batch[$0].epoch > (poisonedThrough[workshop] ?? -1) }
             for i in indices where !live.contains(i) {
@@ -166,9 +132,6 @@ public final class JournalWriter: @unchecked Sendable {
             guard !live.isEmpty else { continue }
             for (i, result) in commit(workshop, live.map { ($0, batch[$0]) }) { results[i] = result }
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        onFsync?(seconds, batch.count)
-        condition.withLock { _batches += 1 }
         return results
     }
 
@@ -207,7 +170,7 @@ public final class JournalWriter: @unchecked Sendable {
             journal.durableLength += encoded.journal.count
             journals[workshop] = journal
             if let roster { rosters[workshop] = roster }
-            condition.withLock { _fsyncs += roster == nil ? 1 : 2 }
+            state.withLock { _fsyncs += roster == nil ? 1 : 2 }
             return out + accepted.map { ($0, .success(())) }
         } catch {
             let failure = error as? JournalError ?? JournalError(.io, "\(error)")
@@ -221,7 +184,7 @@ public final class JournalWriter: @unchecked Sendable {
         logger.critical("journal write failed; refusing writes until the disk works again", metadata: [
             "workshop": "\(workshop)", "error": "\(error)", "entries_refused": "\(entries.count)",
         ])
-        condition.withLock { refusing = error }
+        state.withLock { refusing = error }
     }
 
     /// Appends and syncs; on failure truncates back to the durable length (and syncs that), and
@@ -299,10 +262,10 @@ public final class JournalWriter: @unchecked Sendable {
             for path in suspect.sorted() { try reopenAndCheck(path) }
             suspect.removeAll()
             try probeWrite()
-            let was = condition.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
+            let was = state.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
             if let was { logger.notice("journal writes work again; accepting entries", metadata: ["was": "\(was)"]) }
         } catch {
-            condition.withLock { refusing = error }
+            state.withLock { refusing = error }
         }
     }
 
