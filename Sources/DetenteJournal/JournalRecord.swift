@@ -23,8 +23,15 @@ public struct JournalRecord: Sendable {
 
     /// Encodes a record and returns its line (with the newline) and its hash.
     public static func encode(seq: Int, at: Int64, event: JSON, prev: String) -> (line: String, hash: String) {
+        var text = ""
+        event.write(into: &text)
+        return encode(seq: seq, at: at, eventText: text, prev: prev)
+    }
+
+    /// As `encode(seq:at:event:prev:)`, for an event already written as JSON text.
+    public static func encode(seq: Int, at: Int64, eventText: String, prev: String) -> (line: String, hash: String) {
         var body = #"{"seq":"# + String(seq) + #","at":"# + String(at) + #","event":"#
-        event.write(into: &body)
+        body += eventText
         let hash = digest(prev: prev, body: body)
         return (body + #","prev":""# + prev + #"","hash":""# + hash + "\"}\n", hash)
     }

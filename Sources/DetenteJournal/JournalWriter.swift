@@ -9,9 +9,13 @@ import Glibc
 
 /// The single writer of every journal and roster file.
 ///
-/// Callers hand over entries from any thread; one writer thread takes everything queued, writes
-/// it, and makes it durable with one `fsync` per touched file (group commit). Completions run on
-/// the writer thread, in submission order, only after the `fsync` returned.
+/// Callers hand over entries from any thread. `submit` seals the entry's personal fields and
+/// encodes its events right there, on the caller's thread (a room's queue), so that work spreads
+/// over the cores. One writer thread takes everything queued and makes it durable with one
+/// `fsync` per touched file (group commit); the workshops of a batch are written and synced
+/// concurrently (`ParallelSync`), so one workshop's fsync does not wait behind another's, and the
+/// next batch gathers meanwhile. Completions run on the writer thread, in submission order,
+/// only after the batch's fsyncs returned.
 ///
 /// A failed write or fsync never leaves a record that a later record chains to: the files of
 /// that workshop are truncated back to their last durable length, the chain stays where it
@@ -36,46 +40,71 @@ public final class JournalWriter: @unchecked Sendable {
         var durableLength: Int
     }
 
+    /// How many workshops' files may be synced at once: fsync mostly waits for the device, so
+    /// more threads than cores keep it busy.
+    public static let defaultSyncThreads = 8
+
     public let directory: String
-    private let logger: Logger
-    private let files: JournalFiles
+    let logger: Logger
+    let files: JournalFiles
     /// Entries waiting for the writer beyond this are refused (`busy`): memory stays bounded.
-    public let maxQueuedEntries: Int
-    public var retryInterval: TimeInterval = 0.5
-    private let condition = NSCondition()
-    private var queue: [(JournalEntry, Completion)] = []
-    private var stopping = false
-    private var stopped = false
-    private var journals: [String: JournalFile] = [:]
-    private var rosters: [String: RosterFile] = [:]
-    private var seals: [String: AuthorSeal] = [:]
+    public var maxQueuedEntries: Int { commits.maxQueued }
+    public var retryInterval: TimeInterval {
+        get { state.withLock { _retryInterval } }
+        set { state.withLock { _retryInterval = newValue } }
+    }
+    private var commits: GroupCommitQueue<SealedEntry>!
+    private let syncPool: ParallelSync
+    /// Guards every field below (read and written by the writer and sync threads, `submit` and
+    /// `resume`); file I/O happens outside it. In a batch, each workshop's files are written by
+    /// one sync thread only.
+    let state = NSLock()
+    private var _retryInterval: TimeInterval = 0.5
+    var journals: [String: JournalFile] = [:]
+    var rosters: [String: RosterFile] = [:]
+    var seals: [String: AuthorSeal] = [:]
+    /// Workshops whose key file was created and whose directory entry is not synced yet.
+    var unsyncedKeys: Set<String> = []
     /// Files whose unsynced state cannot be trusted: reopened, truncated and checked before use.
-    private var suspect: Set<String> = []
+    var suspect: Set<String> = []
     /// Entries of a workshop with an epoch up to this one are refused (see `JournalEntry.epoch`).
-    private var poisonedThrough: [String: Int] = [:]
-    private var refusing: JournalError?
-    private var thread: Thread?
-    private var _fsyncs = 0
-    private var _batches = 0
+    var poisonedThrough: [String: Int] = [:]
+    var refusing: JournalError?
+    var _fsyncs = 0
+    /// Creating a workshop's key happens once, on whichever caller comes first.
+    private let keyCreation = NSLock()
     /// Test hook: called before each batch is written (lets a test hold the writer to build a backlog).
-    public var beforeBatch: (@Sendable () -> Void)?
+    public var beforeBatch: (@Sendable () -> Void)? {
+        get { commits.beforeBatch }
+        set { commits.beforeBatch = newValue }
+    }
     /// fsync latency observer (seconds), for metrics.
-    public var onFsync: (@Sendable (Double, Int) -> Void)?
+    public var onFsync: (@Sendable (Double, Int) -> Void)? {
+        get { commits.onCommit }
+        set { commits.onCommit = newValue }
+    }
     /// Held while serving (`prepare()`): one process per sessions folder.
     var folderLock: SessionsLock?
 
-    public init(directory: String, logger: Logger, files: JournalFiles = PosixJournalFiles(), maxQueuedEntries: Int = 100_000) {
+    public init(directory: String, logger: Logger, files: JournalFiles = PosixJournalFiles(), maxQueuedEntries: Int = 100_000,
+                syncThreads: Int = JournalWriter.defaultSyncThreads) {
         self.directory = directory
         self.logger = logger
         self.files = files
-        self.maxQueuedEntries = maxQueuedEntries
+        syncPool = ParallelSync(threads: max(0, syncThreads - 1), name: "detente-journal-sync")
+        commits = GroupCommitQueue(
+            name: "detente-journal", maxQueued: maxQueuedEntries,
+            commit: { [unowned self] in write($0) },
+            // While refusing, recover by itself once the disk works again, even with nothing to write.
+            idleInterval: { [unowned self] in state.withLock { refusing == nil ? nil : _retryInterval } },
+            idle: { [unowned self] in tryToRecover() })
     }
 
-    public var fsyncCount: Int { condition.withLock { _fsyncs } }
-    public var batchCount: Int { condition.withLock { _batches } }
+    public var fsyncCount: Int { state.withLock { _fsyncs } }
+    public var batchCount: Int { commits.batchCount }
     /// False while refusing writes (the disk failed and has not been checked since) or stopped.
-    public var isHealthy: Bool { condition.withLock { refusing == nil && !stopped } }
-    public var refusal: JournalError? { condition.withLock { refusing } }
+    public var isHealthy: Bool { state.withLock { refusing == nil } && !commits.isStopped }
+    public var refusal: JournalError? { state.withLock { refusing } }
 
     public static func journalPath(_ directory: String, _ workshop: String) -> String { directory + "/" + workshop + ".journal" }
     public static func rosterPath(_ directory: String, _ workshop: String) -> String { directory + "/" + workshop + ".roster" }
@@ -83,108 +112,92 @@ public final class JournalWriter: @unchecked Sendable {
     /// Registers a journal found at start-up so appends continue its sequence and chain.
     public func resume(workshop: String, seq: Int, lastHash: String, durableLength: Int) throws(JournalError) {
         let fd = try files.openAppend(Self.journalPath(directory, workshop))
-        condition.withLock { journals[workshop] = JournalFile(fd: fd, seq: seq, lastHash: lastHash, durableLength: durableLength) }
+        state.withLock { journals[workshop] = JournalFile(fd: fd, seq: seq, lastHash: lastHash, durableLength: durableLength) }
     }
 
-    public func start() {
-        let t = Thread { [weak self] in self?.run() }
-        t.name = "detente-journal"
-        thread = t
-        t.start()
-    }
+    public func start() { commits.start() }
 
+    /// Seals and encodes the entry on the caller's thread, then queues it for the writer.
+    /// A sealing failure is reported in the entry's turn (completions stay in submission order).
     public func submit(_ entry: JournalEntry, completion: @escaping Completion) {
-        condition.lock()
-        if stopping {
-            condition.unlock()
-            return completion(.failure(JournalError(.closed, "journal writer is shut down")))
+        let sealed: Result<[String], JournalError>
+        do throws(JournalError) { sealed = .success(try SealedEntry.encode(entry.events, with: seal(for: entry.workshop))) } catch {
+            sealed = .failure(error)
         }
-        if queue.count >= maxQueuedEntries {
-            condition.unlock()
-            return completion(.failure(JournalError(.busy, "the journal has \(maxQueuedEntries) entries waiting")))
-        }
-        queue.append((entry, completion))
-        condition.signal()
-        condition.unlock()
+        commits.submit(SealedEntry(entry: entry, events: sealed), completion: completion)
     }
 
     /// Writes everything queued, then stops the writer thread.
     public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !stopped, thread != nil { condition.wait() }
-        for f in journals.values where f.fd >= 0 { files.close(f.fd) }
-        for r in rosters.values where r.fd >= 0 { files.close(r.fd) }
-        journals = [:]
-        rosters = [:]
-        folderLock = nil
-        condition.unlock()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !stopping {
-                if refusing != nil {
-                    // Recover by itself once the disk works again, even with nothing to write.
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: retryInterval))
-                    if queue.isEmpty && !stopping { condition.unlock(); tryToRecover(); condition.lock() }
-                } else {
-                    condition.wait()
-                }
-            }
-            if queue.isEmpty && stopping {
-                stopped = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            condition.unlock()
-            beforeBatch?()
-            let results = write(batch.map(\.0))
-            for (i, (_, completion)) in batch.enumerated() { completion(results[i]) }
+        commits.shutdown()
+        syncPool.stop()
+        state.withLock {
+            for f in journals.values where f.fd >= 0 { files.close(f.fd) }
+            for r in rosters.values where r.fd >= 0 { files.close(r.fd) }
+            journals = [:]
+            rosters = [:]
+            folderLock = nil
         }
     }
 
-    // MARK: - one batch
+    /// The workshop's seal, loading its key (or creating and syncing a new one) on first use.
+    func seal(for workshop: String) throws(JournalError) -> AuthorSeal {
+        if let s = state.withLock({ seals[workshop] }) { return s }
+        let result = keyCreation.withLock { () -> Result<AuthorSeal, JournalError> in
+            if let s = state.withLock({ seals[workshop] }) { return .success(s) }
+            let existed = FileManager.default.fileExists(atPath: AuthorSeal.keyPath(directory, workshop))
+            do throws(JournalError) {
+                let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: !existed)
+                state.withLock {
+                    seals[workshop] = seal
+                    if !existed { unsyncedKeys.insert(workshop) }
+                }
+                return .success(seal)
+            } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
 
-    private func write(_ batch: [JournalEntry]) -> [Result<Void, JournalError>] {
+    // MARK: - one batch (on the writer thread)
+
+    private func write(_ batch: [SealedEntry]) -> [Result<Void, JournalError>] {
         var results = [Result<Void, JournalError>](repeating: .success(()), count: batch.count)
-        if condition.withLock({ refusing != nil }) { tryToRecover() }
-        if let refusal = condition.withLock({ refusing }) {
+        if state.withLock({ refusing != nil }) { tryToRecover() }
+        if let refusal = state.withLock({ refusing }) {
             return results.map { _ in .failure(JournalError(.refusing, "the journal is refusing writes since: \(refusal)")) }
         }
-        let started = DispatchTime.now().uptimeNanoseconds
-        for (workshop, indices) in JournalEntry.groupedByWorkshop(batch) {
-            let live = indices.filter { batch[$0].epoch > (poisonedThrough[workshop] ?? -1) }
+        var work: [(String, [(Int, SealedEntry)])] = []
+        for (workshop, indices) in JournalEntry.groupedByWorkshop(batch.map(\.entry)) {
+            let poisoned = state.withLock { poisonedThrough[workshop] ?? -1 }
+            let live = indices.filter { batch[$0].entry.epoch > poisoned }
             for i in indices where !live.contains(i) {
                 results[i] = .failure(JournalError(.refusing, "an earlier write of this workshop failed; this was decided after it"))
             }
-            guard !live.isEmpty else { continue }
-            for (i, result) in commit(workshop, live.map { ($0, batch[$0]) }) { results[i] = result }
+            if !live.isEmpty { work.append((workshop, live.map { ($0, batch[$0]) })) }
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        onFsync?(seconds, batch.count)
-        condition.withLock { _batches += 1 }
+        // Each workshop's files are its own: commit them concurrently, each told its own outcome.
+        let outcomes = Locked([[(Int, Result<Void, JournalError>)]](repeating: [], count: work.count))
+        syncPool.run(work.count) { [self] k in
+            let outcome = commit(work[k].0, work[k].1)
+            outcomes.withLock { $0[k] = outcome }
+        }
+        for (i, result) in outcomes.withLock({ $0 }).joined() { results[i] = result }
         return results
     }
 
     /// Makes one workshop's entries durable: roster first, then the journal, one fsync each.
     /// Any failure undoes both files to their durable lengths and fails every entry.
-    private func commit(_ workshop: String, _ entries: [(Int, JournalEntry)]) -> [(Int, Result<Void, JournalError>)] {
+    private func commit(_ workshop: String, _ entries: [(Int, SealedEntry)]) -> [(Int, Result<Void, JournalError>)] {
         var out: [(Int, Result<Void, JournalError>)] = []
-        var newFiles = false
+        var newFiles = state.withLock { unsyncedKeys.contains(workshop) }
         do {
-            let seal = try sealFor(workshop, newFiles: &newFiles)
             var journal = try journalFile(workshop, newFiles: &newFiles)
             var encoded = EncodedBatch(seq: journal.seq, lastHash: journal.lastHash)
             var accepted: [Int] = []
-            for (i, entry) in entries {
-                do { try encoded.append(entry, seal: seal); accepted.append(i) } catch {
-                    out.append((i, .failure(error as? JournalError ?? JournalError(.sealing, "\(error)"))))
+            for (i, sealed) in entries {
+                switch sealed.events {
+                case let .success(events): encoded.append(sealed.entry, sealedEvents: events); accepted.append(i)
+                case let .failure(error): out.append((i, .failure(error)))
                 }
             }
             guard !accepted.isEmpty else { return out }
@@ -205,28 +218,31 @@ public final class JournalWriter: @unchecked Sendable {
             journal.seq = encoded.seq
             journal.lastHash = encoded.lastHash
             journal.durableLength += encoded.journal.count
-            journals[workshop] = journal
-            if let roster { rosters[workshop] = roster }
-            condition.withLock { _fsyncs += roster == nil ? 1 : 2 }
+            state.withLock {
+                journals[workshop] = journal
+                if let roster { rosters[workshop] = roster }
+                if newFiles { unsyncedKeys.remove(workshop) }
+                _fsyncs += roster == nil ? 1 : 2
+            }
             return out + accepted.map { ($0, .success(())) }
         } catch {
             let failure = error as? JournalError ?? JournalError(.io, "\(error)")
-            fail(workshop, entries: entries, failure)
+            fail(workshop, entries: entries.map { ($0.0, $0.1.entry) }, failure)
             return entries.map { ($0.0, .failure(failure)) }
         }
     }
 
-    private func fail(_ workshop: String, entries: [(Int, JournalEntry)], _ error: JournalError) {
-        poisonedThrough[workshop] = max(poisonedThrough[workshop] ?? -1, entries.map(\.1.epoch).max() ?? 0)
+    func fail(_ workshop: String, entries: [(Int, JournalEntry)], _ error: JournalError) {
+        state.withLock { poisonedThrough[workshop] = max(poisonedThrough[workshop] ?? -1, entries.map(\.1.epoch).max() ?? 0) }
         logger.critical("journal write failed; refusing writes until the disk works again", metadata: [
             "workshop": "\(workshop)", "error": "\(error)", "entries_refused": "\(entries.count)",
         ])
-        condition.withLock { refusing = error }
+        state.withLock { refusing = error }
     }
 
     /// Appends and syncs; on failure truncates back to the durable length (and syncs that), and
     /// marks the file suspect so it is reopened and checked before it is used again.
-    private func appendDurably(path: String, fd: Int32, durableLength: Int, _ bytes: [UInt8]) throws(JournalError) {
+    func appendDurably(path: String, fd: Int32, durableLength: Int, _ bytes: [UInt8]) throws(JournalError) {
         do {
             try files.writeAll(fd, bytes[...])
             try files.fsync(fd)
@@ -236,43 +252,34 @@ public final class JournalWriter: @unchecked Sendable {
         }
     }
 
-    private func undo(_ path: String, fd: Int32, to length: Int) {
+    func undo(_ path: String, fd: Int32, to length: Int) {
         try? files.truncate(fd, to: length)
         try? files.fsync(fd)
-        suspect.insert(path)
+        state.withLock { _ = suspect.insert(path) }
     }
 
     // MARK: - files
 
-    private func sealFor(_ workshop: String, newFiles: inout Bool) throws(JournalError) -> AuthorSeal {
-        if let s = seals[workshop] { return s }
-        let existed = FileManager.default.fileExists(atPath: AuthorSeal.keyPath(directory, workshop))
-        let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: !existed)
-        if !existed { newFiles = true }
-        seals[workshop] = seal
-        return seal
-    }
-
     private func journalFile(_ workshop: String, newFiles: inout Bool) throws(JournalError) -> JournalFile {
-        if let f = journals[workshop] { return f }
+        if let f = state.withLock({ journals[workshop] }) { return f }
         let path = Self.journalPath(directory, workshop)
         if FileManager.default.fileExists(atPath: path) {
             throw JournalError(.corrupt, "journal \(path) exists but was not resumed at start-up")
         }
         let f = JournalFile(fd: try files.openAppend(path), seq: 0, lastHash: JournalRecord.genesis, durableLength: 0)
         newFiles = true
-        journals[workshop] = f
+        state.withLock { journals[workshop] = f }
         return f
     }
 
     private func rosterFile(_ workshop: String, newFiles: inout Bool) throws(JournalError) -> RosterFile {
-        if let r = rosters[workshop] { return r }
+        if let r = state.withLock({ rosters[workshop] }) { return r }
         let path = Self.rosterPath(directory, workshop)
         if !FileManager.default.fileExists(atPath: path) { newFiles = true }
         let fd = try files.openAppend(path)
         let length = try intactRosterLength(fd: fd, path: path)
         let r = RosterFile(fd: fd, durableLength: length)
-        rosters[workshop] = r
+        state.withLock { rosters[workshop] = r }
         return r
     }
 
@@ -289,91 +296,12 @@ public final class JournalWriter: @unchecked Sendable {
         }
         return intact
     }
-
-    // MARK: - recovery
-
-    /// Reopens and checks every suspect file, then proves the folder takes a synced write. On
-    /// success the writer accepts entries again.
-    private func tryToRecover() {
-        do {
-            for path in suspect.sorted() { try reopenAndCheck(path) }
-            suspect.removeAll()
-            try probeWrite()
-            let was = condition.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
-            if let was { logger.notice("journal writes work again; accepting entries", metadata: ["was": "\(was)"]) }
-        } catch {
-            condition.withLock { refusing = error }
-        }
-    }
-
-    private func reopenAndCheck(_ path: String) throws(JournalError) {
-        if let (workshop, f) = journals.first(where: { Self.journalPath(directory, $0.key) == path }) {
-            files.close(f.fd)
-            var fresh = f
-            fresh.fd = -1  // closed: never closed again, even if reopening fails
-            journals[workshop] = fresh
-            fresh.fd = try files.openAppend(path)
-            journals[workshop] = fresh
-            try files.truncate(fresh.fd, to: f.durableLength)
-            try files.fsync(fresh.fd)
-            try checkTail(path, f)
-        } else if let (workshop, r) = rosters.first(where: { Self.rosterPath(directory, $0.key) == path }) {
-            files.close(r.fd)
-            var fresh = r
-            fresh.fd = -1
-            rosters[workshop] = fresh
-            fresh.fd = try files.openAppend(path)
-            rosters[workshop] = fresh
-            try files.truncate(fresh.fd, to: r.durableLength)
-            try files.fsync(fresh.fd)
-        }
-    }
-
-    /// After a failed fsync the kernel may have dropped pages it said it wrote (PostgreSQL's
-    /// "fsyncgate", 2018): read the last durable record back and check it ends with its hash.
-    private func checkTail(_ path: String, _ f: JournalFile) throws(JournalError) {
-        guard f.durableLength > 0 else { return }
-        let suffix = Array(f.lastHash.utf8) + Array("\"}\n".utf8)
-        let bytes = try files.read(path, from: f.durableLength - suffix.count, count: suffix.count)
-        guard bytes == suffix else { throw JournalError(.corrupt, "the last durable record of \(path) does not read back") }
-    }
-
-    private func probeWrite() throws(JournalError) {
-        let path = directory + "/.detente-probe"
-        let fd = try files.openAppend(path)
-        defer { files.close(fd); unlink(path) }
-        try files.truncate(fd, to: 0)
-        try files.writeAll(fd, [UInt8](repeating: 0x20, count: 4096)[...])
-        try files.fsync(fd)
-    }
 }
 
-/// The bytes one workshop's entries add in a batch, chained from where its journal stands.
-/// Public so that every `JournalStorage` writes the same record bytes (and `verify` is shared).
-public struct EncodedBatch {
-    public var seq: Int
-    public var lastHash: String
-    public var journal: [UInt8] = []
-    public var roster: [UInt8] = []
-
-    public init(seq: Int, lastHash: String) { self.seq = seq; self.lastHash = lastHash }
-
-    /// Encodes a whole entry or nothing of it (sealing fails closed).
-    public mutating func append(_ entry: JournalEntry, seal: AuthorSeal) throws(JournalError) {
-        var lines: [UInt8] = []
-        var s = seq, h = lastHash
-        let at = entry.at - entry.at % Visibility.storedTimeGranularityMillis
-        for event in entry.events {
-            s += 1
-            let (line, hash) = JournalRecord.encode(seq: s, at: at, event: try seal.sealed(event), prev: h)
-            h = hash
-            lines.append(contentsOf: line.utf8)
-        }
-        if let r = entry.roster {
-            roster.append(contentsOf: (JSON.object([("p", .string(r.participant)), ("name", .string(r.name))]).encoded() + "\n").utf8)
-        }
-        journal.append(contentsOf: lines)
-        seq = s
-        lastHash = h
-    }
+/// A value shared between threads, reachable only inside `withLock`.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&value) } }
 }

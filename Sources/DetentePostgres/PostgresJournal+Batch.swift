@@ -26,8 +26,8 @@ extension PostgresJournal {
     }
 
     func write(_ batch: [JournalEntry]) -> [Result<Void, JournalError>] {
-        if condition.withLock({ refusing != nil }) { recover() }
-        if let refusal = condition.withLock({ refusing }) {
+        if stateLock.withLock({ refusing != nil }) { recover() }
+        if let refusal = stateLock.withLock({ refusing }) {
             return batch.map { _ in .failure(JournalError(.refusing, "the journal is refusing writes since: \(refusal)")) }
         }
         return connectionLock.withLock { writeHoldingConnection(batch) }
@@ -152,7 +152,7 @@ extension PostgresJournal {
         logger.critical("PostgreSQL transaction failed; refusing writes until it works again", metadata: [
             "error": "\(error)", "workshops": "\(plans.count)",
         ])
-        condition.withLock { refusing = error }
+        stateLock.withLock { refusing = error }
     }
 
     /// The join code and token hashes a batch introduces.

@@ -52,10 +52,10 @@ extension PostgresJournal {
                     inDoubt[workshop] = nil
                 }
                 try c.query("SELECT 1")
-                let was = condition.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
+                let was = stateLock.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
                 if let was { logger.notice("PostgreSQL writes work again; accepting entries", metadata: ["was": "\(was)"]) }
             } catch {
-                condition.withLock { refusing = error }
+                stateLock.withLock { refusing = error }
             }
         }
     }
@@ -74,7 +74,7 @@ extension PostgresJournal {
             lost.append(workshop)
         }
         // The server closes their connections, as for a hand-over: the pages reconnect to the owner.
-        if !lost.isEmpty, let handler = condition.withLock({ releaseHandler }) {
+        if !lost.isEmpty, let handler = stateLock.withLock({ releaseHandler }) {
             let workshops = lost
             DispatchQueue.global().async { for workshop in workshops { handler(workshop) } }
         }

@@ -20,17 +20,24 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
 
     public let url: String
     let logger: Logger
-    public let maxQueuedEntries: Int
-    public var retryInterval: TimeInterval = 0.5
-    let condition = NSCondition()
-    private var queue: [(JournalEntry, Completion)] = []
-    private var stopping = false
-    private var stopped = false
+    public var maxQueuedEntries: Int { commits.maxQueued }
+    public var retryInterval: TimeInterval {
+        get { stateLock.withLock { _retryInterval } }
+        set { stateLock.withLock { _retryInterval = newValue } }
+    }
+    private var commits: GroupCommitQueue<JournalEntry>!
+    /// Guards `refusing`, `releaseHandler` and the retry interval.
+    let stateLock = NSLock()
+    private var _retryInterval: TimeInterval = 0.5
     var refusing: JournalError?
-    private var thread: Thread?
-    private var batches = 0
-    public var beforeBatch: (@Sendable () -> Void)?
-    public var onFsync: (@Sendable (Double, Int) -> Void)?
+    public var beforeBatch: (@Sendable () -> Void)? {
+        get { commits.beforeBatch }
+        set { commits.beforeBatch = newValue }
+    }
+    public var onFsync: (@Sendable (Double, Int) -> Void)? {
+        get { commits.onCommit }
+        set { commits.onCommit = newValue }
+    }
     var releaseHandler: (@Sendable (String) -> Void)?
 
     /// Guards `connection`, `chains`, `seals`, `poisonedThrough`: used by the writer thread and by
@@ -48,12 +55,18 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
     public init(url: String, logger: Logger, maxQueuedEntries: Int = 100_000) {
         self.url = url
         self.logger = logger
-        self.maxQueuedEntries = maxQueuedEntries
+        commits = GroupCommitQueue(
+            name: "detente-journal-pg", maxQueued: maxQueuedEntries,
+            commit: { [unowned self] in write($0) },
+            // Idle: retry after a failure, otherwise look for hand-over requests four times a second.
+            idleInterval: { [unowned self] in stateLock.withLock { refusing == nil ? 0.25 : _retryInterval } },
+            idle: { [unowned self] in if stateLock.withLock({ refusing != nil }) { recover() } else { pollReleaseRequests() } },
+            afterBatch: { [unowned self] in pollReleaseRequests() })
     }
 
-    public var isHealthy: Bool { condition.withLock { refusing == nil && !stopped } }
-    public var refusal: JournalError? { condition.withLock { refusing } }
-    public var batchCount: Int { condition.withLock { batches } }
+    public var isHealthy: Bool { stateLock.withLock { refusing == nil } && !commits.isStopped }
+    public var refusal: JournalError? { stateLock.withLock { refusing } }
+    public var batchCount: Int { commits.batchCount }
     /// How many workshops this node owns now (for `/metrics`).
     public var ownedCount: Int { connectionLock.withLock { chains.count } }
 
@@ -128,7 +141,7 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
     }
 
     public func setReleaseHandler(_ handler: @escaping @Sendable (String) -> Void) {
-        condition.withLock { releaseHandler = handler }
+        stateLock.withLock { releaseHandler = handler }
     }
 
     /// Hand-over requests for workshops this node owns (polled by the writer thread when idle).
@@ -137,7 +150,7 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
             guard let c = connection, let payloads = try? c.notifications() else { return [] }
             return Array(Set(payloads.filter { chains[$0] != nil })).sorted()
         }
-        guard !asked.isEmpty, let handler = condition.withLock({ releaseHandler }) else { return }
+        guard !asked.isEmpty, let handler = stateLock.withLock({ releaseHandler }) else { return }
         for workshop in asked { handler(workshop) }
     }
 
@@ -168,68 +181,22 @@ public final class PostgresJournal: JournalStorage, @unchecked Sendable {
         connectionLock.withLock { seals[workshop] = AuthorSeal(keyBytes: nil) }
     }
 
-    // MARK: - queue and thread (as JournalWriter)
+    // MARK: - the group-commit queue (shared with JournalWriter)
 
-    public func start() {
-        let t = Thread { [weak self] in self?.run() }
-        t.name = "detente-journal-pg"
-        thread = t
-        t.start()
-    }
+    public func start() { commits.start() }
 
     public func submit(_ entry: JournalEntry, completion: @escaping Completion) {
-        condition.lock()
-        defer { condition.unlock() }
-        if stopping { return completion(.failure(JournalError(.closed, "journal writer is shut down"))) }
-        if queue.count >= maxQueuedEntries {
-            return completion(.failure(JournalError(.busy, "the journal has \(maxQueuedEntries) entries waiting")))
-        }
-        queue.append((entry, completion))
-        condition.signal()
+        commits.submit(entry, completion: completion)
     }
 
     /// Writes everything queued, stops, and closes the connection: every advisory lock goes with it.
     public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !stopped, thread != nil { condition.wait() }
-        condition.unlock()
+        commits.shutdown()
         connectionLock.withLock {
             // Closing would release them too, but only once the backend notices: now, for the next node.
             _ = try? connection?.query("SELECT pg_advisory_unlock_all()")
             connection = nil
             chains = [:]
-        }
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !stopping {
-                if refusing != nil {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: retryInterval))
-                    if queue.isEmpty && !stopping { condition.unlock(); recover(); condition.lock() }
-                } else if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)), queue.isEmpty, !stopping {
-                    condition.unlock(); pollReleaseRequests(); condition.lock()
-                }
-            }
-            if queue.isEmpty && stopping {
-                stopped = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            condition.unlock()
-            beforeBatch?()
-            let started = DispatchTime.now().uptimeNanoseconds
-            let results = write(batch.map(\.0))
-            onFsync?(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, batch.count)
-            condition.withLock { batches += 1 }
-            for (i, (_, completion)) in batch.enumerated() { completion(results[i]) }
-            pollReleaseRequests()
         }
     }
 }
