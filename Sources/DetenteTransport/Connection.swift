@@ -8,6 +8,8 @@ final class Connection {
     let address: String
     /// The application bound it to a seat (hello or join); until then a deadline runs.
     var identified = false
+    /// The client said `"batch": true`: several pending messages may go as one JSON array frame.
+    var batches = false
     var inbound: MessageAssembler
     var outbound: OutboundQueue
     var rate: InboundRateLimit

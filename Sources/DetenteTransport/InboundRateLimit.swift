@@ -15,8 +15,9 @@ struct InboundRateLimit {
 
     /// Takes one token if there is one.
     mutating func take(now: UInt64) -> Bool {
-        let elapsed = Double(now &- lastRefill) / 1e9
-        lastRefill = now
+        // A clock that went backwards adds nothing.
+        let elapsed = now > lastRefill ? Double(now - lastRefill) / 1e9 : 0
+        lastRefill = max(now, lastRefill)
         tokens = min(burst, tokens + elapsed * perSecond)
         guard tokens >= 1 else { return false }
         tokens -= 1

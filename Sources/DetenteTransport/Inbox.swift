@@ -6,8 +6,12 @@ import Foundation
 final class Inbox: @unchecked Sendable {
     enum Item {
         case send(OutboundFrame, [ConnectionID])
+        /// Several messages handed over at once, so that they are pending together (and one
+        /// batch can carry them) and cost one wake-up of the service thread.
+        case sendAll([(OutboundFrame, [ConnectionID])])
         case close(ConnectionID, CloseCode, String)
         case identified(ConnectionID)
+        case batching(ConnectionID)
         case httpResponse(OpaquePointer, HTTPExchange, HTTPResponse)
     }
 
@@ -21,13 +25,22 @@ final class Inbox: @unchecked Sendable {
 
     func put(_ item: Item) {
         lock.withLock {
-            if items.count >= capacity, case let .send(_, ids) = item {
+            if items.count >= capacity, let ids = Self.receivers(item) {
                 // The receivers resume by snapshot when they reconnect.
-                for id in ids { items.append(.close(id, .tryAgainLater, "server overloaded; reconnect")) }
+                for id in Set(ids) { items.append(.close(id, .tryAgainLater, "server overloaded; reconnect")) }
                 overflowed += 1
             } else {
                 items.append(item)
             }
+        }
+    }
+
+    /// Who a send would reach; nil for items that are not sends (they are never refused).
+    private static func receivers(_ item: Item) -> [ConnectionID]? {
+        switch item {
+        case let .send(_, ids): return ids
+        case let .sendAll(messages): return messages.flatMap(\.1)
+        default: return nil
         }
     }
 

@@ -86,19 +86,33 @@ extension WebSocketServer {
             CLWS_close_reason(wsi, code.rawValue, &bytes, bytes.count)
             return -1
         }
+        let corked = configuration.corkWrites && c.outbound.pendingFrames > 1 && setCork(wsi, true)
+        defer { if corked { _ = setCork(wsi, false) } }
         var budget = 64
-        while let frame = c.outbound.next, budget > 0 {
-            let pre = CLWS_pre()
-            let n = frame.storage.withUnsafeMutableBufferPointer { buf in
-                lws_write(wsi, buf.baseAddress! + pre, frame.length, LWS_WRITE_TEXT)
-            }
-            if n < 0 { return -1 }
-            c.outbound.popNext()
+        while budget > 0, let write = c.outbound.takeWrite(batching: c.batches, maxBatchBytes: configuration.maxBatchBytes,
+                                                            headroom: CLWS_pre(), into: &batchBuffer) {
+            if self.write(write, to: wsi) < 0 { return -1 }
             budget -= 1
             if lws_send_pipe_choked(wsi) != 0 { break }
         }
         if !c.outbound.isEmpty || c.closing != nil { lws_callback_on_writable(wsi) }
         return 0
+    }
+
+    private func write(_ write: OutboundQueue.Write, to wsi: OpaquePointer) -> Int32 {
+        let pre = CLWS_pre()
+        switch write {
+        case let .single(frame):
+            return frame.storage.withUnsafeMutableBufferPointer { buf in lws_write(wsi, buf.baseAddress! + pre, frame.length, LWS_WRITE_TEXT) }
+        case let .batch(_, length):
+            return batchBuffer.withUnsafeMutableBufferPointer { buf in lws_write(wsi, buf.baseAddress! + pre, length, LWS_WRITE_TEXT) }
+        }
+    }
+
+    /// TCP_CORK around a burst of writes (measured against batching; off by default).
+    private func setCork(_ wsi: OpaquePointer, _ on: Bool) -> Bool {
+        var value: Int32 = on ? 1 : 0
+        return setsockopt(lws_get_socket_fd(wsi), Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 
     private func closed(_ user: UnsafeMutableRawPointer) {

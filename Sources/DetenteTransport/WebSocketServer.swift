@@ -38,6 +38,9 @@ public final class WebSocketServer: @unchecked Sendable {
     var shuttingDown = false
     /// Set once lws's private layout was found not to match what the mask check expects.
     var maskCheckWarned = false
+    /// Where batches are assembled: one buffer for every connection (lws copies what the socket
+    /// does not take at once).
+    var batchBuffer: [UInt8] = []
     // Read from any thread (`remoteAddress(of:)`).
     let addressLock = NSLock()
     var addresses: [ConnectionID: String] = [:]
@@ -144,6 +147,13 @@ public final class WebSocketServer: @unchecked Sendable {
         enqueue(.send(OutboundFrame(text), ids))
     }
 
+    /// Queues several messages at once, in order; each encoded once and shared.
+    public func send(_ messages: [(String, [ConnectionID])]) {
+        let frames = messages.compactMap { text, ids in ids.isEmpty ? nil : (OutboundFrame(text), ids) }
+        if frames.count == 1 { return enqueue(.send(frames[0].0, frames[0].1)) }
+        if !frames.isEmpty { enqueue(.sendAll(frames)) }
+    }
+
     public func close(_ id: ConnectionID, code: CloseCode, reason: String) {
         enqueue(.close(id, code, reason))
     }
@@ -151,6 +161,12 @@ public final class WebSocketServer: @unchecked Sendable {
     /// The connection said hello or joined: its identification deadline no longer applies.
     public func identified(_ id: ConnectionID) {
         enqueue(.identified(id))
+    }
+
+    /// The client asked for batches (`"batch": true` in `hello` or `join`): from now on several
+    /// pending messages may reach it as one frame holding a JSON array (docs/PROTOCOL.md).
+    public func acceptBatches(_ id: ConnectionID) {
+        enqueue(.batching(id))
     }
 
     /// The client address of an open connection (after trusted-proxy resolution).
@@ -180,8 +196,14 @@ public final class WebSocketServer: @unchecked Sendable {
         switch item {
         case let .send(frame, ids):
             for id in ids { queue(frame, for: id) }
+        case let .sendAll(messages):
+            for (frame, ids) in messages {
+                for id in ids { queue(frame, for: id) }
+            }
         case let .identified(id):
             connections[id]?.identified = true
+        case let .batching(id):
+            connections[id]?.batches = true
         case let .close(id, code, reason):
             guard let c = connections[id] else { return }
             c.closing = (code, reason)
