@@ -78,8 +78,8 @@ def summarise(runs):
             "all": runs}
 
 
-def ratios(table):
-    d = table["detente"]["max"]["per_second"]
+def ratios(table, name="detente"):
+    d = table[name]["max"]["per_second"]
     out = {}
     for peer in ("c", "python", "hummingbird"):
         p = table.get(peer, {}).get("max", {}).get("per_second")
@@ -105,9 +105,10 @@ def fanout_size(args, tools, hb_binary, clients):
             s.stop()
     table = {name: {mode: summarise(runs) for mode, runs in modes.items()} for name, modes in raw.items()}
     fsync = next(s.fsync for s in servers if isinstance(s, DetenteRoom))
+    variants = {s.name: ratios(table, s.name) for s in servers if isinstance(s, DetenteRoom) and s.name != "detente"}
     if fsync["over_1s"]:
         log(f"  fan-out {clients}: {fsync['over_1s']} journal fsyncs took over 1 s")
-    return {"clients": clients, "servers": table, "ratios": ratios(table), "detente_fsync": fsync}
+    return {"clients": clients, "servers": table, "ratios": ratios(table), "variant_ratios": variants, "detente_fsync": fsync}
 
 
 def fanout(args, tools, hb_binary, results):
@@ -120,3 +121,5 @@ def fanout(args, tools, hb_binary, results):
         log(f"fan-out {clients} (per command, medians of {args.rounds}): " +
             ", ".join(f"{n} {t['max']['per_second'] or 0:,.0f}/s" for n, t in row["servers"].items()) +
             f" -> detente {fmt(r['vs_c'])} C, {fmt(r['vs_python'])} python, {fmt(r['vs_hummingbird'])} hummingbird")
+        for name, v in row["variant_ratios"].items():
+            log(f"  {name}: {fmt(v['vs_c'])} C, {fmt(v['vs_python'])} python, {fmt(v['vs_hummingbird'])} hummingbird")

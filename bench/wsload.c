@@ -16,6 +16,10 @@
  *   storm:  every client connects and says hello at once; time until all have their `welcome`,
  *           then --settle seconds more of reading; counts presence frames and bytes.
  *
+ * --batch 1: each hello says "batch": true, so the server may send one frame holding a JSON array
+ * of several messages (docs/PROTOCOL.md, Batching); deliveries and acks are counted per message
+ * inside such frames.
+ *
  * A run in which a connection is closed, a receiver misses deliveries, or nothing arrives for
  * --stall-seconds while deliveries are owed prints "failed": "<reason>" (and exits 0: the
  * caller reports it; it is a result, not a crash). Prints one JSON line.
@@ -70,7 +74,7 @@ typedef struct {
 typedef struct { int sender; long members, sent, matched; double *send_times; } group_t;
 
 static const char *host = "127.0.0.1", *match = "", *message = "{}", *mode = "fanout";
-static int port = 8080, nclients = 100, window_ = 8;
+static int port = 8080, nclients = 100, window_ = 8, batch = 0;
 static long max_per_client = 0;
 static double rate = 0, duration = 10, stall_seconds = 2, settle = 1.5, ready_timeout = 60;
 static conn *conns; static int nconns;
@@ -174,7 +178,7 @@ static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 	if (opcode != 0x1) return;
 	total_frames++; c->frames++; c->bytes += len;
 	/* A frame's own type comes first ({"type":"presence",…}); a welcome embeds a presence object. */
-	if (memmem(p, len < 32 ? len : 32, "\"type\":\"presence\"", 17)) { c->presence_frames++; c->presence_bytes += len; }
+	if (memmem(p, len < 33 ? len : 33, "\"type\":\"presence\"", 17)) { c->presence_frames++; c->presence_bytes += len; }
 	if (!c->ready) {
 		if (memmem(p, len, "\"welcome\"", 9)) {
 			c->ready = 1; c->welcome_at = now(); c->welcome_bytes = len;
@@ -182,10 +186,12 @@ static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 		return;
 	}
 	if (is_ingest()) { on_ingest_frame(c, p, len); return; }
-	if (c->sender && started && memmem(p, len < 32 ? len : 32, "\"type\":\"ack\"", 12)) {
+	if (c->sender && started) {
 		group_t *g = &groups[c->group];
-		if (c->acks_seen < g->sent) record_in(&acks, now() - g->send_times[c->acks_seen]);
-		c->acks_seen++;
+		for (const char *q = p, *end = p + len; (q = memmem(q, end - q, "\"type\":\"ack\"", 12)); q += 12) {
+			if (c->acks_seen < g->sent) record_in(&acks, now() - g->send_times[c->acks_seen]);
+			c->acks_seen++;
+		}
 		return;
 	}
 	if (c->sender || !is_fanout()) return;
@@ -221,7 +227,7 @@ static void on_readable(conn *c) {
 		c->state = 2;
 		if (c->token[0]) {
 			char hello[400];
-			int len = snprintf(hello, sizeof hello, "{\"type\":\"hello\",\"token\":\"%s\"}", c->token);
+			int len = snprintf(hello, sizeof hello, "{\"type\":\"hello\",\"token\":\"%s\"%s}", c->token, batch ? ",\"batch\":true" : "");
 			send_frame(c, hello, len);
 		} else { c->ready = 1; c->welcome_at = now(); }
 	}
@@ -356,6 +362,7 @@ static void parse_args(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--settle")) settle = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--ready-file")) ready_file = argv[i + 1];
 		else if (!strcmp(argv[i], "--ready-timeout")) ready_timeout = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--texts")) read_texts(argv[i + 1]);
 		else { fprintf(stderr, "unknown option %s\n", argv[i]); exit(2); }
 	}

@@ -4,6 +4,8 @@
 // offline wait in a queue and go out after the welcome. Every command carries a `client_id`, so
 // one whose answer was lost with the connection is simply sent again after the next welcome: the
 // server answers a repeat with the first outcome and stores nothing twice (docs/PROTOCOL.md).
+// Seat messages say `batch: true`: the server may then send one frame holding a JSON array of
+// messages when several are pending, unpacked here in order (docs/PROTOCOL.md, Batching).
 // Read when this module loads, before a page tidies its address bar (replaceState).
 const ROUTE_KEY = "detente-route";
 const initialQuery = new URLSearchParams(location.search);
@@ -47,24 +49,14 @@ export class Connection {
     this.ws = ws;
     ws.addEventListener("open", () => {
       this.attempt = 0;
-      if (this.token) this.raw({ type: "hello", token: this.token }); else this.welcomed();
+      if (this.token) this.raw({ type: "hello", token: this.token, batch: true }); else this.welcomed();
     });
     ws.addEventListener("message", (event) => {
-      let frame;
-      try { frame = JSON.parse(event.data); } catch { return; }
-      if (frame.type === "welcome") {
-        this.workshop = frame.workshop?.code || this.workshop;
-        if (this.workshop) sessionStorage.setItem(ROUTE_KEY, this.workshop);
-        this.welcomed();
+      let parsed;
+      try { parsed = JSON.parse(event.data); } catch { return; }
+      for (const frame of Array.isArray(parsed) ? parsed : [parsed]) {
+        if (!this.receive(ws, frame)) return;
       }
-      // Another node serves this workshop right now (a failover under way): try again shortly.
-      if (frame.type === "error" && frame.code === "unavailable" && !this.ready && this.token) { ws.close(); return; }
-      if (frame.ref && this.pending.has(frame.ref) && ["ack", "error", "created", "joined", "welcome", "pong"].includes(frame.type)) {
-        const { resolve } = this.pending.get(frame.ref);
-        this.pending.delete(frame.ref);
-        resolve(frame);
-      }
-      this.onFrame(frame);
     });
     ws.addEventListener("close", () => {
       if (this.ws !== ws) return;
@@ -88,6 +80,25 @@ export class Connection {
     });
   }
 
+  /// One message from the server (a batch frame holds several, handled in order). Returns
+  /// false once the connection is being given up, so the rest of a batch is ignored.
+  receive(ws, frame) {
+    if (frame.type === "welcome") {
+      this.workshop = frame.workshop?.code || this.workshop;
+      if (this.workshop) sessionStorage.setItem(ROUTE_KEY, this.workshop);
+      this.welcomed();
+    }
+    // Another node serves this workshop right now (a failover under way): try again shortly.
+    if (frame.type === "error" && frame.code === "unavailable" && !this.ready && this.token) { ws.close(); return false; }
+    if (frame.ref && this.pending.has(frame.ref) && ["ack", "error", "created", "joined", "welcome", "pong"].includes(frame.type)) {
+      const { resolve } = this.pending.get(frame.ref);
+      this.pending.delete(frame.ref);
+      resolve(frame);
+    }
+    this.onFrame(frame);
+    return true;
+  }
+
   welcomed() {
     this.ready = true;
     this.status("online");
@@ -106,6 +117,7 @@ export class Connection {
     const ref = `r${++this.ref}`;
     const full = { ...message, ref };
     if (!SEAT_MESSAGES.has(message.type)) full.client_id = newClientID();
+    if (message.type === "join" || message.type === "hello") full.batch = true;
     return new Promise((resolve) => {
       this.pending.set(ref, { resolve, message: full });
       if (this.ready || message.type === "hello" || message.type === "join" || message.type === "create") {

@@ -9,6 +9,16 @@ enum ClientMessage: Equatable {
     case ping
     case command(Command)
 
+    /// The messages that take a seat, where a client may ask for batches.
+    static let seatTypes: Set<String> = ["hello", "resume", "join"]
+
+    /// Whether a seat message says `"batch": true`: the client then accepts a frame holding a
+    /// JSON array of messages wherever several are pending for it (docs/PROTOCOL.md, Batching).
+    static func asksForBatches(_ json: JSON) -> Bool {
+        guard let type = json["type"]?.stringValue, seatTypes.contains(type) else { return false }
+        return json["batch"]?.boolValue == true
+    }
+
     static func parse(_ json: JSON) throws(DetenteError) -> ClientMessage {
         guard case .object = json else { throw DetenteError(.badMessage, "a message must be a JSON object") }
         guard let type = json["type"]?.stringValue else { throw DetenteError(.badMessage, "missing string field 'type'") }
@@ -33,6 +43,7 @@ enum ClientMessage: Equatable {
             if json[key] == nil, let value { return value }
             throw DetenteError(.badMessage, "'\(type)' needs an integer field '\(key)'")
         }
+        if seatTypes.contains(type) { _ = try bool("batch", default: false) }
         switch type {
         case "hello", "resume": return .hello(token: try string("token"))
         case "ping": return .ping

@@ -69,7 +69,10 @@ extension DetenteServer {
         let waiters = recentKey.map { room.recent.finish($0, ack: ack) } ?? []
         for w in waiters { out.insert((JSON.object(ack + [("ref", w.ref ?? .null), ("repeat", true)]).encoded(), [w.connection]), at: 0) }
         if let id { out.insert((JSON.object(ack + [("ref", ref ?? .null)]).encoded(), [id]), at: 0) }
-        for (text, ids) in out { transport.send(text, to: ids); messagesOut.increment(by: ids.count) }
+        // One hand-over: a client that asked for batches gets the ack and broadcasts of one
+        // command in one frame.
+        transport.send(out)
+        messagesOut.increment(by: out.reduce(0) { $0 + $1.1.count })
     }
 
     /// A command whose `client_id` was seen before is answered from its first outcome, never

@@ -217,6 +217,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         }
         let message: ClientMessage
         do { message = try ClientMessage.parse(json) } catch { return reply(id, error: error, ref: ref) }
+        if ClientMessage.asksForBatches(json) { transport.acceptBatches(id) }
         switch message {
         case .ping:
             send(id, ["type": "pong", "ref": ref ?? .null])

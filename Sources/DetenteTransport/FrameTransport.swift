@@ -6,14 +6,24 @@ public protocol FrameTransport: AnyObject, Sendable {
     func shutdown()
     /// Queues `text` for each connection; encoded once, shared by all of them.
     func send(_ text: String, to ids: [ConnectionID])
+    /// Queues several messages at once, in order (one hand-over to the service thread).
+    func send(_ messages: [(String, [ConnectionID])])
     func close(_ id: ConnectionID, code: CloseCode, reason: String)
     /// The connection has said who it is: its hello deadline no longer applies.
     func identified(_ id: ConnectionID)
+    /// The client asked for batches: several pending messages may reach it as one JSON array.
+    func acceptBatches(_ id: ConnectionID)
     func remoteAddress(of id: ConnectionID) -> String?
 }
 
 extension FrameTransport {
     public func send(_ text: String, to id: ConnectionID) { send(text, to: [id]) }
+    /// For fakes: one message after the other.
+    public func send(_ messages: [(String, [ConnectionID])]) {
+        for (text, ids) in messages { send(text, to: ids) }
+    }
+    /// Fakes that do not batch need not say so.
+    public func acceptBatches(_ id: ConnectionID) {}
 }
 
 extension WebSocketServer: FrameTransport {}

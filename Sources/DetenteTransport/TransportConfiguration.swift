@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of the libwebsockets server. Defaults are the production defaults.
 public struct TransportConfiguration: Sendable {
     public var host: String = "127.0.0.1"
@@ -21,6 +23,11 @@ public struct TransportConfiguration: Sendable {
     /// A connection whose unsent frames exceed either cap is dropped as a slow consumer.
     public var maxQueuedFrames: Int = 2_048
     public var maxQueuedBytes: Int = 8 * 1024 * 1024
+    /// A batch frame (for clients that said `"batch": true`) holds at most this many bytes;
+    /// a single message larger than that still goes alone.
+    public var maxBatchBytes: Int = 256 * 1024
+    /// Bench experiment (DETENTE_BENCH_TCP_CORK=1): cork the socket around each burst of writes.
+    public var corkWrites = ProcessInfo.processInfo.environment["DETENTE_BENCH_TCP_CORK"] == "1"
     /// Hand-overs waiting for the service thread beyond this are refused: their receivers are
     /// closed with 1013 (try again later) and resume by snapshot, so memory stays bounded.
     public var maxInboxItems: Int = 1_000_000

@@ -68,6 +68,17 @@ extension WebSocketServer {
         }
     }
 
+    /// An answer prepared on another thread: sent unless the exchange ended meanwhile.
+    func answer(_ wsi: OpaquePointer, _ exchange: HTTPExchange, _ response: HTTPResponse) {
+        // The exchange may have ended (client gone) while the answer was being prepared.
+        guard exchanges[wsi] === exchange, exchange.response == nil else { return }
+        exchange.response = response
+        // Answered inside the request's own callback: `dispatch` sends it on return.
+        if exchange.insideCallback { return }
+        _ = lws_rx_flow_control(wsi, 1)
+        if !sendResponse(wsi, exchange) { lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC) }
+    }
+
     /// Reads the request line and headers; answers at once what needs no body, else waits.
     private func begin(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
         let methods: [(String, lws_token_indexes)] = [("GET", WSI_TOKEN_GET_URI), ("POST", WSI_TOKEN_POST_URI), ("PUT", WSI_TOKEN_PUT_URI),

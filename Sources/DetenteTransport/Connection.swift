@@ -1,0 +1,33 @@
+import Foundation
+
+/// One websocket as the service thread sees it; touched on the service thread only.
+final class Connection {
+    let id: ConnectionID
+    let wsi: OpaquePointer
+    /// The client's address (see `RemoteAddress`), for limits per address.
+    let address: String
+    /// The application bound it to a seat (hello or join); until then a deadline runs.
+    var identified = false
+    /// The client said `"batch": true`: several pending messages may go as one JSON array frame.
+    var batches = false
+    var inbound: MessageAssembler
+    var outbound: OutboundQueue
+    var rate: InboundRateLimit
+    var violations = 0
+    var closing: (CloseCode, String)?
+    /// The peer sent a close frame: lws answers it; nothing more may be written.
+    var peerClosed = false
+
+    init(id: ConnectionID, wsi: OpaquePointer, address: String, configuration: TransportConfiguration) {
+        self.id = id
+        self.wsi = wsi
+        self.address = address
+        inbound = MessageAssembler(maxBytes: configuration.maxMessageBytes)
+        outbound = OutboundQueue(limits: .init(maxFrames: configuration.maxQueuedFrames, maxBytes: configuration.maxQueuedBytes))
+        rate = InboundRateLimit(perSecond: configuration.messagesPerSecond, burst: configuration.messageBurst,
+                                now: DispatchTime.now().uptimeNanoseconds)
+    }
+
+    /// Whether frames may still be queued for it.
+    var acceptsFrames: Bool { closing == nil && !peerClosed }
+}
