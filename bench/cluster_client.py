@@ -175,7 +175,7 @@ class Seat:
     def submit(self):
         ref = self.next
         self.next += 1
-        text = f"{self.run.tag} {self.workshop} s{self.index} item {ref}: they value a quiet pager."
+        text = f"{self.run.tag} {self.workshop} c{os.getpid()}s{self.index} item {ref}: they value a quiet pager."
         self.pending = (ref, text, f"{self.run.tag}-{self.index}-{ref}", time.monotonic())
         self.send_pending()
 

@@ -64,13 +64,16 @@ class Postgres:
 class HAProxy:
     """tools/cluster/haproxy.cfg.in filled in as cluster.sh does, run in the foreground."""
 
-    def __init__(self, ports):
+    def __init__(self, ports, defaults=()):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="detente-bench-haproxy-")
         servers = "".join(f"    server node{i + 1} 127.0.0.1:{p} check\n" for i, p in enumerate(ports))
         template = open(os.path.join(ROOT, "tools/cluster/haproxy.cfg.in")).read()
         self.cfg = os.path.join(self.dir, "haproxy.cfg")
-        open(self.cfg, "w").write(template.replace("@PORT@", str(self.port)).replace("@SERVERS@\n", servers))
+        text = template.replace("@PORT@", str(self.port)).replace("@SERVERS@\n", servers)
+        if defaults:  # a variant under test: extra lines at the end of `defaults`
+            text = text.replace("\nfrontend ", "".join(f"    {d}\n" for d in defaults) + "\nfrontend ", 1)
+        open(self.cfg, "w").write(text)
         self.proc = subprocess.Popen(["taskset", "-c", ALL_CPUS, "haproxy", "-db", "-q", "-f", self.cfg],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(self.port)
