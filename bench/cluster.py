@@ -141,6 +141,7 @@ def summarise(dep, parts, seconds, cpu, ready, ready_seconds):
 def load_round(dep, seconds, tag):
     """Every seat writes as fast as it is acked for `seconds`."""
     rss_idle = dep.proxy.rss_kib() if dep.proxy else None
+    downs = marked_down(dep)
     clients = Clients(dep.port, dep.seats(), tag)
     ready, ready_seconds = clients.wait_ready()
     extra = {}
@@ -155,12 +156,18 @@ def load_round(dep, seconds, tag):
     parts = clients.results()
     row = summarise(dep, parts, seconds, meter.used(), ready, ready_seconds)
     row.update(extra)
+    row["haproxy_marked_down"] = marked_down(dep) - downs
     return row
+
+
+def marked_down(dep):
+    """How many times HAProxy's health checks have marked one of the nodes down so far."""
+    return sum(n for _, n in dep.proxy.stats().values()) if dep.proxy else 0
 
 
 def print_round(row):
     if row.get("failed"):
-        log(f"  cluster {row['config']}: FAILED ({row['failed']})")
+        log(f"  cluster {row['config']}: FAILED ({row['failed']}; HAProxy marked a node down {row['haproxy_marked_down']} times)")
         return
     cpu = ", ".join(f"{k} {v:.0f}" for k, v in row["cpu_us_per_ack"].items())
     log(f"  cluster {row['config']}: {row['per_second']:,.0f} acked/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms "

@@ -125,14 +125,16 @@ class Seat:
                 await asyncio.wait_for(self.link.opened, 10)
                 self.link.send(json.dumps({"type": "hello", "token": self.token, "ref": "hello"}).encode())
                 if await asyncio.wait_for(self.welcomed, 30):
-                    return
+                    return True
                 self.run.retries += 1
             except (OSError, ConnectionError, asyncio.TimeoutError) as e:
                 self.run.connect_errors[type(e).__name__] = self.run.connect_errors.get(type(e).__name__, 0) + 1
             if self.link and self.link.transport:
                 self.link.transport.close()
             if time.monotonic() > deadline:
-                raise RuntimeError(f"seat {self.index} never welcomed")
+                self.run.failures.append(f"seat {self.index} never welcomed (hello errors {self.run.hello_errors}, "
+                                         f"connect errors {self.run.connect_errors})")
+                return False
             await asyncio.sleep(0.05)
 
     def on_lost(self):
@@ -189,7 +191,7 @@ class Seat:
         while time.monotonic() < until:
             if self.lost.done():
                 if not self.run.failover:
-                    self.run.failures.append(f"seat {self.index}: connection lost")
+                    self.run.failures.append(f"seat {self.index}: connection lost at +{time.monotonic() - start:.2f} s")
                     return
                 await self.reseat(until + 30)
                 continue
@@ -249,9 +251,10 @@ async def main():
 
     async def seat(s):
         async with sem:
-            await s.seat(time.monotonic() + 120)
+            return await s.seat(time.monotonic() + 120)
     t0 = time.monotonic()
-    await asyncio.gather(*(seat(s) for s in run.seats))
+    seated = await asyncio.gather(*(seat(s) for s in run.seats))
+    run.seats = [s for s, ok in zip(run.seats, seated) if ok]
     print(json.dumps({"ready": len(run.seats), "seconds": time.monotonic() - t0}), flush=True)
     go = json.loads(await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline))
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)

@@ -71,6 +71,9 @@ class HAProxy:
         template = open(os.path.join(ROOT, "tools/cluster/haproxy.cfg.in")).read()
         self.cfg = os.path.join(self.dir, "haproxy.cfg")
         text = template.replace("@PORT@", str(self.port)).replace("@SERVERS@\n", servers)
+        # The bench reads each server's UP->DOWN transitions from a stats socket.
+        self.socket = os.path.join(self.dir, "stats.sock")
+        text = text.replace("global\n", f"global\n    stats socket {self.socket} level admin\n", 1)
         if defaults:  # a variant under test: extra lines at the end of `defaults`
             text = text.replace("\nfrontend ", "".join(f"    {d}\n" for d in defaults) + "\nfrontend ", 1)
         open(self.cfg, "w").write(text)
@@ -78,6 +81,20 @@ class HAProxy:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(self.port)
         self.maxconn = int(next(line.split()[1] for line in template.splitlines() if line.strip().startswith("maxconn")))
+
+    def stats(self):
+        """server name -> (status, times marked down) from `show stat`."""
+        import socket
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(self.socket)
+            s.sendall(b"show stat\n")
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        lines = data.decode().splitlines()
+        head = lines[0].lstrip("# ").split(",")
+        rows = [dict(zip(head, line.split(","))) for line in lines[1:] if line]
+        return {r["svname"]: (r["status"], int(r["chkdown"] or 0)) for r in rows if r["svname"].startswith("node")}
 
     def rss_kib(self):
         return rss_kib(self.proc.pid)
