@@ -5,6 +5,7 @@
 """
 import json
 import os
+import statistics
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -158,6 +159,39 @@ def drafter(d):
     return "\n".join(out)
 
 
+def cluster(c):
+    """Issue 16: the four configurations, the failover runs, the 100-node facts."""
+    out = [f"{c['workshops']} workshops × {c['participants']} participants ({c['workshops'] * c['participants']:,} websockets), each with one item "
+           f"in flight, {c['seconds']:.0f} s per round, {c['rounds']} rounds interleaved; {c['client_processes']} client processes",
+           "", "| configuration | acknowledged/s (median) | p50 / p99 ack | CPU µs per ack: nodes / PostgreSQL / HAProxy / clients | each round |",
+           "| --- | --- | --- | --- | --- |"]
+    for name, s in c["configs"].items():
+        good = [r for r in s["runs"] if not r.get("failed")]
+        cpu = lambda k: num(statistics.median([r["cpu_us_per_ack"].get(k, 0) for r in good]) if good and k in good[0]["cpu_us_per_ack"] else None)
+        rounds = ", ".join("FAILED" if r.get("failed") else f"{r['per_second']:,.0f}" for r in s["runs"])
+        out.append(f"| ({name}) {s['label']} | {num(s['per_second'])}{failures({'failed': s['failed'], 'runs': len(s['runs'])})} | "
+                   f"{num(s['p50_ms'], '{:.1f}')} / {num(s['p99_ms'], '{:.1f}')} ms | {cpu('nodes')} / {cpu('postgres')} / {cpu('haproxy')} / {cpu('clients')} | {rounds} |")
+    out += ["", "| failover (SIGKILL of the node owning more workshops, fixed rate) | clients resumed | resume p50 / max | acked / lost / stored twice | ack p99 before / in the window after |",
+            "| --- | --- | --- | --- | --- |"]
+    for label, f in c.get("failover", {}).items():
+        out.append(f"| {label}: {f['moved_workshops']} workshops moved, {f['rate_per_second']:,.0f} items/s offered | {f['clients_resumed']} of {f['clients_of_dead_node']} | "
+                   f"{num(f['resume_p50_s'], '{:.2f}')} / {num(f['resume_max_s'], '{:.2f}')} s | {f['acked']:,} / {f['acked_lost']} / {f['acked_stored_twice']} | "
+                   f"{num(f['ack_p99_ms_before'], '{:.0f}')} / {num(f['ack_p99_ms_minute_after'], '{:.0f}')} ms ({f['seconds_after']:.0f} s) |")
+    a = next((r for r in c["configs"].get("a", {}).get("runs", []) if r.get("postgres")), None)
+    if a:
+        pg = a["postgres"]
+        out.append(f"\n- during (a): PostgreSQL connections per node {sorted(pg['connections_per_node'].values())}, advisory locks held per node "
+                   f"{sorted(pg['advisory_locks_per_node'].values())}; HAProxy RSS {a['haproxy_rss_idle_kib'] / 1024:.1f} → "
+                   f"{a['haproxy_rss_connected_kib'] / 1024:.1f} MiB with {a['seats']:,} websockets = **{a['haproxy_kib_per_connection']:.1f} KiB per connection**")
+    t, lt = c.get("take_over", {}), c.get("lock_table", {})
+    if t:
+        out.append(f"- take-over: a node starting on {t['workshops']} workshops ({t['events']:,} records) locks and replays them all: healthy after "
+                   f"{t['seconds_to_healthy']:.2f} s (empty database {t['seconds_to_healthy_empty_database']:.2f} s) = **{t['ms_per_workshop']:.1f} ms per workshop**")
+    if lt:
+        out.append(f"- lock table: one session holds {num(lt['advisory_locks_held_at_failure'])} advisory locks, then `{lt['error']}` ({lt['settings']})")
+    return "\n".join(out)
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "artifacts", "bench.json")
     r = json.load(open(path))
@@ -179,6 +213,8 @@ def main():
         a = r["anonymiser"]
         print(f"- anonymiser: {a['items']:,} items in {a['seconds']:.2f} s = **{a['items_per_second']:,.0f} items/s** (median of "
               f"{', '.join(f'{w:.2f}' for w in a['runs'])} s)\n")
+    if "cluster" in r and "configs" in r["cluster"]:
+        print(cluster(r["cluster"]) + "\n")
     if r.get("errors"):
         print("### errors\n" + "\n".join(f"- {k}: {v.strip().splitlines()[-1]}" for k, v in r["errors"].items()))
 

@@ -18,6 +18,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from anonymiser import anonymiser  # noqa: E402
+from cluster import cluster  # noqa: E402
 from common import PROFILE, ROOT, build_hummingbird, build_tools, log  # noqa: E402
 from drafter import drafter, drafter_isolation  # noqa: E402
 from fanout import fanout  # noqa: E402
@@ -26,7 +27,7 @@ from replay import replay  # noqa: E402
 from scale import scale  # noqa: E402
 from storm import storm  # noqa: E402
 
-PARTS = ["fanout", "storm", "ingest", "replay", "scale", "drafter", "anonymiser"]
+PARTS = ["fanout", "storm", "ingest", "replay", "scale", "drafter", "anonymiser", "cluster"]
 
 
 def arguments():
@@ -42,6 +43,11 @@ def arguments():
     ap.add_argument("--startup-workshops", type=int, default=1000)
     ap.add_argument("--scale-clients", type=int, default=10_000)
     ap.add_argument("--scale-workshops", type=int, default=20)
+    ap.add_argument("--cluster-workshops", type=int, default=200)
+    ap.add_argument("--cluster-people", type=int, default=20)
+    ap.add_argument("--cluster-seconds", type=float, default=10)
+    ap.add_argument("--failover-before", type=float, default=10)
+    ap.add_argument("--failover-after", type=float, default=60)
     ap.add_argument("--no-hummingbird", action="store_true")
     ap.add_argument("--profile", metavar="DIR", help="sample every Detente server with `perf record` into DIR")
     ap.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench.json"))
@@ -50,6 +56,8 @@ def arguments():
         args.clients, args.rounds, args.seconds = [100], 1, 2
         args.storm_clients, args.replay_events, args.startup_workshops = [100], 20_000, 20
         args.scale_clients, args.scale_workshops = 400, 4
+        args.cluster_workshops, args.cluster_people, args.cluster_seconds = 10, 10, 3
+        args.failover_before, args.failover_after = 2, 8
     args.bin = os.path.abspath(args.bin)
     return args
 
@@ -72,7 +80,7 @@ def main():
             "ingest": lambda: ingest(args, tools, results), "replay": lambda: replay(args, results),
             "scale": lambda: scale(args, tools, results),
             "drafter": lambda: (drafter(args, results), drafter_isolation(args, tools, results)),
-            "anonymiser": lambda: anonymiser(args, results)}
+            "anonymiser": lambda: anonymiser(args, results), "cluster": lambda: cluster(args, results)}
     for part in parts:
         started = time.time()
         try:
