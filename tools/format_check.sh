@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 pending_list=tools/format-pending.txt
 mapfile -t tracked < <(git ls-files --cached --others --exclude-standard 'Sources/*.swift' 'Tests/*.swift')
 mapfile -t generated < <(git check-attr linguist-generated -- "${tracked[@]}" | awk -F': ' '$3 == "true" { print $1 }')
-mapfile -t pending < <(grep -v '^\s*\(#\|$\)' "$pending_list" || true)
+# One path per line; "#" starts a comment (the findings noted beside each path).
+mapfile -t pending < <(sed -e 's/[[:space:]]*#.*//' "$pending_list" | grep -v '^$' || true)
 for f in "${pending[@]}"; do
     [ -f "$f" ] || { echo "format-check: $pending_list lists $f, which does not exist; delete the line" >&2; exit 2; }
 done
