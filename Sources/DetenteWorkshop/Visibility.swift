@@ -195,51 +195,10 @@ public enum Visibility {
     /// Everything a viewer may know right now: sent on connect and on every resume, so a client
     /// that was away misses nothing.
     public static func snapshot(of w: Workshop, for viewer: Viewer, online: Set<ParticipantID>, names: [ParticipantID: String]) -> JSON {
-        var f: [(String, JSON)] = [("type", "welcome")]
-        let role: String =
-            switch viewer.role {
-            case .facilitator: "facilitator";
-            case .participant: "participant";
-            case .export: "export"
-            }
-        f.append(("role", .string(role)))
-        f.append(
-            (
-                "workshop",
-                [
-                    "id": .string(w.id), "title": .string(w.setup.title), "template": .string(w.setup.template),
-                    "departments": JSON(w.departments), "k": .int(w.setup.anonymityThreshold),
-                    "phase": .string(w.phase.rawValue), "suggested_minutes": suggestedMinutes(w), "joining_locked": .bool(w.joiningLocked), "ended": .bool(w.ended),
-                    "code": .string(w.setup.joinCode)
-                ]
-            ))
-        f.append(("timer", timerJSON(w)))
-        if let pid = viewer.participantID, let d = viewer.department {
-            f.append(
-                (
-                    "you",
-                    [
-                        "participant": .string(pid), "department": .string(d), "name": JSON(names[pid]),
-                        "delegate": .bool(w.delegate == pid), "target": .string(w.defaultTarget(for: d))
-                    ]
-                ))
-            let own = w.items.values.filter { $0.department == d && $0.isLive }.sorted { $0.id < $1.id }
-            f.append(("items", .array(own.map { itemJSON($0, for: pid) })))
-            f.append(("my_votes", myVotes(pid, w)))
-            f.append(("approval", approval(d, w)))
-            f.append(("my_approval", .bool(w.approvals[d]?.contains(pid) ?? false)))
-            f.append(("prompt", promptMessage(pid, w)))
-            let mine = w.reactions.compactMap { id, byP in byP[pid].map { (id, $0) } }.sorted { $0.0 < $1.0 }
-            f.append(("my_reactions", .array(mine.map { myReaction($0.0, $0.1) })))
-            let endorsed = (w.endorsements.compactMap { c, byP in byP[pid].map { (c, $0) } }).sorted { $0.0 < $1.0 }
-            f.append(("my_endorsements", .array(endorsed.map { ["clause": .string($0.0), "support": .bool($0.1)] })))
-            f.append(("my_ready", .bool(w.readyCheck?.ready.contains(pid) ?? false)))
-        }
+        var f: [(String, JSON)] = [("type", "welcome"), ("role", .string(roleName(viewer.role))), ("workshop", workshopJSON(w)), ("timer", timerJSON(w))]
+        if let pid = viewer.participantID, let d = viewer.department { f += participantSnapshot(pid, of: d, w, names: names) }
         if viewer.hasFacilitatorRights {
-            f.append(("progress", progress(w)))
-            f.append(("notes", JSON(w.notes)))
-            f.append(("ready", readyMessage(w)))
-            f.append(("delegate", JSON(w.delegate)))
+            f += [("progress", progress(w)), ("notes", JSON(w.notes)), ("ready", readyMessage(w)), ("delegate", JSON(w.delegate))]
         }
         f.append(("ready_check", .bool(w.readyCheck != nil)))
         f.append(("presence", presence(w, online: online, names: names, for: viewer)))
@@ -254,6 +213,47 @@ public enum Visibility {
         let chat = w.botLog.filter { $0.audience.includes(viewer) }.suffix(Workshop.snapshotChatLines).map { JSON.string($0.text) }
         f.append(("chat", .array(Array(chat))))
         return .object(f)
+    }
+
+    static func roleName(_ role: Viewer.Role) -> String {
+        switch role {
+        case .facilitator: "facilitator"
+        case .participant: "participant"
+        case .export: "export"
+        }
+    }
+
+    /// The workshop's own settings and state, the same for every viewer.
+    static func workshopJSON(_ w: Workshop) -> JSON {
+        [
+            "id": .string(w.id), "title": .string(w.setup.title), "template": .string(w.setup.template),
+            "departments": JSON(w.departments), "k": .int(w.setup.anonymityThreshold),
+            "phase": .string(w.phase.rawValue), "suggested_minutes": suggestedMinutes(w), "joining_locked": .bool(w.joiningLocked),
+            "ended": .bool(w.ended), "code": .string(w.setup.joinCode)
+        ]
+    }
+
+    /// What one participant may know of their own: who they are, their department's items, and
+    /// their own votes, approval, prompt, reactions, endorsements and readiness.
+    static func participantSnapshot(_ pid: ParticipantID, of d: Department, _ w: Workshop, names: [ParticipantID: String]) -> [(String, JSON)] {
+        let you: JSON = [
+            "participant": .string(pid), "department": .string(d), "name": JSON(names[pid]),
+            "delegate": .bool(w.delegate == pid), "target": .string(w.defaultTarget(for: d))
+        ]
+        let own = w.items.values.filter { $0.department == d && $0.isLive }.sorted { $0.id < $1.id }
+        let mine = w.reactions.compactMap { id, byP in byP[pid].map { (id, $0) } }.sorted { $0.0 < $1.0 }
+        let endorsed = (w.endorsements.compactMap { c, byP in byP[pid].map { (c, $0) } }).sorted { $0.0 < $1.0 }
+        return [
+            ("you", you),
+            ("items", .array(own.map { itemJSON($0, for: pid) })),
+            ("my_votes", myVotes(pid, w)),
+            ("approval", approval(d, w)),
+            ("my_approval", .bool(w.approvals[d]?.contains(pid) ?? false)),
+            ("prompt", promptMessage(pid, w)),
+            ("my_reactions", .array(mine.map { myReaction($0.0, $0.1) })),
+            ("my_endorsements", .array(endorsed.map { ["clause": .string($0.0), "support": .bool($0.1)] })),
+            ("my_ready", .bool(w.readyCheck?.ready.contains(pid) ?? false))
+        ]
     }
 }
 

@@ -57,14 +57,14 @@ public struct Workshop: Sendable {
     public internal(set) var tallies: [Department: DepartmentTally] = [:]
     /// Items ever written per participant, and per (author, client id): the bounds and the
     /// resend check of `submit`.
-    internal(set) var itemsWritten: [ParticipantID: Int] = [:]
+    var itemsWritten: [ParticipantID: Int] = [:]
     struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
-    internal(set) var submittedByClientID: [ClientKey: ItemID] = [:]
+    var submittedByClientID: [ClientKey: ItemID] = [:]
     /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.
-    internal(set) var textBytes = 0
+    var textBytes = 0
     /// Server-internal activity clock per department (never sent to anyone).
-    internal(set) var lastActivity: [Department: Int64] = [:]
-    internal(set) var nudged: Set<Department> = []
+    var lastActivity: [Department: Int64] = [:]
+    var nudged: Set<Department> = []
 
     public let template: WorkshopTemplate
 

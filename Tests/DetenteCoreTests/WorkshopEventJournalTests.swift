@@ -9,8 +9,11 @@ import Testing
         let h = try VisibilityCoverageTests.everyKind()
         #expect(Set(h.events.map(VisibilityCoverageTests.kind(of:))).count == VisibilityCoverageTests.Kind.allCases.count)
         for e in h.events {
-            let decoded = try Event(json: try JSONParser.parse(e.json.encoded()))
-            #expect(decoded == e, "\(e.name)")
+            let stored = e.json.encoded()
+            let decoded = try Event(json: try JSONParser.parse(stored))
+            // The journal form, not the value: a draft suggestion's confidence is stored to two decimals.
+            #expect(decoded.json.encoded() == stored, "\(e.name)")
+            #expect(decoded.name == e.name)
         }
     }
 
@@ -19,7 +22,8 @@ import Testing
         let decoded = try h.events.map { e throws(Event.DecodingFailure) in try Event(json: e.json) }
         let replayed = try Workshop.replay(decoded)
         #expect(replayed.phase == h.w.phase && replayed.ended == h.w.ended)
-        #expect(replayed.items == h.w.items && replayed.draft == h.w.draft && replayed.endorsements == h.w.endorsements)
+        #expect(replayed.items == h.w.items && replayed.endorsements == h.w.endorsements)
+        #expect(replayed.draft?.clauses == h.w.draft?.clauses && replayed.draft?.suggestions.map(\.id) == h.w.draft?.suggestions.map(\.id))
         #expect(replayed.notes == h.w.notes && replayed.assignments == h.w.assignments && replayed.tallies == h.w.tallies)
     }
 
