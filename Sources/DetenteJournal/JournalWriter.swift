@@ -71,6 +71,7 @@ public final class JournalWriter: @unchecked Sendable {
     var poisonedThrough: [String: Int] = [:]
     var refusing: JournalError?
     var _fsyncs = 0
+    var _workshopsOpened = 0
     /// Creating a workshop's key happens once, on whichever caller comes first.
     private let keyCreation = NSLock()
     /// Test hook: called before each batch is written (lets a test hold the writer to build a backlog).
@@ -102,6 +103,9 @@ public final class JournalWriter: @unchecked Sendable {
 
     public var fsyncCount: Int { state.withLock { _fsyncs } }
     public var batchCount: Int { commits.batchCount }
+    /// Workshops opened for serving (checked, unsealed, replayed) so far: lazy start-up leaves
+    /// ended ones out until first use.
+    public var workshopsOpened: Int { state.withLock { _workshopsOpened } }
     /// False while refusing writes (the disk failed and has not been checked since) or stopped.
     public var isHealthy: Bool { state.withLock { refusing == nil } && !commits.isStopped }
     public var refusal: JournalError? { state.withLock { refusing } }
