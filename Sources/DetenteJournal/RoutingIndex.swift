@@ -1,10 +1,6 @@
 import DetenteModel
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What a server must know of a workshop it has not loaded, to route its clients to it: the join
 /// code, the facilitator's token hash and every participant's token hash — all stored in clear
 /// (`created` and `joined` records). Reading it opens no sealed field, checks no chain and
@@ -29,15 +25,14 @@ public struct RoutingIndex: Sendable, Equatable {
     }
 
     private static func scan(_ all: UnsafeBufferPointer<UInt8>, workshop: String) -> RoutingIndex? {
-        guard let base = all.baseAddress, all.last == 0x0A else { return nil }
+        guard all.last == 0x0A else { return nil }
         var code: String?
         var fth: String?
         var tokens: [String] = []
         var ended = false
         var start = 0
         while start < all.count {
-            guard let found = memchr(base + start, 0x0A, all.count - start) else { break }
-            let nl = start + (UnsafeRawPointer(found) - UnsafeRawPointer(base))
+            guard let nl = JournalReader.nextLineEnd(all, from: start) else { break }
             let line = UnsafeBufferPointer(rebasing: all[start..<nl])
             start = nl + 1
             ended = false

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// workshop another holds asks that node to hand it over (DETENTE_HAND_OVER=1). Off, it only
     /// answers the retryable error, so clients sent to two nodes never make them trade it.
     public var handOverOnRequest = false
+    /// Lazy start-up: ended workshops are opened on first use, not at start-up (docs/STORAGE.md).
+    public var openEndedWorkshopsOnFirstUse = true
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -140,7 +142,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let indexLock = NSLock()
         nonisolated(unsafe) var indexes: [RoutingIndex] = []
         DispatchQueue.concurrentPerform(iterations: all.count) { i in
-            if let index = writer.routingIndexIfEnded(all[i]) { indexLock.withLock { indexes.append(index) } }
+            guard configuration.openEndedWorkshopsOnFirstUse, let index = writer.routingIndexIfEnded(all[i]) else { return }
+            indexLock.withLock { indexes.append(index) }
         }
         registerDormant(indexes)
         let dormantIDs = Set(indexes.map(\.workshop))
