@@ -20,7 +20,10 @@ public enum JournalReader {
         /// Records after the first bad one that check out on their own and chain to each other:
         /// what `detente salvage` can restore.
         public var salvageable: [JournalRecord] = []
-        public var lastHash: String { records.last?.hash ?? JournalRecord.genesis }
+        /// Records checked (also when streamed, and `records` stayed empty) and the last one's hash.
+        public var streamedCount = 0
+        var streamedLastHash = JournalRecord.genesis
+        public var lastHash: String { records.last?.hash ?? streamedLastHash }
     }
 
     public static func read(path: String) throws -> Contents {
@@ -30,6 +33,15 @@ public enum JournalReader {
 
     public static func read(data: Data) -> Contents {
         var records: [JournalRecord] = []
+        var contents = stream(data: data) { records.append($0) }
+        contents.records = records
+        return contents
+    }
+
+    /// Checks every record in order and hands each good one to `body` as it goes, keeping none
+    /// (`Contents.records` stays empty): replaying a long journal needs no array of all of them.
+    public static func stream(data: Data, _ body: (JournalRecord) -> Void) -> Contents {
+        var count = 0
         var prev = Array(JournalRecord.genesis.utf8)
         var offset = 0
         var problem: String?
@@ -39,7 +51,7 @@ public enum JournalReader {
             var start = 0
             while start < bytes.count {
                 guard let nl = nextLineEnd(bytes, from: start) else {
-                    problem = "record \(records.count + 1) at byte \(start): torn (no line end)"
+                    problem = "record \(count + 1) at byte \(start): torn (no line end)"
                     return
                 }
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
@@ -48,19 +60,21 @@ public enum JournalReader {
                     guard RecordScanner.equal(checked.prev, prev) else {
                         throw JournalRecord.Invalid(reason: "chain broken: prev does not match the previous record's hash")
                     }
-                    let record = try RecordScanner.record(line, checked, expectedSeq: records.count + 1, offset: start)
-                    records.append(record)
+                    let record = try RecordScanner.record(line, checked, expectedSeq: count + 1, offset: start)
+                    count += 1
+                    body(record)
                     prev = Array(checked.hash)
                     start = nl + 1
                     offset = start
                 } catch {
-                    problem = "record \(records.count + 1) at byte \(start): \((error as? JournalRecord.Invalid)?.reason ?? "\(error)")"
+                    problem = "record \(count + 1) at byte \(start): \((error as? JournalRecord.Invalid)?.reason ?? "\(error)")"
                     salvageable = standaloneChain(bytes, from: nl + 1)
                     return
                 }
             }
         }
-        return Contents(records: records, goodLength: offset, totalLength: data.count, problem: problem, salvageable: salvageable)
+        return Contents(records: [], goodLength: offset, totalLength: data.count, problem: problem, salvageable: salvageable, streamedCount: count,
+                        streamedLastHash: String(decoding: prev, as: UTF8.self))
     }
 
     static func nextLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {

@@ -52,6 +52,10 @@ public protocol JournalStorage: AnyObject, Sendable {
     func requestRelease(_ workshop: String)
     /// Called (on the journal's thread) when another node asked for a workshop this node owns.
     func setReleaseHandler(_ handler: @escaping @Sendable (String) -> Void)
+    /// For lazy start-up: the routing index of a workshop that has ended, read without opening
+    /// sealed fields or replaying it; nil when it has not ended or the storage cannot tell
+    /// cheaply (then the server opens it for serving at start-up).
+    func routingIndexIfEnded(_ workshop: String) -> RoutingIndex?
 }
 
 extension JournalStorage {
@@ -61,4 +65,5 @@ extension JournalStorage {
     public func release(_ workshop: String) {}
     public func requestRelease(_ workshop: String) {}
     public func setReleaseHandler(_ handler: @escaping @Sendable (String) -> Void) {}
+    public func routingIndexIfEnded(_ workshop: String) -> RoutingIndex? { nil }
 }

@@ -71,6 +71,7 @@ public final class JournalWriter: @unchecked Sendable {
     var poisonedThrough: [String: Int] = [:]
     var refusing: JournalError?
     var _fsyncs = 0
+    var _workshopsOpened = 0
     /// Creating a workshop's key happens once, on whichever caller comes first.
     private let keyCreation = NSLock()
     /// Test hook: called before each batch is written (lets a test hold the writer to build a backlog).
@@ -102,6 +103,9 @@ public final class JournalWriter: @unchecked Sendable {
 
     public var fsyncCount: Int { state.withLock { _fsyncs } }
     public var batchCount: Int { commits.batchCount }
+    /// Workshops opened for serving (checked, unsealed, replayed) so far: lazy start-up leaves
+    /// ended ones out until first use.
+    public var workshopsOpened: Int { state.withLock { _workshopsOpened } }
     /// False while refusing writes (the disk failed and has not been checked since) or stopped.
     public var isHealthy: Bool { state.withLock { refusing == nil } && !commits.isStopped }
     public var refusal: JournalError? { state.withLock { refusing } }
@@ -139,6 +143,9 @@ public final class JournalWriter: @unchecked Sendable {
             folderLock = nil
         }
     }
+
+    /// Test hook: drops the cached seal, so the next entry loads the key file again.
+    func forgetSealForTesting(_ workshop: String) { state.withLock { seals[workshop] = nil } }
 
     /// The workshop's seal, loading its key (or creating and syncing a new one) on first use.
     func seal(for workshop: String) throws(JournalError) -> AuthorSeal {
@@ -194,12 +201,20 @@ public final class JournalWriter: @unchecked Sendable {
             var journal = try journalFile(workshop, newFiles: &newFiles)
             var encoded = EncodedBatch(seq: journal.seq, lastHash: journal.lastHash)
             var accepted: [Int] = []
+            // An entry that could not be sealed is refused, and so is every later one of its
+            // epoch: the room decided those against events that will never be durable.
+            var refusedThrough = -1
             for (i, sealed) in entries {
+                if sealed.entry.epoch <= refusedThrough {
+                    out.append((i, .failure(JournalError(.refusing, "an earlier entry of this workshop could not be sealed; this was decided after it"))))
+                    continue
+                }
                 switch sealed.events {
                 case let .success(events): encoded.append(sealed.entry, sealedEvents: events); accepted.append(i)
-                case let .failure(error): out.append((i, .failure(error)))
+                case let .failure(error): out.append((i, .failure(error))); refusedThrough = sealed.entry.epoch
                 }
             }
+            if refusedThrough >= 0 { state.withLock { poisonedThrough[workshop] = max(poisonedThrough[workshop] ?? -1, refusedThrough) } }
             guard !accepted.isEmpty else { return out }
             var roster: RosterFile?
             if !encoded.roster.isEmpty {

@@ -103,7 +103,7 @@ extension DetenteServer {
         case ("GET", let path) where path.hasPrefix("/api/join/"):
             if let refusal = abuse.lookupRefusal(from: request.remoteAddress) { return respond(refusal.httpResponse) }
             let code = String(path.dropFirst("/api/join/".count)).uppercased()
-            guard let room = registry.withLock({ byCode[code].flatMap { rooms[$0] } }) else {
+            guard let room = registry.withLock({ byCode[code] }).flatMap({ servedRoom($0) }) else {
                 return respond(.json(404, #"{"type":"error","code":"not_found","message":"no workshop with that join code"}"#))
             }
             room.queue.async {
@@ -129,7 +129,9 @@ extension DetenteServer {
     /// neither this workshop nor any other.
     func export(workshop wid: String, format: String, token: String, attendance: Bool, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let forbidden = HTTPResponse.json(403, #"{"type":"error","code":"forbidden","message":"exports need the facilitator token"}"#)
-        guard let room = registry.withLock({ rooms[wid] }) else { return respond(forbidden) }
+        guard let room = servedRoom(wid, wakeIf: { Secrets.constantTimeEqual($0.facilitatorTokenHash, Secrets.hash(token)) }) else {
+            return respond(forbidden)
+        }
         room.queue.async {
             guard Secrets.constantTimeEqual(room.committed.setup.facilitatorTokenHash, Secrets.hash(token)) else { return respond(forbidden) }
             let workshop = room.committed

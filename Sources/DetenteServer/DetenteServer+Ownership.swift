@@ -27,6 +27,7 @@ extension DetenteServer {
     /// The room of a workshop this node does not serve yet: taken over if its owner let go,
     /// else the retryable error; `unknown` when no node is known to serve it.
     func roomServedElsewhere(_ workshop: String, unknown: DetenteError) -> Result<Room, DetenteError> {
+        if isDormant(workshop) { return wake(workshop) }
         guard registry.withLock({ ownedElsewhere.contains(workshop) }) else { return .failure(unknown) }
         return adoptions.withLock { () -> Result<Room, DetenteError> in
             if let room = registry.withLock({ rooms[workshop] }) { return .success(room) }
@@ -51,6 +52,10 @@ extension DetenteServer {
     /// answer the retryable error. Nil when there is nothing more to know (then the caller's
     /// lookup decides).
     func discover(_ key: String) -> DetenteError? {
+        if let workshop = dormantWorkshop(forLookup: key) {
+            if case let .failure(error) = wake(workshop) { return error }
+            return nil
+        }
         guard let workshop = try? writer.workshop(forLookup: key) else { return nil }
         registry.withLock { if rooms[workshop] == nil { ownedElsewhere.insert(workshop) } }
         if case let .failure(error) = roomServedElsewhere(workshop, unknown: Self.servedElsewhereError) { return error }

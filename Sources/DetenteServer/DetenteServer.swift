@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// workshop another holds asks that node to hand it over (DETENTE_HAND_OVER=1). Off, it only
     /// answers the retryable error, so clients sent to two nodes never make them trade it.
     public var handOverOnRequest = false
+    /// Lazy start-up: ended workshops are opened on first use, not at start-up (docs/STORAGE.md).
+    public var openEndedWorkshopsOnFirstUse = true
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -70,6 +72,10 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     var sessions: [ConnectionID: Session] = [:]
     /// Workshops in shared storage that another node owns (see DetenteServer+Ownership).
     var ownedElsewhere: Set<String> = []
+    /// Ended workshops known only by their routing index, replayed on first use (DetenteServer+Dormant).
+    var dormant: [String: RoutingIndex] = [:]
+    /// Participant token hash → dormant workshop (their participant ids are sealed; known once woken).
+    var dormantTokens: [String: String] = [:]
     /// Where `hello` and `join` run: token and code look-ups may reach the shared database (and a
     /// take-over replays a workshop), which must never hold up the transport's I/O thread.
     let seating = DispatchQueue(label: "detente-seating")
@@ -115,7 +121,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let eventCount = try replayAll()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        logger.info("replayed journals", metadata: ["workshops": "\(rooms.count)", "events": "\(eventCount)", "seconds": "\(String(format: "%.3f", seconds))"])
+        logger.info("replayed journals", metadata: ["workshops": "\(rooms.count)", "dormant": "\(dormant.count)", "events": "\(eventCount)",
+                                                   "seconds": "\(String(format: "%.3f", seconds))"])
         let timer = fsyncTimer
         writer.onFsync = { seconds, _ in timer.recordNanoseconds(Int64(seconds * 1e9)) }
         writer.setReleaseHandler { [weak self] workshop in self?.handOver(workshop) }
@@ -127,9 +134,20 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         logger.info("serving", metadata: ["url": "\(configuration.baseURL)", "sessions": "\(configuration.sessionsDirectory)"])
     }
 
-    /// Replays every journal, several at a time (both cores), and registers the rooms.
+    /// Replays every journal that has not ended, several at a time (both cores), and registers
+    /// the rooms; ended ones stay dormant (only their codes and token hashes are read) until
+    /// first use (see `DetenteServer+Dormant`).
     private func replayAll() throws -> Int {
-        let ids = try writer.workshopIDs()
+        let all = try writer.workshopIDs()
+        let indexLock = NSLock()
+        nonisolated(unsafe) var indexes: [RoutingIndex] = []
+        DispatchQueue.concurrentPerform(iterations: all.count) { i in
+            guard configuration.openEndedWorkshopsOnFirstUse, let index = writer.routingIndexIfEnded(all[i]) else { return }
+            indexLock.withLock { indexes.append(index) }
+        }
+        registerDormant(indexes)
+        let dormantIDs = Set(indexes.map(\.workshop))
+        let ids = all.filter { !dormantIDs.contains($0) }
         let lock = NSLock()
         nonisolated(unsafe) var loaded: [(SessionStore.Loaded, Workshop)] = []
         nonisolated(unsafe) var failure: Error?
@@ -181,7 +199,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
-    public var workshopIDs: [String] { registry.withLock { rooms.keys.sorted() } }
+    /// The workshops this node serves, dormant ones included.
+    public var workshopIDs: [String] { registry.withLock { Set(rooms.keys).union(dormant.keys).sorted() } }
 
     // MARK: - websocket frames
 

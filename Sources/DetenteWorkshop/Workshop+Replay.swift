@@ -19,6 +19,21 @@ extension Workshop {
         return workshop
     }
 
+    /// The same fold one event at a time, for readers that stream a journal instead of
+    /// holding all of its events.
+    public struct Replayer: Sendable {
+        public private(set) var workshop: Workshop?
+        public init() {}
+
+        public mutating func apply(_ event: Event) throws(ReplayFailure) {
+            if workshop != nil { workshop!.apply(event); return }
+            guard case let .created(setup) = event else {
+                throw ReplayFailure(description: "the journal does not start with a creation record")
+            }
+            workshop = Workshop(setup: setup)
+        }
+    }
+
     /// The item a participant already submitted under this client id, if any (resends).
     public func item(submittedBy author: ParticipantID, clientID: String) -> ItemID? {
         submittedByClientID[ClientKey(author: author, clientID: clientID)]

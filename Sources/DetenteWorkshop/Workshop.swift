@@ -93,18 +93,18 @@ public struct Workshop: Sendable {
         Dictionary(uniqueKeysWithValues: departments.map { ($0, tallies[$0]?.contributors ?? 0) })
     }
 
+    /// Mutates the tally in place: a copy would share its `authors` dictionary and copy it on
+    /// write, once per item — most of replay's fold time on a long journal.
     mutating func count(_ item: Item, _ delta: Int) {
-        var t = tallies[item.department] ?? DepartmentTally()
         switch item.kind {
-        case .outmodel: t.outmodel += delta
-        case .requirement: t.requirements += delta
-        case .offer: t.offers += delta
+        case .outmodel: tallies[item.department, default: DepartmentTally()].outmodel += delta
+        case .requirement: tallies[item.department, default: DepartmentTally()].requirements += delta
+        case .offer: tallies[item.department, default: DepartmentTally()].offers += delta
         }
         if item.kind != .offer {
-            let n = (t.authors[item.author] ?? 0) + delta
-            t.authors[item.author] = n > 0 ? n : nil
+            let n = (tallies[item.department]?.authors[item.author] ?? 0) + delta
+            tallies[item.department, default: DepartmentTally()].authors[item.author] = n > 0 ? n : nil
         }
-        tallies[item.department] = t
     }
 
     /// Applies a change to an item and keeps the tallies in step when it stops being live.

@@ -161,31 +161,37 @@ struct Verify: ParsableCommand {
             return try StoreOption.verify(journal, in: storage)
         }
         let started = DispatchTime.now().uptimeNanoseconds
-        let contents = try JournalReader.read(path: journal)
         let directory = (journal as NSString).deletingLastPathComponent
         let workshopID = ((journal as NSString).lastPathComponent as NSString).deletingPathExtension
         let seal = try AuthorSeal.load(directory: directory.isEmpty ? "." : directory, workshop: workshopID, create: false)
-        // Replaying is part of verifying: every record must decode to an event of the workshop it builds.
-        var events: [Event] = []
-        for r in contents.records {
-            do { events.append(try Event(json: seal.opened(r.storedEvent))) } catch {
-                print("INVALID: record \(r.seq) does not decode: \(error.description)")
-                throw ExitCode(1)
+        // Replaying is part of verifying: every record must decode to an event of the workshop it
+        // builds. Streamed: each record is checked, opened, decoded and folded, then dropped.
+        var replayer = Workshop.Replayer()
+        var counts: [String: Int] = [:]
+        var invalid: String?
+        let contents = JournalReader.stream(data: try Data(contentsOf: URL(fileURLWithPath: journal))) { r in
+            guard invalid == nil else { return }
+            do {
+                let event = try Event(json: seal.opened(r.storedEvent))
+                counts[event.name, default: 0] += 1
+                try replayer.apply(event)
+            } catch let error as Workshop.ReplayFailure {
+                invalid = error.description
+            } catch {
+                invalid = "record \(r.seq) does not decode: \(error)"
             }
         }
-        let workshop: Workshop?
-        do { workshop = events.isEmpty ? nil : try Workshop.replay(events) } catch {
-            print("INVALID: \(error.description)")
+        if let invalid {
+            print("INVALID: \(invalid)")
             throw ExitCode(1)
         }
+        let workshop = replayer.workshop
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        var counts: [String: Int] = [:]
-        for e in events { counts[e.name, default: 0] += 1 }
-        print("records: \(contents.records.count)")
+        print("records: \(contents.streamedCount)")
         print("bytes: \(contents.goodLength) of \(contents.totalLength)")
         print("last hash: \(contents.lastHash)")
         if let workshop { print("workshop: \(workshop.id), phase \(workshop.phase.rawValue), \(workshop.participants.count) participants, \(workshop.items.count) items\(seal.isPurged ? " (purged)" : "")") }
-        print("read, checked and replayed in \(String(format: "%.3f", seconds)) s (\(Int(Double(contents.records.count) / max(seconds, 1e-9))) events/s)")
+        print("read, checked and replayed in \(String(format: "%.3f", seconds)) s (\(Int(Double(contents.streamedCount) / max(seconds, 1e-9))) events/s)")
         for (name, n) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n)") }
         if let problem = contents.problem {
             print("INVALID: \(problem)")

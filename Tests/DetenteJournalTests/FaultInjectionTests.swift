@@ -126,3 +126,28 @@ import Testing
         #expect(!onDisk.contains("Secret text") && !onDisk.contains("p_a"))
     }
 }
+
+extension FaultInjectionTests {
+    /// A sealing failure counts as a failed write for the epoch rule: what the room decided after
+    /// it (same epoch) is refused; its next epoch is written.
+    @Test func entriesDecidedAfterASealingFailureAreRefused() throws {
+        let dir = tempDirectory()
+        let writer = JournalWriter(directory: dir, logger: quietLogger)
+        writer.start()
+        let (_, events) = sampleHistory(items: 0)
+        #expect(submitAll(writer, [.events(workshop: "w_test", events: events, at: 1)])[0].isSuccess)
+        // The key goes away (as if purged under a running writer): the next personal event cannot be sealed.
+        try FileManager.default.removeItem(atPath: AuthorSeal.keyPath(dir, "w_test"))
+        writer.forgetSealForTesting("w_test")
+        try FileManager.default.createDirectory(atPath: AuthorSeal.keyPath(dir, "w_test"), withIntermediateDirectories: true)
+        let results = submitAll(writer, [
+            .events(workshop: "w_test", events: [.joined(participant: "p_z", department: "dev", tokenHash: "z")], at: 2, epoch: 0),
+            .events(workshop: "w_test", events: [.noteAdded("decided after it")], at: 2, epoch: 0),
+        ])
+        let later = submitAll(writer, [.events(workshop: "w_test", events: [.noteAdded("next epoch")], at: 3, epoch: 1)])
+        writer.shutdown()
+        #expect(!results[0].isSuccess && !results[1].isSuccess && later[0].isSuccess)
+        let (loaded, _) = try reload(dir)
+        #expect(loaded.events.last == .noteAdded("next epoch") && !loaded.events.contains(.noteAdded("decided after it")))
+    }
+}
