@@ -4,7 +4,13 @@ A peer's message reaching N receivers counts N; a Detente facilitator command (t
 reaching N participants counts N, however many frames carry it (today a `timer` frame and a bot
 line): the load client counts occurrences of `"type":"timer"` at each receiver, and its window
 (rate 0) counts commands, not frames. A run where any connection is dropped, a receiver misses a
-delivery or nothing arrives for 2 s is FAILED and kept out of the medians."""
+delivery or nothing arrives for 2 s is FAILED and kept out of the medians.
+
+Detente's receivers say `"batch": true` (as the pages do), so several pending messages may reach
+them as one frame (docs/PROTOCOL.md, Batching). BENCH_DETENTE_VARIANTS=batch,plain,cork adds
+servers measured in the same rounds: `plain` (no batching: one frame per message, several
+lws_write calls per WRITEABLE until the pipe chokes) and `cork` (plain, with TCP_CORK around each
+burst of writes)."""
 import asyncio
 import os
 import sys
@@ -19,10 +25,14 @@ WINDOW = 32
 
 class DetenteRoom:
     """A Detente server with one workshop of N participants (set up once, used every round)."""
-    name = "detente"
+    # One load client's connections all come from 127.0.0.1: lift the per-address cap (1,000).
+    ENV = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000"}
+    VARIANTS = {"batch": ("detente", True, {}), "plain": ("detente-plain", False, {}),
+                "cork": ("detente-cork", False, {"DETENTE_BENCH_TCP_CORK": "1"})}
 
-    def __init__(self, binary, clients):
-        self.server = Detente(binary, ["--rate", "100000", "--burst", "100000"])
+    def __init__(self, binary, clients, variant="batch"):
+        self.name, self.batch, env = self.VARIANTS[variant]
+        self.server = Detente(binary, ["--rate", "100000", "--burst", "100000"], env={**self.ENV, **env})
         created, tokens = asyncio.run(setup_workshop(self.server.port, clients))
         self.port = self.server.port
         self.pid = self.server.proc.pid
@@ -30,7 +40,8 @@ class DetenteRoom:
         self.tokens = write_lines(os.path.join(self.server.dir, "tokens.txt"), tokens)
 
     def load_args(self):
-        return {"tokens": self.tokens, "sender_token": self.facilitator, "message": EXTEND, "match": '"type":"timer"'}
+        return {"tokens": self.tokens, "sender_token": self.facilitator, "message": EXTEND, "match": '"type":"timer"',
+                "batch": int(self.batch)}
 
     def stop(self):
         self.fsync = self.server.fsync_stats()  # a slow disk shows here, not in the server's code
@@ -55,7 +66,8 @@ def start_servers(args, tools, hb_binary, clients):
     servers = [Peer("c", [f"{tools}/lws_broadcast"]), Peer("python", [sys.executable, f"{HERE}/py_broadcast.py"])]
     if hb_binary:
         servers.append(Peer("hummingbird", [hb_binary]))
-    servers.append(DetenteRoom(args.bin, clients))
+    for variant in os.environ.get("BENCH_DETENTE_VARIANTS", "batch").split(","):
+        servers.append(DetenteRoom(args.bin, clients, variant.strip()))
     return servers
 
 

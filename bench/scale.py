@@ -51,7 +51,8 @@ def scale(args, tools, results):
     raise_fd_limit()
     workshops, per = args.scale_workshops, args.scale_clients // args.scale_workshops
     clients = workshops * per
-    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"])
+    # Every connection of the load client comes from 127.0.0.1: lift the per-address cap (1,000).
+    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"], env={"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000"})
     try:
         t = time.time()
         tokens, senders = setup(d.port, workshops, per)
