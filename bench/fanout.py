@@ -15,7 +15,7 @@ import asyncio
 import os
 import sys
 
-from common import HERE, Detente, Reference, failed, load, load_counting_syscalls, log, median, setup_workshop, write_lines
+from common import HERE, Detente, Reference, cpu_seconds, failed, load, load_counting_syscalls, log, median, setup_workshop, write_lines
 
 PEER_MESSAGE = '{"type":"tick"}'
 EXTEND = '{"type":"timer","action":"extend","seconds":10}'
@@ -74,7 +74,11 @@ def start_servers(args, tools, hb_binary, clients):
 def measure(tools, server, clients, seconds):
     common = dict(mode="fanout", port=server.port, clients=clients, duration=seconds, **server.load_args())
     steady = load(tools, rate=STEADY_RATE, **common)
+    # Server CPU per delivery: less sensitive to a busy machine than deliveries per second.
+    cpu = cpu_seconds(server.pid)
     maximum = load_counting_syscalls(tools, server.pid, rate=0, window=WINDOW, **common)
+    if maximum.get("delivered"):
+        maximum["server_cpu_us_per_delivery"] = 1e6 * (cpu_seconds(server.pid) - cpu) / maximum["delivered"]
     return steady, maximum
 
 
@@ -85,6 +89,7 @@ def summarise(runs):
             "per_second": median([r["per_second"] for r in good]), "p50_ms": median([r["p50_ms"] for r in good]),
             "p99_ms": median([r["p99_ms"] for r in good]),
             "frames_per_delivery": median([r["frames_after_start"] / r["delivered"] for r in good if r.get("delivered")]),
+            "server_cpu_us_per_delivery": median([r["server_cpu_us_per_delivery"] for r in good if "server_cpu_us_per_delivery" in r]),
             "write_syscalls_per_delivery": median([r["write_syscalls_per_delivery"] for r in good if "write_syscalls_per_delivery" in r]),
             "ack_p99_ms": median([r.get("ack_p99_ms") for r in good if r.get("acks")]),
             "all": runs}
@@ -109,7 +114,8 @@ def fanout_size(args, tools, hb_binary, clients):
                 raw[s.name]["steady"].append(steady)
                 raw[s.name]["max"].append(maximum)
                 state = maximum.get("failed") or (f"{maximum['per_second']:,.0f}/s p99 {maximum['p99_ms']:.0f} ms, "
-                                                  f"{maximum.get('write_syscalls_per_delivery', float('nan')):.2f} write syscalls per delivery")
+                                                  f"{maximum.get('write_syscalls_per_delivery', float('nan')):.2f} write syscalls and "
+                                                  f"{maximum.get('server_cpu_us_per_delivery', float('nan')):.2f} µs server CPU per delivery")
                 log(f"  fan-out {clients} round {round_no + 1} {s.name}: max {state}; steady p99 "
                     f"{steady.get('p99_ms', float('nan')):.1f} ms{' FAILED ' + steady['failed'] if failed(steady) else ''}")
     finally:
