@@ -26,7 +26,8 @@ WINDOW = 32
 class DetenteRoom:
     """A Detente server with one workshop of N participants (set up once, used every round)."""
     # One load client: every connection and join comes from 127.0.0.1, so the per-address caps are lifted.
-    ENV = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000", "DETENTE_JOIN_BURST": "100000", "DETENTE_JOIN_RATE": "100000"}
+    ENV = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000", "DETENTE_JOIN_BURST": "100000", "DETENTE_JOIN_RATE": "100000",
+           "DETENTE_SEAT_BURST": "100000", "DETENTE_SEAT_RATE": "100000"}
     VARIANTS = {"batch": ("detente", True, {}), "plain": ("detente-plain", False, {}),
                 "cork": ("detente-cork", False, {"DETENTE_BENCH_TCP_CORK": "1"})}
 

@@ -216,18 +216,13 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Queues a frame for one connection, dropping it as a slow consumer past the caps.
     func queue(_ frame: OutboundFrame, for id: ConnectionID) {
         guard let c = connections[id], c.acceptsFrames else { return }
-        let wasEmpty = c.outbound.isEmpty
         if !c.outbound.append(frame) {
             // A slow consumer is dropped rather than allowed to grow memory without bound.
             logger.warning("dropping slow consumer", metadata: ["connection": "\(id)", "queued_frames": "\(c.outbound.pendingFrames)",
                                                                "queued_bytes": "\(c.outbound.queuedBytes)"])
             c.outbound.removeAll()
             c.closing = (.tryAgainLater, "slow consumer: too many unsent messages")
-            lws_callback_on_writable(c.wsi)
-        } else if wasEmpty {
-            // A queue that was not empty has its writeable callback requested already (the
-            // callback asks again while frames remain).
-            lws_callback_on_writable(c.wsi)
         }
+        lws_callback_on_writable(c.wsi)
     }
 }
