@@ -28,7 +28,8 @@ def run_load(tools, d, tf, sf, clients, seconds):
     ready = os.path.join(tempfile.mkdtemp(), "ready")
     argv = [f"{tools}/wsload", "--mode", "fanout", "--port", str(d.port), "--clients", str(clients), "--tokens", tf, "--senders", sf,
             "--rate", str(COMMANDS_PER_SECOND_PER_WORKSHOP), "--duration", str(seconds), "--message", EXTEND, "--match", '"type":"timer"',
-            "--ready-file", ready, "--ready-timeout", str(READY_TIMEOUT)]
+            "--ready-file", ready, "--ready-timeout", str(READY_TIMEOUT),
+            "--batch", "1"]  # as the pages do (docs/PROTOCOL.md, Batching)
     proc = subprocess.Popen(pinned(CLIENT_CPU, argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     t = time.time()
     while not os.path.exists(ready) and proc.poll() is None:
@@ -51,7 +52,9 @@ def scale(args, tools, results):
     raise_fd_limit()
     workshops, per = args.scale_workshops, args.scale_clients // args.scale_workshops
     clients = workshops * per
-    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"])
+    # Every connection of the load client comes from 127.0.0.1: lift the per-address cap (1,000).
+    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"], env={"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000", "DETENTE_JOIN_BURST": "100000", "DETENTE_JOIN_RATE": "100000",
+                                                                 "DETENTE_SEAT_BURST": "100000", "DETENTE_SEAT_RATE": "100000"})
     try:
         t = time.time()
         tokens, senders = setup(d.port, workshops, per)

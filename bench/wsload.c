@@ -32,6 +32,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,11 @@ static group_t *groups; static int ngroups = 1; static long send_cap;
 static long total_matched, total_frames, total_errors, dropped, frames_after_start;
 static double last_progress, longest_gap;
 static int efd, started;
+/* Connections whose 101 has not arrived yet: the connect loop keeps at most MAX_HANDSHAKING of
+ * them, reading answers as it goes, so a burst of 10,000 connects does not overrun the server's
+ * accept queue (seen: resets once thousands waited unread). */
+#define MAX_HANDSHAKING 256
+static int handshaking;
 static char first_error[200], first_drop[120];
 
 static void die(const char *m) { perror(m); exit(1); }
@@ -225,6 +231,7 @@ static void on_readable(conn *c) {
 		if (!memmem(c->in, end - c->in, " 101", 4)) { fprintf(stderr, "handshake refused\n"); exit(1); }
 		off = end - c->in + 4;
 		c->state = 2;
+		handshaking--;
 		if (c->token[0]) {
 			char hello[400];
 			int len = snprintf(hello, sizeof hello, "{\"type\":\"hello\",\"token\":\"%s\"%s}", c->token, batch ? ",\"batch\":true" : "");
@@ -254,11 +261,11 @@ static void connect_one(conn *c) {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	inet_pton(AF_INET, host, &a.sin_addr);
 	if (connect(c->fd, (struct sockaddr *)&a, sizeof a) < 0 && errno != EINPROGRESS) die("connect");
-	/* Blocking-ish handshake write once connected. */
-	fd_set w; FD_ZERO(&w); FD_SET(c->fd, &w);
-	struct timeval tv = { 5, 0 };
-	if (c->fd < FD_SETSIZE) select(c->fd + 1, NULL, &w, NULL, &tv);
-	else usleep(200);
+	/* Blocking-ish handshake write once connected. poll, not select: FD_SET on a descriptor
+	 * >= FD_SETSIZE (1024) writes past the fd_set, into the caller's stack (it clobbered the
+	 * connect loop's counter, so 10,020 clients stopped connecting after exactly 5,195). */
+	struct pollfd w = { .fd = c->fd, .events = POLLOUT };
+	poll(&w, 1, 5000);
 	char req[512];
 	int len = snprintf(req, sizeof req, "GET /ws HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 	                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: detente.v1\r\n\r\n", host, port);
@@ -267,6 +274,7 @@ static void connect_one(conn *c) {
 		usleep(1000);
 	}
 	c->state = 1;
+	handshaking++;
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 	epoll_ctl(efd, EPOLL_CTL_ADD, c->fd, &ev);
 }
@@ -478,7 +486,11 @@ int main(int argc, char **argv) {
 	efd = epoll_create1(0);
 	setup_connections();
 	double connect_start = now();
-	for (int i = 0; i < nconns; i++) connect_one(&conns[i]);
+	for (int i = 0; i < nconns; i++) {
+		double paced_until = now() + ready_timeout;
+		while (handshaking >= MAX_HANDSHAKING && !dropped && now() < paced_until) poll_once(10);
+		connect_one(&conns[i]);
+	}
 	if (wait_all_ready()) return 0;
 	if (!strcmp(mode, "storm")) {
 		double end = now() + settle;

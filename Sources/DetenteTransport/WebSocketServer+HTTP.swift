@@ -21,18 +21,8 @@ extension WebSocketServer {
             return 1
 
         case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
-            // Refuse files whose real path leaves Public/ (a symlink pointing outside).
             guard let input else { return 0 }
-            let uri = String(cString: input.assumingMemoryBound(to: CChar.self))
-            if uri.hasPrefix("/api") || uri == "/healthz" || uri == "/metrics" || uri == Self.path { return 0 }
-            let candidate = publicRoot + (uri.removingPercentEncoding ?? uri)
-            let resolved = URL(fileURLWithPath: candidate).resolvingSymlinksInPath().path
-            if FileManager.default.fileExists(atPath: candidate), resolved != publicRoot, !resolved.hasPrefix(publicRoot + "/") {
-                logger.warning("refused a file outside the public folder", metadata: ["uri": "\(uri.prefix(100))"])
-                _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_FORBIDDEN.rawValue), nil)
-                return -1
-            }
-            return 0
+            return refuseFileOutsidePublic(wsi, String(cString: input.assumingMemoryBound(to: CChar.self)))
 
         case LWS_CALLBACK_HTTP:
             let exchange = HTTPExchange()
@@ -66,6 +56,19 @@ extension WebSocketServer {
         default:
             return lws_callback_http_dummy(wsi, reason, user, input, length)
         }
+    }
+
+    /// Refuses files whose real path leaves Public/ (a symlink pointing outside).
+    private func refuseFileOutsidePublic(_ wsi: OpaquePointer, _ uri: String) -> Int32 {
+        if uri.hasPrefix("/api") || uri == "/healthz" || uri == "/metrics" || uri == Self.path { return 0 }
+        let candidate = publicRoot + (uri.removingPercentEncoding ?? uri)
+        let resolved = URL(fileURLWithPath: candidate).resolvingSymlinksInPath().path
+        if FileManager.default.fileExists(atPath: candidate), resolved != publicRoot, !resolved.hasPrefix(publicRoot + "/") {
+            logger.warning("refused a file outside the public folder", metadata: ["uri": "\(uri.prefix(100))"])
+            _ = lws_return_http_status(wsi, UInt32(HTTP_STATUS_FORBIDDEN.rawValue), nil)
+            return -1
+        }
+        return 0
     }
 
     /// An answer prepared on another thread: sent unless the exchange ended meanwhile.

@@ -24,7 +24,10 @@ import Testing
 
     static func queue(_ texts: [String]) -> OutboundQueue {
         var q = OutboundQueue(limits: roomy)
-        for t in texts { let accepted = q.append(OutboundFrame(t)); #expect(accepted) }
+        for t in texts {
+            let accepted = q.append(OutboundFrame(t))
+            #expect(accepted)
+        }
         return q
     }
 
@@ -61,15 +64,15 @@ import Testing
 
     @Test func theCapsStillMakeASlowConsumer() {
         var q = OutboundQueue(limits: .init(maxFrames: 2, maxBytes: 1_000))
-        let first = q.append(OutboundFrame("a")), second = q.append(OutboundFrame("b"))
-        #expect(first && second)
+        let two = q.append(OutboundFrame("a")) && q.append(OutboundFrame("b"))
         let third = q.append(OutboundFrame("c"))
+        #expect(two)
         #expect(!third, "a third frame is over the frame cap")
         var bytes = OutboundQueue(limits: .init(maxFrames: 100, maxBytes: 10))
-        let five = bytes.append(OutboundFrame("12345")), ten = bytes.append(OutboundFrame("67890"))
-        #expect(five && ten)
-        let eleven = bytes.append(OutboundFrame("x"))
-        #expect(!eleven, "an eleventh byte is over the byte cap")
+        let ten = bytes.append(OutboundFrame("12345")) && bytes.append(OutboundFrame("67890"))
+        let eleventh = bytes.append(OutboundFrame("x"))
+        #expect(ten)
+        #expect(!eleventh, "an eleventh byte is over the byte cap")
     }
 
     /// The `n` of each message a written frame carries (one, or several in a batch).
@@ -91,7 +94,8 @@ import Testing
             for _ in 0..<Int(rng.next() % 5) {
                 let text = #"{"n":\#(sent),"pad":""# + String(repeating: "p", count: Int(rng.next() % 300)) + #""}"#
                 sent += 1
-                let accepted = q.append(OutboundFrame(text)); #expect(accepted)
+                let accepted = q.append(OutboundFrame(text))
+                #expect(accepted)
             }
             let bound = 64 + Int(rng.next() % 2_000)
             for _ in 0..<Int(rng.next() % 3) {
