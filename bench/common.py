@@ -127,14 +127,20 @@ def failed(result):
     return bool(result.get("failed"))
 
 
+# Every bench load comes from 127.0.0.1, one load client: the per-address and per-seat abuse
+# limits (docs/PROTOCOL.md, Limits) would refuse it, so every bench server lifts them.
+LOAD_CLIENT_LIMITS = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000", "DETENTE_JOIN_BURST": "100000",
+                      "DETENTE_JOIN_RATE": "100000", "DETENTE_SEAT_BURST": "100000", "DETENTE_SEAT_RATE": "100000"}
+
+
 class Detente:
-    """A release server in a fresh sessions folder on the server CPU."""
+    """A release server in a fresh sessions folder on the server CPU, abuse limits lifted."""
 
     def __init__(self, binary, extra=(), sessions=None, env=None, keep=False, cpus=SERVER_CPU):
         self.port = free_port()
         self.dir = sessions or tempfile.mkdtemp(prefix="detente-bench-")
         self.keep = keep
-        environment = dict(os.environ, DETENTE_ORGANISER_TOKEN=ORGANISER, DETENTE_LOG_LEVEL="warning", **(env or {}))
+        environment = dict(os.environ, DETENTE_ORGANISER_TOKEN=ORGANISER, DETENTE_LOG_LEVEL="warning", **{**LOAD_CLIENT_LIMITS, **(env or {})})
         self.started_at = time.time()
         self.log = open(os.path.join(tempfile.gettempdir(), f"detente-bench-{self.port}.log"), "wb")
         self.proc = subprocess.Popen(pinned(cpus, [binary, "serve", "--port", str(self.port), "--sessions", self.dir,

@@ -25,15 +25,12 @@ WINDOW = 32
 
 class DetenteRoom:
     """A Detente server with one workshop of N participants (set up once, used every round)."""
-    # One load client: every connection and join comes from 127.0.0.1, so the per-address caps are lifted.
-    ENV = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000", "DETENTE_JOIN_BURST": "100000", "DETENTE_JOIN_RATE": "100000",
-           "DETENTE_SEAT_BURST": "100000", "DETENTE_SEAT_RATE": "100000"}
     VARIANTS = {"batch": ("detente", True, {}), "plain": ("detente-plain", False, {}),
                 "cork": ("detente-cork", False, {"DETENTE_BENCH_TCP_CORK": "1"})}
 
     def __init__(self, binary, clients, variant="batch"):
         self.name, self.batch, env = self.VARIANTS[variant]
-        self.server = Detente(binary, ["--rate", "100000", "--burst", "100000"], env={**self.ENV, **env})
+        self.server = Detente(binary, ["--rate", "100000", "--burst", "100000"], env=env)
         created, tokens = asyncio.run(setup_workshop(self.server.port, clients))
         self.port = self.server.port
         self.pid = self.server.proc.pid

@@ -24,7 +24,7 @@ def shapes():
 def ingest_once(args, tools, workshops, per_writer):
     # Per connection and per seat: 100 writers at 10,000/s are 100 messages/s each, over the
     # seat budget (20/s) a real participant gets; the bench measures the journal, not the limits.
-    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"], env={"DETENTE_SEAT_RATE": "100000", "DETENTE_SEAT_BURST": "100000"})
+    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"])
     try:
         tokens = []
         for _ in range(workshops):

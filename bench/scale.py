@@ -53,8 +53,7 @@ def scale(args, tools, results):
     workshops, per = args.scale_workshops, args.scale_clients // args.scale_workshops
     clients = workshops * per
     # Every connection of the load client comes from 127.0.0.1: lift the per-address cap (1,000).
-    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"], env={"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "100000", "DETENTE_JOIN_BURST": "100000", "DETENTE_JOIN_RATE": "100000",
-                                                                 "DETENTE_SEAT_BURST": "100000", "DETENTE_SEAT_RATE": "100000"})
+    d = Detente(args.bin, ["--rate", "100000", "--burst", "100000"])
     try:
         t = time.time()
         tokens, senders = setup(d.port, workshops, per)
