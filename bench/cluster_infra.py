@@ -15,8 +15,9 @@ import urllib.request
 
 from common import ORGANISER, ROOT, Detente, free_port, rss_kib, wait_port
 
-# Limits the bench must not meet: every connection and join comes from 127.0.0.1 through the proxy.
-UNLIMITED = {"DETENTE_JOIN_BURST": "1000000", "DETENTE_JOIN_RATE": "1000000", "DETENTE_SEAT_RATE": "100000",
+# Limits the bench must not meet: every connection and join comes from 127.0.0.1 (through the proxy,
+# which names it in X-Forwarded-For: still one address).
+UNLIMITED = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "1000000", "DETENTE_TRUSTED_PROXIES": "127.0.0.1", "DETENTE_JOIN_BURST": "1000000", "DETENTE_JOIN_RATE": "1000000", "DETENTE_SEAT_RATE": "100000",
              "DETENTE_SEAT_BURST": "100000", "DETENTE_RATE": "100000", "DETENTE_BURST": "100000"}
 ALL_CPUS = "0,1"  # nodes, PostgreSQL, HAProxy and clients share both cores, as a small real host would
 
