@@ -9,16 +9,19 @@ node, the cost of taking workshops, HAProxy memory per connection, the lock tabl
 
 Everything runs on both cores (no pinning): nodes, PostgreSQL, HAProxy and two client
 processes. The CPU each used during the measured phase is reported per acked contribution."""
+import asyncio
+import glob
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from cluster_infra import ALL_CPUS, Deployment, HAProxy, Postgres, create_workshops, kill, node, owned
-from common import HERE, cpu_seconds, log, median, raise_fd_limit
+from cluster_infra import ALL_CPUS, Deployment, HAProxy, Postgres, create_only, create_workshops, healthy, kill, node, owned
+from common import HERE, cpu_seconds, log, median, raise_fd_limit, rss_kib
 
 CLIENT_PROCESSES = 2  # one per core
 CONFIGS = [("a", "2 nodes, PostgreSQL, HAProxy"), ("b", "1 node, PostgreSQL, HAProxy"), ("c", "1 node, files, HAProxy"),
@@ -118,13 +121,22 @@ class CpuMeter:
         return {g: sum(max(0.0, after[g][p] - self.before[g][p]) for p in pids) for g, pids in self.groups.items()}
 
 
+def transactions(dep):
+    """Transactions committed in the deployment's database so far (group commit: many acks each)."""
+    if not dep.pg:
+        return 0
+    return int(dep.pg.sql(dep.db, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")[0][0])
+
+
 def pg_facts(dep):
     """Connections per node (application_name detente/<pid>) and advisory locks held, right now."""
     conns = dep.pg.sql(dep.db, "SELECT application_name, count(*) FROM pg_stat_activity WHERE application_name LIKE 'detente/%' "
                                 "AND datname = current_database() GROUP BY 1")
     locks = dep.pg.sql(dep.db, "SELECT a.application_name, count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                                "WHERE l.locktype = 'advisory' AND a.datname = current_database() GROUP BY 1")
-    return {"connections_per_node": {k: int(v) for k, v in conns}, "advisory_locks_per_node": {k: int(v) for k, v in locks}}
+    backends = dep.pg.sql(dep.db, "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'detente/%' AND datname = current_database()")
+    return {"connections_per_node": {k: int(v) for k, v in conns}, "advisory_locks_per_node": {k: int(v) for k, v in locks},
+            "backend_rss_kib": [rss_kib(int(pid)) for (pid,) in backends]}
 
 
 def summarise(dep, parts, seconds, cpu, ready, ready_seconds):
@@ -147,11 +159,11 @@ def summarise(dep, parts, seconds, cpu, ready, ready_seconds):
     return row
 
 
-def load_round(dep, seconds, tag):
-    """Every seat writes as fast as it is acked for `seconds`."""
+def load_round(dep, seconds, tag, rate=0):
+    """Every seat writes as fast as it is acked (or at `rate` items/s each) for `seconds`."""
     rss_idle = dep.proxy.rss_kib() if dep.proxy else None
     downs = marked_down(dep)
-    clients = Clients(dep.port, dep.seats(), tag)
+    clients = Clients(dep.port, dep.seats(), tag, rate=rate)
     try:
         return measured_round(dep, clients, seconds, rss_idle, downs)
     finally:
@@ -165,12 +177,16 @@ def measured_round(dep, clients, seconds, rss_idle, downs):
         extra["haproxy_rss_idle_kib"], extra["haproxy_rss_connected_kib"] = rss_idle, dep.proxy.rss_kib()
         extra["haproxy_kib_per_connection"] = (extra["haproxy_rss_connected_kib"] - rss_idle) / max(1, ready)
     meter = CpuMeter(dep)
+    commits = transactions(dep)
     clients.go(seconds)
     if dep.pg:
         time.sleep(seconds / 2)
         extra["postgres"] = pg_facts(dep)
     parts = clients.results()
     row = summarise(dep, parts, seconds, meter.used(), ready, ready_seconds)
+    if dep.pg:
+        extra["postgres"]["commits"] = transactions(dep) - commits
+        extra["postgres"]["acks_per_commit"] = row["acked"] / max(1, extra["postgres"]["commits"])
     row.update(extra)
     row["haproxy_marked_down"] = marked_down(dep) - downs
     return row
@@ -197,12 +213,16 @@ def rounds(deps, args, results):
             row = load_round(deps[name], args.cluster_seconds, f"r{r}{name}")
             print_round(row)
             rows[name].append(row)
+    fixed = {}
+    for name, _ in CONFIGS:  # a realistic load: every participant writes an item every 1/rate seconds
+        fixed[name] = load_round(deps[name], args.cluster_seconds, f"fixed{name}", rate=args.cluster_rate)
+        print_round(fixed[name])
     summary = {}
     for name, label in CONFIGS:
         good = [x for x in rows[name] if not x.get("failed")]
         summary[name] = {"label": label, "runs": rows[name], "failed": [x["failed"] for x in rows[name] if x.get("failed")],
                          "per_second": median([x["per_second"] for x in good]), "p50_ms": median([x["p50_ms"] for x in good]),
-                         "p99_ms": median([x["p99_ms"] for x in good])}
+                         "p99_ms": median([x["p99_ms"] for x in good]), "fixed_rate": fixed[name]}
     results["cluster"]["configs"] = summary
     return summary
 
@@ -309,7 +329,7 @@ LOCK_PROBE = """SELECT pg_advisory_lock(i) FROM generate_series(1, 1000000) i;
 SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();"""
 
 
-def lock_capacity(pg, results):
+def lock_capacity(pg, results):  # results: any dict with a "cluster" dict, or one is made
     """How many session advisory locks PostgreSQL's shared lock table holds with default settings
     (max_locks_per_transaction x (max_connections + max_prepared_transactions) slots, shared by all)."""
     settings = {k: v for k, v in pg.sql("postgres", "SELECT name, setting FROM pg_settings WHERE name IN "
@@ -319,8 +339,38 @@ def lock_capacity(pg, results):
     held = [line for line in out.stdout.splitlines() if line.strip().isdigit()]
     row = {"settings": settings, "advisory_locks_held_at_failure": int(held[-1]) if held else None,
            "error": next((line for line in out.stderr.splitlines() if "ERROR" in line), "")}
-    results["cluster"]["lock_table"] = row
+    results.setdefault("cluster", {})["lock_table"] = row
     log(f"  lock table: one session took {row['advisory_locks_held_at_failure']} advisory locks before '{row['error']}' ({settings})")
+
+
+SMALL_LOCK_TABLE = ("max_locks_per_transaction=10", "max_connections=10")
+
+
+def lock_table_overflow(binary, results, workshops=800):
+    """More workshops than the lock table holds: a PostgreSQL with a small lock table (the same
+    overflow as defaults at ~12,800 workshops, here at a few hundred), a node that created them,
+    then a fresh node starting on it (start-up locks every workshop it can)."""
+    pg = Postgres(SMALL_LOCK_TABLE)
+    try:
+        capacity = {}
+        lock_capacity(pg, capacity)
+        first = node(binary, pg.create_database("bench_locks"))
+        asyncio.run(create_only(first.port, workshops))
+        first.stop()
+        row = {"settings": SMALL_LOCK_TABLE, "lock_capacity": capacity["cluster"]["lock_table"]["advisory_locks_held_at_failure"],
+               "workshops": workshops}
+        try:
+            fresh = node(binary, pg.url("bench_locks"))
+            row.update(started=True, owned=owned(fresh), healthy=healthy(fresh.port))
+            fresh.stop()
+        except RuntimeError as e:
+            newest = max(glob.glob(os.path.join(tempfile.gettempdir(), "detente-bench-*.log")), key=os.path.getmtime)
+            row.update(started=False, error=f"{e}: " + " ".join(open(newest).read().split())[-160:])
+        results["cluster"]["lock_table_overflow"] = row
+        log(f"  lock table overflow: {workshops} workshops, lock table holds {row['lock_capacity']}: a fresh node "
+            f"{'started, owns ' + str(row.get('owned')) if row['started'] else 'did not start (' + row['error'] + ')'}")
+    finally:
+        pg.stop()
 
 
 def setup(deps, args, results):
@@ -338,7 +388,7 @@ def setup(deps, args, results):
 def cluster(args, results):
     raise_fd_limit()
     results["cluster"] = {"workshops": args.cluster_workshops, "participants": args.cluster_people, "seconds": args.cluster_seconds,
-                          "rounds": args.rounds, "client_processes": CLIENT_PROCESSES, "cpus": os.cpu_count()}
+                          "rounds": args.rounds, "client_processes": CLIENT_PROCESSES, "cpus": os.cpu_count(), "rate": args.cluster_rate}
     pg = Postgres()
     deps = {}
     try:
@@ -353,6 +403,7 @@ def cluster(args, results):
         failover(deps["a_no_redispatch"], args, rate, results, "HAProxy's retry defaults: " + ", ".join(NO_REDISPATCH))
         take_over_cost(deps["b"], args.bin, results)
         lock_capacity(pg, results)
+        lock_table_overflow(args.bin, results)
     finally:
         for name in ("a", "b", "c", "a_no_redispatch"):
             if name in deps:
