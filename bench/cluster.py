@@ -121,6 +121,40 @@ class CpuMeter:
         return {g: sum(max(0.0, after[g][p] - self.before[g][p]) for p in pids) for g, pids in self.groups.items()}
 
 
+class HealthProbe:
+    """Times GET /healthz on each node directly, twice a second, during a round: HAProxy marks a
+    node down when this exceeds `timeout check`."""
+
+    def __init__(self, dep):
+        import threading
+        self.ports, self.times, self.stop_flag = [n.port for n in dep.nodes if n.proc.poll() is None], [], False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        import urllib.request
+        while not self.stop_flag:
+            for port in self.ports:
+                t = time.monotonic()
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read()
+                    self.times.append(time.monotonic() - t)
+                except OSError:
+                    self.times.append(10.0)
+            time.sleep(0.5)
+
+    def stop(self):
+        self.stop_flag = True
+        self.thread.join()
+        return {"healthz_p50_ms": 1000 * (percentile(self.times, 0.5) or 0), "healthz_max_ms": 1000 * max(self.times, default=0),
+                "healthz_probes": len(self.times)}
+
+
+def journal_fsyncs(dep):
+    """fsyncs of the file journal so far (one per workshop file per batch)."""
+    return sum(n.fsync_stats()["count"] for n in dep.nodes) if not dep.pg else 0
+
+
 def transactions(dep):
     """Transactions committed in the deployment's database so far (group commit: many acks each)."""
     if not dep.pg:
@@ -153,7 +187,8 @@ def summarise(dep, parts, seconds, cpu, ready, ready_seconds):
            "errors": errors, "failures": failures[:3], "connect_seconds": ready_seconds,
            "cpu_seconds": {**cpu, "clients": client_cpu},
            "cpu_us_per_ack": {k: 1e6 * v / acks for k, v in {**cpu, "clients": client_cpu}.items()} if acks else {},
-           "client_core_share": client_cpu / seconds / CLIENT_PROCESSES}
+           "client_core_share": client_cpu / seconds / CLIENT_PROCESSES,
+           "cores_used": {k: v / seconds for k, v in {**cpu, "clients": client_cpu}.items()}}
     if errors or failures or ready < len(dep.seats()):
         row["failed"] = f"{ready} of {len(dep.seats())} seated; errors {errors}; {failures[:1]}"
     return row
@@ -178,12 +213,18 @@ def measured_round(dep, clients, seconds, rss_idle, downs):
         extra["haproxy_kib_per_connection"] = (extra["haproxy_rss_connected_kib"] - rss_idle) / max(1, ready)
     meter = CpuMeter(dep)
     commits = transactions(dep)
+    fsyncs = journal_fsyncs(dep)
+    probe = HealthProbe(dep)
     clients.go(seconds)
     if dep.pg:
         time.sleep(seconds / 2)
         extra["postgres"] = pg_facts(dep)
     parts = clients.results()
+    extra.update(probe.stop())
     row = summarise(dep, parts, seconds, meter.used(), ready, ready_seconds)
+    if not dep.pg:
+        extra["journal_fsyncs"] = journal_fsyncs(dep) - fsyncs
+        extra["acks_per_fsync"] = row["acked"] / max(1, extra["journal_fsyncs"])
     if dep.pg:
         extra["postgres"]["commits"] = transactions(dep) - commits
         extra["postgres"]["acks_per_commit"] = row["acked"] / max(1, extra["postgres"]["commits"])
@@ -199,11 +240,14 @@ def marked_down(dep):
 
 def print_round(row):
     if row.get("failed"):
-        log(f"  cluster {row['config']}: FAILED ({row['failed']}; HAProxy marked a node down {row['haproxy_marked_down']} times)")
+        log(f"  cluster {row['config']}: FAILED ({row['failed']}; HAProxy marked a node down {row['haproxy_marked_down']} times; "
+            f"/healthz max {row.get('healthz_max_ms', 0):.0f} ms)")
         return
     cpu = ", ".join(f"{k} {v:.0f}" for k, v in row["cpu_us_per_ack"].items())
+    cores = ", ".join(f"{k} {v:.2f}" for k, v in row["cores_used"].items())
     log(f"  cluster {row['config']}: {row['per_second']:,.0f} acked/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms "
-        f"({row['seats']} seats; CPU µs per ack: {cpu}; each client process used {100 * row['client_core_share']:.0f}% of a core)")
+        f"({row['seats']} seats; CPU µs per ack: {cpu}; cores used: {cores}; /healthz p50 {row['healthz_p50_ms']:.0f} ms, "
+        f"max {row['healthz_max_ms']:.0f} ms; load average {os.getloadavg()[0]:.1f})")
 
 
 def rounds(deps, args, results):
@@ -389,6 +433,7 @@ def cluster(args, results):
     raise_fd_limit()
     results["cluster"] = {"workshops": args.cluster_workshops, "participants": args.cluster_people, "seconds": args.cluster_seconds,
                           "rounds": args.rounds, "client_processes": CLIENT_PROCESSES, "cpus": os.cpu_count(), "rate": args.cluster_rate}
+    results["cluster"]["load_average_at_start"] = os.getloadavg()
     pg = Postgres()
     deps = {}
     try:
