@@ -225,6 +225,7 @@ def measured_round(dep, clients, seconds, rss_idle, downs):
     if not dep.pg:
         extra["journal_fsyncs"] = journal_fsyncs(dep) - fsyncs
         extra["acks_per_fsync"] = row["acked"] / max(1, extra["journal_fsyncs"])
+        extra["fsync_mean_ms"] = dep.nodes[0].fsync_stats()["mean_ms"]  # since the node started
     if dep.pg:
         extra["postgres"]["commits"] = transactions(dep) - commits
         extra["postgres"]["acks_per_commit"] = row["acked"] / max(1, extra["postgres"]["commits"])

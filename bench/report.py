@@ -196,8 +196,8 @@ def cluster(c):
                    f"{a['haproxy_rss_connected_kib'] / 1024:.1f} MiB with {a['seats']:,} websockets = **{a['haproxy_kib_per_connection']:.1f} KiB per connection**")
     cf = next((r for r in c["configs"].get("c", {}).get("runs", []) if "acks_per_fsync" in r), None)
     if cf:
-        out.append(f"- during (c): {cf['journal_fsyncs']:,} journal fsyncs for {cf['acked']:,} acks = {cf['acks_per_fsync']:.1f} acks per fsync "
-                   f"(one fsync per workshop file per batch; PostgreSQL flushes one WAL per batch)")
+        out.append(f"- during (c): {cf['journal_fsyncs']:,} journal fsyncs (mean {cf.get('fsync_mean_ms', 0):.1f} ms) for {cf['acked']:,} acks = "
+                   f"{cf['acks_per_fsync']:.1f} acks per fsync (one writer thread, one fsync per workshop file per batch; PostgreSQL: one WAL flush per batch)")
     t, lt = c.get("take_over", {}), c.get("lock_table", {})
     if t:
         out.append(f"- take-over: a node starting on {t['workshops']} workshops ({t['events']:,} records) locks and replays them all: healthy after "
