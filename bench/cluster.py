@@ -342,7 +342,8 @@ def failover_measured(dep, clients, args, rate_total, results, label):
            "ack_p99_ms_minute_after": 1000 * percentile(minute, 0.99) if minute else None,
            "ack_p50_ms_minute_after": 1000 * percentile(minute, 0.5) if minute else None,
            "acked_per_second_minute_after": len(minute) / after, "seconds_after": after,
-           "errors": {k: v for p in parts for k, v in p["errors"].items()}, "survivor_owns": owned(survivor)}
+           "errors": {k: v for p in parts for k, v in p["errors"].items()}, "survivor_owns": owned(survivor),
+           "backoff_seeds": [p.get("seed") for p in parts]}
     results["cluster"].setdefault("failover", {})[label] = row
     log(f"  failover ({label}): {row['clients_resumed']} of {expected} clients of the dead node resumed through the proxy, p50 "
         f"{row['resume_p50_s'] or 0:.2f} s, max {row['resume_max_s'] or 0:.2f} s; {len(acked)} acked, {len(lost)} lost, {len(doubled)} stored twice; "
