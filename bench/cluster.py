@@ -343,7 +343,9 @@ def failover_measured(dep, clients, args, rate_total, results, label):
            "ack_p50_ms_minute_after": 1000 * percentile(minute, 0.5) if minute else None,
            "acked_per_second_minute_after": len(minute) / after, "seconds_after": after,
            "errors": {k: v for p in parts for k, v in p["errors"].items()}, "survivor_owns": owned(survivor),
-           "backoff_seeds": [p.get("seed") for p in parts]}
+           "backoff_seeds": [p.get("seed") for p in parts],
+           "hello_errors": {k: sum(p.get("hello_errors", {}).get(k, 0) for p in parts) for p in parts for k in p.get("hello_errors", {})},
+           "connect_errors": {k: sum(p.get("connect_errors", {}).get(k, 0) for p in parts) for p in parts for k in p.get("connect_errors", {})}}
     results["cluster"].setdefault("failover", {})[label] = row
     log(f"  failover ({label}): {row['clients_resumed']} of {expected} clients of the dead node resumed through the proxy, p50 "
         f"{row['resume_p50_s'] or 0:.2f} s, max {row['resume_max_s'] or 0:.2f} s; {len(acked)} acked, {len(lost)} lost, {len(doubled)} stored twice; "
