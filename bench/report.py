@@ -197,7 +197,7 @@ def cluster(c):
     cf = next((r for r in c["configs"].get("c", {}).get("runs", []) if "acks_per_fsync" in r), None)
     if cf:
         out.append(f"- during (c): {cf['journal_fsyncs']:,} journal fsyncs (mean {cf.get('fsync_mean_ms', 0):.1f} ms) for {cf['acked']:,} acks = "
-                   f"{cf['acks_per_fsync']:.1f} acks per fsync (one writer thread, one fsync per workshop file per batch; PostgreSQL: one WAL flush per batch)")
+                   f"{cf['acks_per_fsync']:.1f} acks per fsync (`detente_journal_fsync_seconds_count`)")
     t, lt = c.get("take_over", {}), c.get("lock_table", {})
     if t:
         out.append(f"- take-over: a node starting on {t['workshops']} workshops ({t['events']:,} records) locks and replays them all: healthy after "
