@@ -9,15 +9,19 @@ node, the cost of taking workshops, HAProxy memory per connection, the lock tabl
 
 Everything runs on both cores (no pinning): nodes, PostgreSQL, HAProxy and two client
 processes. The CPU each used during the measured phase is reported per acked contribution."""
+import asyncio
+import glob
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from cluster_infra import ALL_CPUS, Deployment, HAProxy, Postgres, create_workshops, kill, node, owned
-from common import HERE, cpu_seconds, log, median, raise_fd_limit
+from cluster_infra import ALL_CPUS, Deployment, HAProxy, Postgres, create_only, create_workshops, healthy, kill, node, owned
+from common import HERE, cpu_seconds, log, median, raise_fd_limit, rss_kib
 
 CLIENT_PROCESSES = 2  # one per core
 CONFIGS = [("a", "2 nodes, PostgreSQL, HAProxy"), ("b", "1 node, PostgreSQL, HAProxy"), ("c", "1 node, files, HAProxy"),
@@ -31,10 +35,10 @@ def percentile(values, p):
     return s[min(len(s) - 1, int(p * len(s)))]
 
 
-# Measured beside the shipped config: a connection HAProxy sends to a node that died but is not yet
-# marked down is retried 3 times on it, min(timeout connect, 1 s) apart, then answered 503; with
-# these it goes to the next node at once (redispatch on every retry).
-REDISPATCH = ("option redispatch 1", "retries 2")
+# Measured beside the shipped config (which redispatches on every retry): HAProxy's defaults, under
+# which a connection sent to a node that died but is not yet marked down is retried 3 times on it,
+# min(timeout connect, 1 s) apart, then answered 503.
+NO_REDISPATCH = ("no option redispatch", "retries 3")
 
 
 def two_nodes(binary, pg, db, name, defaults=()):
@@ -50,7 +54,9 @@ def deploy(binary, pg):
     b = Deployment("b", b_nodes, HAProxy([b_nodes[0].port]), CONFIGS[1][1], pg, "bench_b")
     c = Deployment("c", c_nodes, HAProxy([c_nodes[0].port]), CONFIGS[2][1])
     direct = Deployment("c_direct", c_nodes, None, CONFIGS[3][1])
-    return {"a": a, "b": b, "c": c, "c_direct": direct}
+    # (a) again behind HAProxy's retry defaults, for the second failover run
+    again = two_nodes(binary, pg, "bench_a2", "a_no_redispatch", NO_REDISPATCH)
+    return {"a": a, "b": b, "c": c, "c_direct": direct, "a_no_redispatch": again}
 
 
 class Clients:
@@ -74,6 +80,12 @@ class Clients:
         for p in self.procs:
             p.stdin.write(json.dumps({"go": True, "seconds": seconds}) + "\n")
             p.stdin.flush()
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
 
     def results(self):
         out = []
@@ -109,13 +121,56 @@ class CpuMeter:
         return {g: sum(max(0.0, after[g][p] - self.before[g][p]) for p in pids) for g, pids in self.groups.items()}
 
 
+class HealthProbe:
+    """Times GET /healthz on each node directly, twice a second, during a round: HAProxy marks a
+    node down when this exceeds `timeout check`."""
+
+    def __init__(self, dep):
+        import threading
+        self.ports, self.times, self.stop_flag = [n.port for n in dep.nodes if n.proc.poll() is None], [], False
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        import urllib.request
+        while not self.stop_flag:
+            for port in self.ports:
+                t = time.monotonic()
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read()
+                    self.times.append(time.monotonic() - t)
+                except OSError:
+                    self.times.append(10.0)
+            time.sleep(0.5)
+
+    def stop(self):
+        self.stop_flag = True
+        self.thread.join()
+        return {"healthz_p50_ms": 1000 * (percentile(self.times, 0.5) or 0), "healthz_max_ms": 1000 * max(self.times, default=0),
+                "healthz_probes": len(self.times)}
+
+
+def journal_fsyncs(dep):
+    """fsyncs of the file journal so far (one per workshop file per batch)."""
+    return sum(n.fsync_stats()["count"] for n in dep.nodes) if not dep.pg else 0
+
+
+def transactions(dep):
+    """Transactions committed in the deployment's database so far (group commit: many acks each)."""
+    if not dep.pg:
+        return 0
+    return int(dep.pg.sql(dep.db, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")[0][0])
+
+
 def pg_facts(dep):
     """Connections per node (application_name detente/<pid>) and advisory locks held, right now."""
     conns = dep.pg.sql(dep.db, "SELECT application_name, count(*) FROM pg_stat_activity WHERE application_name LIKE 'detente/%' "
                                 "AND datname = current_database() GROUP BY 1")
     locks = dep.pg.sql(dep.db, "SELECT a.application_name, count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                                "WHERE l.locktype = 'advisory' AND a.datname = current_database() GROUP BY 1")
-    return {"connections_per_node": {k: int(v) for k, v in conns}, "advisory_locks_per_node": {k: int(v) for k, v in locks}}
+    backends = dep.pg.sql(dep.db, "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'detente/%' AND datname = current_database()")
+    return {"connections_per_node": {k: int(v) for k, v in conns}, "advisory_locks_per_node": {k: int(v) for k, v in locks},
+            "backend_rss_kib": [rss_kib(int(pid)) for (pid,) in backends]}
 
 
 def summarise(dep, parts, seconds, cpu, ready, ready_seconds):
@@ -132,29 +187,48 @@ def summarise(dep, parts, seconds, cpu, ready, ready_seconds):
            "errors": errors, "failures": failures[:3], "connect_seconds": ready_seconds,
            "cpu_seconds": {**cpu, "clients": client_cpu},
            "cpu_us_per_ack": {k: 1e6 * v / acks for k, v in {**cpu, "clients": client_cpu}.items()} if acks else {},
-           "client_core_share": client_cpu / seconds / CLIENT_PROCESSES}
+           "client_core_share": client_cpu / seconds / CLIENT_PROCESSES,
+           "cores_used": {k: v / seconds for k, v in {**cpu, "clients": client_cpu}.items()}}
     if errors or failures or ready < len(dep.seats()):
         row["failed"] = f"{ready} of {len(dep.seats())} seated; errors {errors}; {failures[:1]}"
     return row
 
 
-def load_round(dep, seconds, tag):
-    """Every seat writes as fast as it is acked for `seconds`."""
+def load_round(dep, seconds, tag, rate=0):
+    """Every seat writes as fast as it is acked (or at `rate` items/s each) for `seconds`."""
     rss_idle = dep.proxy.rss_kib() if dep.proxy else None
     downs = marked_down(dep)
-    clients = Clients(dep.port, dep.seats(), tag)
+    clients = Clients(dep.port, dep.seats(), tag, rate=rate)
+    try:
+        return measured_round(dep, clients, seconds, rss_idle, downs)
+    finally:
+        clients.stop()
+
+
+def measured_round(dep, clients, seconds, rss_idle, downs):
     ready, ready_seconds = clients.wait_ready()
     extra = {}
     if dep.proxy:
         extra["haproxy_rss_idle_kib"], extra["haproxy_rss_connected_kib"] = rss_idle, dep.proxy.rss_kib()
         extra["haproxy_kib_per_connection"] = (extra["haproxy_rss_connected_kib"] - rss_idle) / max(1, ready)
     meter = CpuMeter(dep)
+    commits = transactions(dep)
+    fsyncs = journal_fsyncs(dep)
+    probe = HealthProbe(dep)
     clients.go(seconds)
     if dep.pg:
         time.sleep(seconds / 2)
         extra["postgres"] = pg_facts(dep)
     parts = clients.results()
+    extra.update(probe.stop())
     row = summarise(dep, parts, seconds, meter.used(), ready, ready_seconds)
+    if not dep.pg:
+        extra["journal_fsyncs"] = journal_fsyncs(dep) - fsyncs
+        extra["acks_per_fsync"] = row["acked"] / max(1, extra["journal_fsyncs"])
+        extra["fsync_mean_ms"] = dep.nodes[0].fsync_stats()["mean_ms"]  # since the node started
+    if dep.pg:
+        extra["postgres"]["commits"] = transactions(dep) - commits
+        extra["postgres"]["acks_per_commit"] = row["acked"] / max(1, extra["postgres"]["commits"])
     row.update(extra)
     row["haproxy_marked_down"] = marked_down(dep) - downs
     return row
@@ -167,11 +241,14 @@ def marked_down(dep):
 
 def print_round(row):
     if row.get("failed"):
-        log(f"  cluster {row['config']}: FAILED ({row['failed']}; HAProxy marked a node down {row['haproxy_marked_down']} times)")
+        log(f"  cluster {row['config']}: FAILED ({row['failed']}; HAProxy marked a node down {row['haproxy_marked_down']} times; "
+            f"/healthz max {row.get('healthz_max_ms', 0):.0f} ms)")
         return
     cpu = ", ".join(f"{k} {v:.0f}" for k, v in row["cpu_us_per_ack"].items())
+    cores = ", ".join(f"{k} {v:.2f}" for k, v in row["cores_used"].items())
     log(f"  cluster {row['config']}: {row['per_second']:,.0f} acked/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms "
-        f"({row['seats']} seats; CPU µs per ack: {cpu}; each client process used {100 * row['client_core_share']:.0f}% of a core)")
+        f"({row['seats']} seats; CPU µs per ack: {cpu}; cores used: {cores}; /healthz p50 {row['healthz_p50_ms']:.0f} ms, "
+        f"max {row['healthz_max_ms']:.0f} ms; load average {os.getloadavg()[0]:.1f})")
 
 
 def rounds(deps, args, results):
@@ -181,12 +258,16 @@ def rounds(deps, args, results):
             row = load_round(deps[name], args.cluster_seconds, f"r{r}{name}")
             print_round(row)
             rows[name].append(row)
+    fixed = {}
+    for name, _ in CONFIGS:  # a realistic load: every participant writes an item every 1/rate seconds
+        fixed[name] = load_round(deps[name], args.cluster_seconds, f"fixed{name}", rate=args.cluster_rate)
+        print_round(fixed[name])
     summary = {}
     for name, label in CONFIGS:
         good = [x for x in rows[name] if not x.get("failed")]
         summary[name] = {"label": label, "runs": rows[name], "failed": [x["failed"] for x in rows[name] if x.get("failed")],
                          "per_second": median([x["per_second"] for x in good]), "p50_ms": median([x["p50_ms"] for x in good]),
-                         "p99_ms": median([x["p99_ms"] for x in good])}
+                         "p99_ms": median([x["p99_ms"] for x in good]), "fixed_rate": fixed[name]}
     results["cluster"]["configs"] = summary
     return summary
 
@@ -219,10 +300,17 @@ def stored_items(dep, workshops):
 
 
 def failover(dep, args, rate_total, results, label):
-    """Fixed-rate load on (a); SIGKILL of the node owning more workshops after `pre` seconds."""
-    pre, after = args.failover_before, args.failover_after
+    """Fixed-rate load on (a); SIGKILL of the node owning more workshops after --failover-before seconds."""
     seats = dep.seats()
     clients = Clients(dep.port, seats, "failover", rate=rate_total / len(seats), failover=True)
+    try:
+        failover_measured(dep, clients, args, rate_total, results, label)
+    finally:
+        clients.stop()
+
+
+def failover_measured(dep, clients, args, rate_total, results, label):
+    pre, after = args.failover_before, args.failover_after
     ready, _ = clients.wait_ready()
     clients.go(pre + after)
     time.sleep(pre)
@@ -254,7 +342,10 @@ def failover(dep, args, rate_total, results, label):
            "ack_p99_ms_minute_after": 1000 * percentile(minute, 0.99) if minute else None,
            "ack_p50_ms_minute_after": 1000 * percentile(minute, 0.5) if minute else None,
            "acked_per_second_minute_after": len(minute) / after, "seconds_after": after,
-           "errors": {k: v for p in parts for k, v in p["errors"].items()}, "survivor_owns": owned(survivor)}
+           "errors": {k: v for p in parts for k, v in p["errors"].items()}, "survivor_owns": owned(survivor),
+           "backoff_seeds": [p.get("seed") for p in parts],
+           "hello_errors": {k: sum(p.get("hello_errors", {}).get(k, 0) for p in parts) for p in parts for k in p.get("hello_errors", {})},
+           "connect_errors": {k: sum(p.get("connect_errors", {}).get(k, 0) for p in parts) for p in parts for k in p.get("connect_errors", {})}}
     results["cluster"].setdefault("failover", {})[label] = row
     log(f"  failover ({label}): {row['clients_resumed']} of {expected} clients of the dead node resumed through the proxy, p50 "
         f"{row['resume_p50_s'] or 0:.2f} s, max {row['resume_max_s'] or 0:.2f} s; {len(acked)} acked, {len(lost)} lost, {len(doubled)} stored twice; "
@@ -286,7 +377,7 @@ LOCK_PROBE = """SELECT pg_advisory_lock(i) FROM generate_series(1, 1000000) i;
 SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();"""
 
 
-def lock_capacity(pg, results):
+def lock_capacity(pg, results):  # results: any dict with a "cluster" dict, or one is made
     """How many session advisory locks PostgreSQL's shared lock table holds with default settings
     (max_locks_per_transaction x (max_connections + max_prepared_transactions) slots, shared by all)."""
     settings = {k: v for k, v in pg.sql("postgres", "SELECT name, setting FROM pg_settings WHERE name IN "
@@ -296,16 +387,48 @@ def lock_capacity(pg, results):
     held = [line for line in out.stdout.splitlines() if line.strip().isdigit()]
     row = {"settings": settings, "advisory_locks_held_at_failure": int(held[-1]) if held else None,
            "error": next((line for line in out.stderr.splitlines() if "ERROR" in line), "")}
-    results["cluster"]["lock_table"] = row
+    results.setdefault("cluster", {})["lock_table"] = row
     log(f"  lock table: one session took {row['advisory_locks_held_at_failure']} advisory locks before '{row['error']}' ({settings})")
 
 
+SMALL_LOCK_TABLE = ("max_locks_per_transaction=10", "max_connections=10")
+
+
+def lock_table_overflow(binary, results, workshops=800):
+    """More workshops than the lock table holds: a PostgreSQL with a small lock table (the same
+    overflow as defaults at ~12,800 workshops, here at a few hundred), a node that created them,
+    then a fresh node starting on it (start-up locks every workshop it can)."""
+    pg = Postgres(SMALL_LOCK_TABLE)
+    try:
+        capacity = {}
+        lock_capacity(pg, capacity)
+        first = node(binary, pg.create_database("bench_locks"))
+        asyncio.run(create_only(first.port, workshops))
+        first.stop()
+        row = {"settings": SMALL_LOCK_TABLE, "lock_capacity": capacity["cluster"]["lock_table"]["advisory_locks_held_at_failure"],
+               "workshops": workshops}
+        try:
+            fresh = node(binary, pg.url("bench_locks"))
+            row.update(started=True, owned=owned(fresh), healthy=healthy(fresh.port))
+            fresh.stop()
+        except RuntimeError as e:
+            newest = max(glob.glob(os.path.join(tempfile.gettempdir(), "detente-bench-*.log")), key=os.path.getmtime)
+            row.update(started=False, error=f"{e}: " + " ".join(open(newest).read().split())[-160:])
+        results["cluster"]["lock_table_overflow"] = row
+        log(f"  lock table overflow: {workshops} workshops, lock table holds {row['lock_capacity']}: a fresh node "
+            f"{'started, owns ' + str(row.get('owned')) if row['started'] else 'did not start (' + row['error'] + ')'}")
+    finally:
+        pg.stop()
+
+
 def setup(deps, args, results):
-    timing = {}
-    for name in ("a", "b", "c"):
-        timing[name] = create_workshops(deps[name], args.cluster_workshops, args.cluster_people)
-        log(f"  {name}: {args.cluster_workshops} workshops x {args.cluster_people} created and joined through the "
-            f"{'proxy' if deps[name].proxy else 'node'} in {timing[name]:.0f} s")
+    """All deployments are set up at once (each through its proxy): joins wait for commits."""
+    names = ["a", "b", "c", "a_no_redispatch"]
+    with ThreadPoolExecutor(len(names)) as pool:
+        seconds = list(pool.map(lambda n: create_workshops(deps[n], args.cluster_workshops, args.cluster_people), names))
+    timing = dict(zip(names, seconds))
+    log(f"  {args.cluster_workshops} workshops x {args.cluster_people} created and joined through each proxy, all four at once: "
+        + ", ".join(f"{n} {s:.0f} s" for n, s in timing.items()))
     deps["c_direct"].workshops = deps["c"].workshops
     results["cluster"]["setup_seconds"] = timing
 
@@ -313,7 +436,8 @@ def setup(deps, args, results):
 def cluster(args, results):
     raise_fd_limit()
     results["cluster"] = {"workshops": args.cluster_workshops, "participants": args.cluster_people, "seconds": args.cluster_seconds,
-                          "rounds": args.rounds, "client_processes": CLIENT_PROCESSES, "cpus": os.cpu_count()}
+                          "rounds": args.rounds, "client_processes": CLIENT_PROCESSES, "cpus": os.cpu_count(), "rate": args.cluster_rate}
+    results["cluster"]["load_average_at_start"] = os.getloadavg()
     pg = Postgres()
     deps = {}
     try:
@@ -325,13 +449,12 @@ def cluster(args, results):
             log(f"cluster {label}: {s['per_second'] or 0:,.0f} acked/s, p99 {s['p99_ms'] or 0:.1f} ms (median of {len(s['runs']) - len(s['failed'])})")
         rate = 0.5 * (summary["a"]["per_second"] or 1000)
         failover(deps["a"], args, rate, results, "shipped haproxy.cfg")
-        deps["a_redispatch"] = two_nodes(args.bin, pg, "bench_a2", "a_redispatch", REDISPATCH)
-        create_workshops(deps["a_redispatch"], args.cluster_workshops, args.cluster_people)
-        failover(deps["a_redispatch"], args, rate, results, "with " + ", ".join(REDISPATCH))
+        failover(deps["a_no_redispatch"], args, rate, results, "HAProxy's retry defaults: " + ", ".join(NO_REDISPATCH))
         take_over_cost(deps["b"], args.bin, results)
         lock_capacity(pg, results)
+        lock_table_overflow(args.bin, results)
     finally:
-        for name in ("a", "b", "c", "a_redispatch"):
+        for name in ("a", "b", "c", "a_no_redispatch"):
             if name in deps:
                 deps[name].stop()
         pg.stop()

@@ -16,6 +16,7 @@ Protocol with the parent, one JSON line each way on stdin/stdout:
 import asyncio
 import json
 import os
+import random
 import resource
 import sys
 import time
@@ -114,10 +115,17 @@ class Seat:
         self.next = 0
         self.dropped_at, self.resumed = None, []
 
-    async def seat(self, deadline):
-        """Connects and waits for the welcome, retrying refusals and `unavailable` until the deadline."""
+    async def seat(self, deadline, reconnect=False):
+        """Connects and waits for the welcome, retrying refusals and `unavailable` until the deadline,
+        with the pages' backoff (Public/js/connection.js: min(10 s, 250 ms × 2^attempt) + up to
+        250 ms of jitter before every reconnect), so a failover sees what browsers would do."""
         loop = asyncio.get_running_loop()
+        attempt, wait = 0, reconnect  # the first connection goes at once, a reconnect after the delay
         while True:
+            if wait:
+                await asyncio.sleep(min(10.0, 0.25 * 2 ** attempt) + self.run.random.random() * 0.25)
+                attempt += 1
+            wait = True
             self.welcomed, self.lost = loop.create_future(), loop.create_future()
             try:
                 _, self.link = await loop.create_connection(lambda: Link(self.on_message, self.on_lost), self.run.host, self.run.port)
@@ -135,7 +143,6 @@ class Seat:
                 self.run.failures.append(f"seat {self.index} never welcomed (hello errors {self.run.hello_errors}, "
                                          f"connect errors {self.run.connect_errors})")
                 return False
-            await asyncio.sleep(0.05)
 
     def on_lost(self):
         if self.welcomed and not self.welcomed.done():
@@ -207,7 +214,7 @@ class Seat:
 
     async def reseat(self, deadline):
         self.dropped_at = time.monotonic()
-        await self.seat(deadline)
+        await self.seat(deadline, reconnect=True)
         self.resumed.append((self.workshop, self.dropped_at, time.monotonic()))
         if self.pending:
             ref, text, client_id, sent_at = self.pending
@@ -226,6 +233,8 @@ class Run:
         self.errors, self.hello_errors, self.connect_errors, self.failures = {}, {}, {}, []
         self.retries, self.start, self.end = 0, None, None
         self.waiters = {}
+        self.seed = spec.get("seed", os.getpid())
+        self.random = random.Random(self.seed)
 
     def waiter(self, seat):
         f = asyncio.get_running_loop().create_future()
@@ -269,7 +278,8 @@ async def main():
     print(json.dumps({"start": run.start, "end": run.end, "samples": run.samples, "errors": run.errors, "hello_errors": run.hello_errors,
                       "connect_errors": run.connect_errors, "failures": run.failures[:5], "failure_count": len(run.failures),
                       "cpu_seconds": cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime,
-                      "resumed": [r for s in run.seats for r in s.resumed], "acked_texts": run.acked_texts, "pid": os.getpid()}), flush=True)
+                      "resumed": [r for s in run.seats for r in s.resumed], "acked_texts": run.acked_texts, "pid": os.getpid(),
+                      "seed": run.seed}), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ import urllib.request
 
 from common import ORGANISER, ROOT, Detente, free_port, rss_kib, wait_port
 
-# Limits the bench must not meet: every connection and join comes from 127.0.0.1 through the proxy.
-UNLIMITED = {"DETENTE_JOIN_BURST": "1000000", "DETENTE_JOIN_RATE": "1000000", "DETENTE_SEAT_RATE": "100000",
+# Limits the bench must not meet: every connection and join comes from 127.0.0.1 (through the proxy,
+# which names it in X-Forwarded-For: still one address).
+UNLIMITED = {"DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "1000000", "DETENTE_TRUSTED_PROXIES": "127.0.0.1", "DETENTE_JOIN_BURST": "1000000", "DETENTE_JOIN_RATE": "1000000", "DETENTE_SEAT_RATE": "100000",
              "DETENTE_SEAT_BURST": "100000", "DETENTE_RATE": "100000", "DETENTE_BURST": "100000"}
 ALL_CPUS = "0,1"  # nodes, PostgreSQL, HAProxy and clients share both cores, as a small real host would
 
@@ -26,7 +27,7 @@ def as_postgres(argv):
 
 
 class Postgres:
-    def __init__(self):
+    def __init__(self, settings=()):
         self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))[-1]
         self.dir = tempfile.mkdtemp(prefix="detente-bench-pg-")
         if os.getuid() == 0:
@@ -35,7 +36,8 @@ class Postgres:
         subprocess.run(as_postgres([f"{self.bin}/initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U", "postgres", "--no-sync"]),
                        check=True, stdout=subprocess.DEVNULL)
         subprocess.run(as_postgres([f"{self.bin}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/pg.log", "-w", "-o",
-                                    f"-k {self.dir} -p {self.port} -c listen_addresses=''", "start"]), check=True, stdout=subprocess.DEVNULL)
+                                    f"-k {self.dir} -p {self.port} -c listen_addresses='' " + " ".join(f"-c {x}" for x in settings), "start"]),
+                       check=True, stdout=subprocess.DEVNULL)
 
     def url(self, db):
         return f"postgresql:///{db}?host={self.dir}&port={self.port}&user=postgres"
@@ -199,6 +201,17 @@ async def _one_workshop(port, people, departments=("dev", "ops")):
     tokens = await asyncio.gather(*(join(i) for i in range(people)))
     await _facilitate(port, code, created["facilitator_token"])
     return code, created["workshop"], created["facilitator_token"], tokens
+
+
+async def create_only(port, count, concurrency=16):
+    """Workshops with no one in them (the organiser's create only), through `port`."""
+    sem = asyncio.Semaphore(concurrency)
+
+    async def one():
+        async with sem:
+            return await _call(port, None, {"type": "create", "organiser_token": ORGANISER, "title": "bench", "departments": ["dev", "ops"],
+                                            "k": 1}, "created")
+    return await asyncio.gather(*(one() for _ in range(count)))
 
 
 async def _all_workshops(port, count, people, concurrency=16):

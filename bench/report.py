@@ -163,14 +163,24 @@ def cluster(c):
     """Issue 16: the four configurations, the failover runs, the 100-node facts."""
     out = [f"{c['workshops']} workshops × {c['participants']} participants ({c['workshops'] * c['participants']:,} websockets), each with one item "
            f"in flight, {c['seconds']:.0f} s per round, {c['rounds']} rounds interleaved; {c['client_processes']} client processes",
-           "", "| configuration | acknowledged/s (median) | p50 / p99 ack | CPU µs per ack: nodes / PostgreSQL / HAProxy / clients | each round |",
-           "| --- | --- | --- | --- | --- |"]
+           "", "| configuration | acknowledged/s (median) | p50 / p99 ack | CPU µs per ack: nodes / PostgreSQL / HAProxy / clients | cores used by the nodes | `/healthz` max | each round |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, s in c["configs"].items():
         good = [r for r in s["runs"] if not r.get("failed")]
         cpu = lambda k: num(statistics.median([r["cpu_us_per_ack"].get(k, 0) for r in good]) if good and k in good[0]["cpu_us_per_ack"] else None)
         rounds = ", ".join("FAILED" if r.get("failed") else f"{r['per_second']:,.0f}" for r in s["runs"])
+        cores = num(statistics.median([r["cores_used"]["nodes"] for r in good]), "{:.2f}") if good and "cores_used" in good[0] else "—"
+        health = num(max([r.get("healthz_max_ms", 0) for r in s["runs"]], default=None), "{:,.0f} ms")
         out.append(f"| ({name}) {s['label']} | {num(s['per_second'])}{failures({'failed': s['failed'], 'runs': len(s['runs'])})} | "
-                   f"{num(s['p50_ms'], '{:.1f}')} / {num(s['p99_ms'], '{:.1f}')} ms | {cpu('nodes')} / {cpu('postgres')} / {cpu('haproxy')} / {cpu('clients')} | {rounds} |")
+                   f"{num(s['p50_ms'], '{:.1f}')} / {num(s['p99_ms'], '{:.1f}')} ms | {cpu('nodes')} / {cpu('postgres')} / {cpu('haproxy')} / {cpu('clients')} | "
+                   f"{cores} | {health} | {rounds} |")
+    out += ["", f"| configuration | fixed rate: offered / acknowledged per s | p50 / p99 ack |", "| --- | --- | --- |"]
+    for name, s in c["configs"].items():
+        f = s.get("fixed_rate")
+        if f:
+            offered = f["seats"] * c.get("rate", 0)
+            state = f" FAILED: {f['failed']}" if f.get("failed") else ""
+            out.append(f"| ({name}) {s['label']} | {num(offered)} / {num(f['per_second'])} | {num(f['p50_ms'], '{:.1f}')} / {num(f['p99_ms'], '{:.1f}')} ms{state} |")
     out += ["", "| failover (SIGKILL of the node owning more workshops, fixed rate) | clients resumed | resume p50 / max | acked / lost / stored twice | ack p99 before / in the window after |",
             "| --- | --- | --- | --- | --- |"]
     for label, f in c.get("failover", {}).items():
@@ -180,15 +190,24 @@ def cluster(c):
     a = next((r for r in c["configs"].get("a", {}).get("runs", []) if r.get("postgres")), None)
     if a:
         pg = a["postgres"]
-        out.append(f"\n- during (a): PostgreSQL connections per node {sorted(pg['connections_per_node'].values())}, advisory locks held per node "
-                   f"{sorted(pg['advisory_locks_per_node'].values())}; HAProxy RSS {a['haproxy_rss_idle_kib'] / 1024:.1f} → "
+        out.append(f"\n- during (a): PostgreSQL connections per node {sorted(pg['connections_per_node'].values())} (backend RSS "
+                   f"{', '.join(f'{k / 1024:.0f}' for k in pg.get('backend_rss_kib', []))} MiB), advisory locks held per node "
+                   f"{sorted(pg['advisory_locks_per_node'].values())}, {num(pg.get('acks_per_commit'), '{:.1f}')} acks per commit; HAProxy RSS {a['haproxy_rss_idle_kib'] / 1024:.1f} → "
                    f"{a['haproxy_rss_connected_kib'] / 1024:.1f} MiB with {a['seats']:,} websockets = **{a['haproxy_kib_per_connection']:.1f} KiB per connection**")
+    cf = next((r for r in c["configs"].get("c", {}).get("runs", []) if "acks_per_fsync" in r), None)
+    if cf:
+        out.append(f"- during (c): {cf['journal_fsyncs']:,} journal fsyncs (mean {cf.get('fsync_mean_ms', 0):.1f} ms) for {cf['acked']:,} acks = "
+                   f"{cf['acks_per_fsync']:.1f} acks per fsync (`detente_journal_fsync_seconds_count`)")
     t, lt = c.get("take_over", {}), c.get("lock_table", {})
     if t:
         out.append(f"- take-over: a node starting on {t['workshops']} workshops ({t['events']:,} records) locks and replays them all: healthy after "
                    f"{t['seconds_to_healthy']:.2f} s (empty database {t['seconds_to_healthy_empty_database']:.2f} s) = **{t['ms_per_workshop']:.1f} ms per workshop**")
     if lt:
         out.append(f"- lock table: one session holds {num(lt['advisory_locks_held_at_failure'])} advisory locks, then `{lt['error']}` ({lt['settings']})")
+    ov = c.get("lock_table_overflow")
+    if ov:
+        out.append(f"- {ov['workshops']} workshops in a database whose lock table holds {ov['lock_capacity']} ({', '.join(ov['settings'])}): a fresh node "
+                   + (f"started and owns {ov['owned']}" if ov["started"] else f"does not start: `{ov['error']}`"))
     return "\n".join(out)
 
 

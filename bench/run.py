@@ -46,6 +46,7 @@ def arguments():
     ap.add_argument("--cluster-workshops", type=int, default=200)
     ap.add_argument("--cluster-people", type=int, default=20)
     ap.add_argument("--cluster-seconds", type=float, default=10)
+    ap.add_argument("--cluster-rate", type=float, default=0.1, help="items/s per participant in the fixed-rate round")
     ap.add_argument("--failover-before", type=float, default=10)
     ap.add_argument("--failover-after", type=float, default=60)
     ap.add_argument("--no-hummingbird", action="store_true")
@@ -56,7 +57,7 @@ def arguments():
         args.clients, args.rounds, args.seconds = [100], 1, 2
         args.storm_clients, args.replay_events, args.startup_workshops = [100], 20_000, 20
         args.scale_clients, args.scale_workshops = 400, 4
-        args.cluster_workshops, args.cluster_people, args.cluster_seconds = 10, 10, 3
+        args.cluster_workshops, args.cluster_people, args.cluster_seconds, args.cluster_rate = 10, 10, 3, 2
         args.failover_before, args.failover_after = 2, 8
     args.bin = os.path.abspath(args.bin)
     return args

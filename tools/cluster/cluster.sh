@@ -34,7 +34,7 @@ start() {
   for i in $(seq 1 "$NODES"); do
     local p; p="$(free_port)"
     mkdir -p "$DIR/node$i"
-    DETENTE_ORGANISER_TOKEN="$token" DETENTE_STORE="$url" DETENTE_HAND_OVER=1 "$BIN" serve --port "$p" --sessions "$DIR/node$i" \
+    DETENTE_ORGANISER_TOKEN="$token" DETENTE_STORE="$url" DETENTE_HAND_OVER=1 DETENTE_TRUSTED_PROXIES=127.0.0.1 "$BIN" serve --port "$p" --sessions "$DIR/node$i" \
       --public "$ROOT/Public" --templates "$ROOT/Templates" >"$DIR/node$i.out" 2>"$DIR/node$i.log" &
     echo "node$i $! $p" >> "$DIR/state"
     servers+="    server node$i 127.0.0.1:$p check"$'\n'
