@@ -148,6 +148,13 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         registerDormant(indexes)
         let dormantIDs = Set(indexes.map(\.workshop))
         let ids = all.filter { !dormantIDs.contains($0) }
+        // Shared storage: take nothing at start-up. A workshop is taken (advisory lock, replay)
+        // by the node its first client reaches, so a starting node neither holds workshops the
+        // proxy routes elsewhere nor one lock per stored workshop (PostgreSQL's lock table).
+        if writer.isShared {
+            registerOwnedElsewhere(ids)
+            return 0
+        }
         let lock = NSLock()
         nonisolated(unsafe) var loaded: [(SessionStore.Loaded, Workshop)] = []
         nonisolated(unsafe) var failure: Error?
