@@ -4,7 +4,7 @@ import DetenteWorkshop
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Everything personal in a journal is sealed under a per-workshop key (`<id>.key`): the fields
@@ -62,15 +62,17 @@ public struct AuthorSeal: Sendable {
         guard case let .object(pairs) = json else { return json }
         let fields = Visibility.sealedFields(of: json)
         guard !fields.isEmpty else { return json }
-        return .object(pairs.map { k, v in
-            guard let field = fields.first(where: { $0.key == k }), let sealed = v.stringValue, sealed.hasPrefix(Self.prefix) else { return (k, v) }
-            return (k, open(sealed) ?? Self.standIn(field.shredded, for: sealed))
-        })
+        return .object(
+            pairs.map { k, v in
+                guard let field = fields.first(where: { $0.key == k }), let sealed = v.stringValue, sealed.hasPrefix(Self.prefix) else { return (k, v) }
+                return (k, open(sealed) ?? Self.standIn(field.shredded, for: sealed))
+            })
     }
 
     func open(_ sealed: String) -> JSON? {
         guard let key, let data = Data(base64Encoded: String(sealed.dropFirst(Self.prefix.count))),
-              let box = try? AES.GCM.SealedBox(combined: data), let plain = try? AES.GCM.open(box, using: key) else { return nil }
+            let box = try? AES.GCM.SealedBox(combined: data), let plain = try? AES.GCM.open(box, using: key)
+        else { return nil }
         return try? JSONParser.parse(String(decoding: plain, as: UTF8.self))
     }
 
@@ -78,10 +80,12 @@ public struct AuthorSeal: Sendable {
     /// nothing links two of them.
     static func standIn(_ shredded: Visibility.Shredded, for sealed: String) -> JSON {
         let digest = SHA256.hash(data: Array(sealed.utf8))
-        let id = "x_" + digest.prefix(8).map { byte in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+        let id =
+            "x_"
+            + digest.prefix(8).map { byte in
+                let s = String(byte, radix: 16)
+                return s.count == 1 ? "0" + s : s
+            }.joined()
         switch shredded {
         case .participant: return .string(id)
         case .participantAudience: return ["kind": "participant", "participant": .string(id)]

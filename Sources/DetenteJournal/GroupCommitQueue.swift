@@ -32,9 +32,11 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
     /// Observer of each batch's commit latency (seconds, items), for metrics.
     public var onCommit: (@Sendable (Double, Int) -> Void)?
 
-    public init(name: String, maxQueued: Int, commit: @escaping Commit,
-                idleInterval: @escaping () -> TimeInterval? = { nil }, idle: @escaping () -> Void = {},
-                afterBatch: @escaping () -> Void = {}) {
+    public init(
+        name: String, maxQueued: Int, commit: @escaping Commit,
+        idleInterval: @escaping () -> TimeInterval? = { nil }, idle: @escaping () -> Void = {},
+        afterBatch: @escaping () -> Void = {}
+    ) {
         self.name = name
         self.maxQueued = maxQueued
         self.commit = commit

@@ -3,7 +3,7 @@ import DetenteWorkshop
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads a journal back, checking every record's checksum and chain link. Reading never
@@ -73,8 +73,9 @@ public enum JournalReader {
                 }
             }
         }
-        return Contents(records: [], goodLength: offset, totalLength: data.count, problem: problem, salvageable: salvageable, streamedCount: count,
-                        streamedLastHash: String(decoding: prev, as: UTF8.self))
+        return Contents(
+            records: [], goodLength: offset, totalLength: data.count, problem: problem, salvageable: salvageable, streamedCount: count,
+            streamedLastHash: String(decoding: prev, as: UTF8.self))
     }
 
     static func nextLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
@@ -91,7 +92,8 @@ public enum JournalReader {
         while start < bytes.count, let nl = nextLineEnd(bytes, from: start) {
             let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
             if let checked = try? RecordScanner.check(line), let record = try? RecordScanner.record(line, checked, expectedSeq: nil, offset: start),
-               out.isEmpty || (record.prev == out.last!.hash && record.seq == out.last!.seq + 1) {
+                out.isEmpty || (record.prev == out.last!.hash && record.seq == out.last!.seq + 1)
+            {
                 out.append(record)
             } else if !out.isEmpty {
                 break

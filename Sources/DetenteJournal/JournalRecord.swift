@@ -68,7 +68,8 @@ public struct JournalRecord: Sendable {
         let prev = String(decoding: tail[9..<73], as: UTF8.self)
         let hash = String(decoding: tail[83..<147], as: UTF8.self)
         guard Array(tail[0..<9]) == Array(#","prev":""#.utf8), Array(tail[73..<83]) == Array(#"","hash":""#.utf8),
-              Array(tail[147...]) == Array(#""}"#.utf8), isHex(prev), isHex(hash) else {
+            Array(tail[147...]) == Array(#""}"#.utf8), isHex(prev), isHex(hash)
+        else {
             throw Invalid(reason: "record has no intact chain fields")
         }
         guard digest(prev: prev, body: body) == hash else { throw Invalid(reason: "checksum mismatch") }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Getting out of the refusing state: only once every file that could not be trusted has been
@@ -16,7 +16,9 @@ extension JournalWriter {
                 state.withLock { _ = suspect.remove(path) }
             }
             try probeWrite()
-            let was = state.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
+            let was = state.withLock { () -> JournalError? in
+                let r = refusing; refusing = nil; return r
+            }
             if let was { logger.notice("journal writes work again; accepting entries", metadata: ["was": "\(was)"]) }
         } catch {
             state.withLock { refusing = error }

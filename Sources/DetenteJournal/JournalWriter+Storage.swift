@@ -14,8 +14,9 @@ extension JournalWriter: JournalStorage {
     public func openForServing(_ workshop: String, logger: Logger) throws -> SessionStore.Loaded {
         let loaded = try SessionStore(directory: directory).load(workshop, mode: .repairOnDisk, logger: logger)
         state.withLock { _workshopsOpened += 1 }
-        try resume(workshop: workshop, seq: loaded.records.count, lastHash: loaded.records.last?.hash ?? JournalRecord.genesis,
-                   durableLength: loaded.durableLength)
+        try resume(
+            workshop: workshop, seq: loaded.records.count, lastHash: loaded.records.last?.hash ?? JournalRecord.genesis,
+            durableLength: loaded.durableLength)
         return loaded
     }
 

@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The single writer of every journal and roster file.
@@ -87,8 +87,10 @@ public final class JournalWriter: @unchecked Sendable {
     /// Held while serving (`prepare()`): one process per sessions folder.
     var folderLock: SessionsLock?
 
-    public init(directory: String, logger: Logger, files: JournalFiles = PosixJournalFiles(), maxQueuedEntries: Int = 100_000,
-                syncThreads: Int = JournalWriter.defaultSyncThreads) {
+    public init(
+        directory: String, logger: Logger, files: JournalFiles = PosixJournalFiles(), maxQueuedEntries: Int = 100_000,
+        syncThreads: Int = JournalWriter.defaultSyncThreads
+    ) {
         self.directory = directory
         self.logger = logger
         self.files = files
@@ -249,9 +251,11 @@ public final class JournalWriter: @unchecked Sendable {
 
     func fail(_ workshop: String, entries: [(Int, JournalEntry)], _ error: JournalError) {
         state.withLock { poisonedThrough[workshop] = max(poisonedThrough[workshop] ?? -1, entries.map(\.1.epoch).max() ?? 0) }
-        logger.critical("journal write failed; refusing writes until the disk works again", metadata: [
-            "workshop": "\(workshop)", "error": "\(error)", "entries_refused": "\(entries.count)",
-        ])
+        logger.critical(
+            "journal write failed; refusing writes until the disk works again",
+            metadata: [
+                "workshop": "\(workshop)", "error": "\(error)", "entries_refused": "\(entries.count)"
+            ])
         state.withLock { refusing = error }
     }
 

@@ -26,7 +26,9 @@ final class ParallelSync: @unchecked Sendable {
         condition.withLock {
             for i in 1..<count {
                 done.enter()
-                tasks.append { body(i); done.leave() }
+                tasks.append {
+                    body(i); done.leave()
+                }
             }
             while started < min(maxThreads, count - 1) {
                 let t = Thread { [self] in work() }
@@ -42,7 +44,9 @@ final class ParallelSync: @unchecked Sendable {
 
     /// Lets the threads finish (they exit once the task list is empty).
     func stop() {
-        condition.withLock { stopping = true; condition.broadcast() }
+        condition.withLock {
+            stopping = true; condition.broadcast()
+        }
     }
 
     private func work() {

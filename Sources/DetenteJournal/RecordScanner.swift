@@ -59,8 +59,9 @@ enum RecordScanner {
             throw JournalRecord.Invalid(reason: "unparsable event: \(error.reason)")
         }
         guard event["e"]?.stringValue != nil else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
-        return JournalRecord(seq: seq, at: Int64(at), storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
-                             hash: String(decoding: checked.hash, as: UTF8.self), offset: offset, length: line.count + 1)
+        return JournalRecord(
+            seq: seq, at: Int64(at), storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
+            hash: String(decoding: checked.hash, as: UTF8.self), offset: offset, length: line.count + 1)
     }
 
     static func isHex(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...102).contains(b) }

@@ -47,10 +47,12 @@ public struct SessionStore: Sendable {
                 // A corrupt record in the middle: keep everything that checks out around it.
                 let (restored, original) = try JournalReader.salvage(path: path)
                 quarantined = original
-                logger.error("journal had a corrupt record; kept the records before it and restored the later ones that check out", metadata: [
-                    "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
-                    "restored_records": "\(restored)", "original_saved_to": "\(original)",
-                ])
+                logger.error(
+                    "journal had a corrupt record; kept the records before it and restored the later ones that check out",
+                    metadata: [
+                        "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
+                        "restored_records": "\(restored)", "original_saved_to": "\(original)"
+                    ])
                 let salvaged = contents.salvageable.count
                 contents = try JournalReader.read(path: path)
                 contents.problem = problem
@@ -58,16 +60,20 @@ public struct SessionStore: Sendable {
                 _ = salvaged
             } else if mode == .repairOnDisk {
                 quarantined = try JournalReader.recover(path: path, contents: contents)
-                logger.warning("journal tail was torn or corrupt; moved it aside and truncated at the last good record", metadata: [
-                    "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
-                    "dropped_bytes": "\(contents.totalLength - contents.goodLength)", "saved_to": "\(quarantined!)",
-                    "salvageable_records": "\(contents.salvageable.count)",
-                ])
+                logger.warning(
+                    "journal tail was torn or corrupt; moved it aside and truncated at the last good record",
+                    metadata: [
+                        "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
+                        "dropped_bytes": "\(contents.totalLength - contents.goodLength)", "saved_to": "\(quarantined!)",
+                        "salvageable_records": "\(contents.salvageable.count)"
+                    ])
             } else {
-                logger.warning("journal tail is torn or corrupt; recovered in memory only (the file is unchanged)", metadata: [
-                    "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
-                    "salvageable_records": "\(contents.salvageable.count)",
-                ])
+                logger.warning(
+                    "journal tail is torn or corrupt; recovered in memory only (the file is unchanged)",
+                    metadata: [
+                        "workshop": "\(workshop)", "problem": "\(problem)", "kept_records": "\(contents.records.count)",
+                        "salvageable_records": "\(contents.salvageable.count)"
+                    ])
             }
         }
         let seal = try AuthorSeal.load(directory: directory, workshop: workshop, create: false)

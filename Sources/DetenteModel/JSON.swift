@@ -101,7 +101,8 @@ public indirect enum JSON: Sendable, Equatable {
                 // U+2028 and U+2029 end a JavaScript string literal.
                 let next = utf8.index(after: i)
                 if next < utf8.endIndex, utf8[next] == 0x80, utf8.index(after: next) < utf8.endIndex,
-                   case let last = utf8[utf8.index(after: next)], last == 0xA8 || last == 0xA9 {
+                    case let last = utf8[utf8.index(after: next)], last == 0xA8 || last == 0xA9
+                {
                     escape = last == 0xA8 ? "\\u2028" : "\\u2029"
                     width = 3
                 } else {

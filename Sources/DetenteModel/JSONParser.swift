@@ -200,7 +200,9 @@ public struct JSONParser {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw fail("invalid number") }
-        if bytes[index] == UInt8(ascii: "0") { index += 1 } else {
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         }
         var isInteger = true

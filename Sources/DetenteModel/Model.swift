@@ -59,8 +59,10 @@ public struct Item: Sendable, Equatable {
 
     public var isLive: Bool { !hidden && !withdrawn && mergedInto == nil }
 
-    public init(id: ItemID, department: Department, kind: ItemKind, target: Department, text: String, anonymised: String,
-                replacements: [Replacement], author: ParticipantID, prompt: Int?) {
+    public init(
+        id: ItemID, department: Department, kind: ItemKind, target: Department, text: String, anonymised: String,
+        replacements: [Replacement], author: ParticipantID, prompt: Int?
+    ) {
         self.id = id; self.department = department; self.kind = kind; self.target = target; self.text = text
         self.anonymised = anonymised; self.replacements = replacements; self.author = author; self.prompt = prompt
     }

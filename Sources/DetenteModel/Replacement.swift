@@ -14,12 +14,15 @@ public struct Replacement: Sendable, Equatable {
 
 extension Replacement {
     public var json: JSON {
-        ["kind": .string(kind.rawValue), "rule": .string(rule), "original": .string(original), "placeholder": .string(placeholder),
-         "subject": JSON(subject)]
+        [
+            "kind": .string(kind.rawValue), "rule": .string(rule), "original": .string(original), "placeholder": .string(placeholder),
+            "subject": JSON(subject)
+        ]
     }
     public init?(json: JSON) {
         guard let k = json["kind"]?.stringValue.flatMap(PIIKind.init), let r = json["rule"]?.stringValue,
-              let o = json["original"]?.stringValue, let p = json["placeholder"]?.stringValue else { return nil }
+            let o = json["original"]?.stringValue, let p = json["placeholder"]?.stringValue
+        else { return nil }
         self.init(kind: k, rule: r, original: o, placeholder: p, subject: json["subject"]?.stringValue)
     }
 }

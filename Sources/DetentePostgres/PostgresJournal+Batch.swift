@@ -104,8 +104,9 @@ extension PostgresJournal {
                 }
             }
             let roster = plans.flatMap { p in p.roster.map { [p.workshop, $0.0, $0.1] } }
-            try insertRows(c, "INSERT INTO detente_roster (workshop, participant, name) VALUES ", roster,
-                           suffix: " ON CONFLICT (workshop, participant) DO UPDATE SET name = excluded.name")
+            try insertRows(
+                c, "INSERT INTO detente_roster (workshop, participant, name) VALUES ", roster,
+                suffix: " ON CONFLICT (workshop, participant) DO UPDATE SET name = excluded.name")
             let lookups = plans.flatMap { p in p.lookups.map { [$0, p.workshop] } }
             try insertRows(c, "INSERT INTO detente_lookup (key, workshop) VALUES ", lookups, suffix: " ON CONFLICT (key) DO NOTHING")
             var records: [[String]] = []
@@ -140,8 +141,9 @@ extension PostgresJournal {
     private func failed(_ plans: [Planned], _ error: JournalError) {
         for p in plans {
             let durable = p.newKey == nil ? chains[p.workshop]! : Chain(seq: 0, lastHash: JournalRecord.genesis)
-            inDoubt[p.workshop] = InDoubt(durable: durable, attempted: Chain(seq: p.encoded.seq, lastHash: p.encoded.lastHash),
-                                          newKey: p.newKey != nil, participants: p.roster.map(\.0))
+            inDoubt[p.workshop] = InDoubt(
+                durable: durable, attempted: Chain(seq: p.encoded.seq, lastHash: p.encoded.lastHash),
+                newKey: p.newKey != nil, participants: p.roster.map(\.0))
             poisonedThrough[p.workshop] = max(poisonedThrough[p.workshop] ?? -1, p.maxEpoch)
             if p.newKey != nil {
                 // Its key row was in the failed transaction: the next first record starts afresh.
@@ -149,9 +151,11 @@ extension PostgresJournal {
                 seals[p.workshop] = nil
             }
         }
-        logger.critical("PostgreSQL transaction failed; refusing writes until it works again", metadata: [
-            "error": "\(error)", "workshops": "\(plans.count)",
-        ])
+        logger.critical(
+            "PostgreSQL transaction failed; refusing writes until it works again",
+            metadata: [
+                "error": "\(error)", "workshops": "\(plans.count)"
+            ])
         stateLock.withLock { refusing = error }
     }
 

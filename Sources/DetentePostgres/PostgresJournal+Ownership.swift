@@ -52,7 +52,9 @@ extension PostgresJournal {
                     inDoubt[workshop] = nil
                 }
                 try c.query("SELECT 1")
-                let was = stateLock.withLock { () -> JournalError? in let r = refusing; refusing = nil; return r }
+                let was = stateLock.withLock { () -> JournalError? in
+                    let r = refusing; refusing = nil; return r
+                }
                 if let was { logger.notice("PostgreSQL writes work again; accepting entries", metadata: ["was": "\(was)"]) }
             } catch {
                 stateLock.withLock { refusing = error }

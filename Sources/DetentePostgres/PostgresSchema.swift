@@ -33,7 +33,7 @@ enum PostgresSchema {
             key text PRIMARY KEY,
             workshop text NOT NULL
         );
-        """,
+        """
     ]
 
     static func migrate(_ connection: PostgresConnection) throws(JournalError) {

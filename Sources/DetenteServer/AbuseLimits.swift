@@ -56,8 +56,10 @@ public struct RateLimitRefusal: Sendable, Equatable {
     }
 
     public var httpResponse: HTTPResponse {
-        let body = JSON.object([("type", "error"), ("code", .string(error.code.rawValue)), ("message", .string(error.message)),
-                                ("retry_after", .int(retryAfterSeconds))]).encoded()
+        let body = JSON.object([
+            ("type", "error"), ("code", .string(error.code.rawValue)), ("message", .string(error.message)),
+            ("retry_after", .int(retryAfterSeconds))
+        ]).encoded()
         return HTTPResponse(status: 429, body: body, headers: [("retry-after:", "\(retryAfterSeconds)")])
     }
 }

@@ -49,8 +49,9 @@ enum ClientMessage: Equatable {
         case "ping": return .ping
         case "create":
             let valid = try WorkshopSetup.Request(json: json)
-            return .create(organiserToken: try optionalString("organiser_token"), title: valid.title, departments: valid.departments,
-                           template: valid.template, k: valid.anonymityThreshold)
+            return .create(
+                organiserToken: try optionalString("organiser_token"), title: valid.title, departments: valid.departments,
+                template: valid.template, k: valid.anonymityThreshold)
         case "join": return .join(code: try string("code"), name: try string("name"), department: try string("department"))
         case "submit":
             guard let kind = ItemKind(rawValue: try string("kind")) else { throw DetenteError(.invalidValue, "kind must be outmodel, requirement or offer") }

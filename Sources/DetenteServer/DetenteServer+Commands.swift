@@ -17,8 +17,9 @@ extension DetenteServer {
 
     func context(_ room: Room, clientID: String? = nil) -> DecisionContext {
         var rng = SystemRandomNumberGenerator()
-        var ctx = DecisionContext(now: clock(), anonymiser: room.anonymiser, seed: rng.next(),
-                                  freshIDs: (0..<4).map { _ in Secrets.id(bits: 64) })
+        var ctx = DecisionContext(
+            now: clock(), anonymiser: room.anonymiser, seed: rng.next(),
+            freshIDs: (0..<4).map { _ in Secrets.id(bits: 64) })
         ctx.clientID = clientID
         return ctx
     }
@@ -54,8 +55,10 @@ extension DetenteServer {
     }
 
     /// The journal's answer for one command, on the room's queue.
-    private func completed(_ entry: JournalEntry, _ result: Result<Void, JournalError>, in room: Room, ack: [(String, JSON)],
-                           recentKey: String?, replyTo id: ConnectionID?, ref: JSON?) {
+    private func completed(
+        _ entry: JournalEntry, _ result: Result<Void, JournalError>, in room: Room, ack: [(String, JSON)],
+        recentKey: String?, replyTo id: ConnectionID?, ref: JSON?
+    ) {
         guard case .success = result else {
             room.writeFailed(epoch: entry.epoch)
             let waiters = recentKey.map { room.recent.finish($0, ack: nil) } ?? []

@@ -15,8 +15,10 @@ extension DetenteServer {
     }
 
     /// Creates a workshop; `completion` runs once its creation record is durable.
-    public func createWorkshop(title: String, departments rawDepartments: [String], template: String, k: Int,
-                               completion: @escaping @Sendable (Result<Created, DetenteError>) -> Void) {
+    public func createWorkshop(
+        title: String, departments rawDepartments: [String], template: String, k: Int,
+        completion: @escaping @Sendable (Result<Created, DetenteError>) -> Void
+    ) {
         let valid: WorkshopSetup.Request
         do { valid = try WorkshopSetup.Request(title: title, departments: rawDepartments, template: template, k: k) } catch { return completion(.failure(error)) }
         let (title, departments, k) = (valid.title, valid.departments, valid.anonymityThreshold)
@@ -28,8 +30,9 @@ extension DetenteServer {
             return code
         }
         let now = clock()
-        let setup = WorkshopSetup(id: "w_" + Secrets.id(bits: 64), title: title, template: template, departments: departments,
-                                  anonymityThreshold: k, joinCode: code, facilitatorTokenHash: Secrets.hash(token), createdAt: now)
+        let setup = WorkshopSetup(
+            id: "w_" + Secrets.id(bits: 64), title: title, template: template, departments: departments,
+            anonymityThreshold: k, joinCode: code, facilitatorTokenHash: Secrets.hash(token), createdAt: now)
         let (workshop, events) = Workshop.create(setup)
         writer.submit(JournalEntry(workshop: setup.id, events: events, at: now)) { [weak self] result in
             guard let self else { return }
@@ -55,7 +58,7 @@ extension DetenteServer {
             "facilitator_token": .string(c.facilitatorToken),
             "facilitator_url": .string("\(base)/facilitator.html\(route)#token=\(c.facilitatorToken)"),
             "join_url": .string("\(base)/join.html?code=\(c.code)"),
-            "join_links": .array(c.departments.map { ["department": .string($0), "url": .string("\(base)/join.html?code=\(c.code)&department=\($0)")] }),
+            "join_links": .array(c.departments.map { ["department": .string($0), "url": .string("\(base)/join.html?code=\(c.code)&department=\($0)")] })
         ]
     }
 
@@ -108,14 +111,17 @@ extension DetenteServer {
             }
             room.queue.async {
                 let w = room.committed
-                let info: JSON = ["title": .string(w.setup.title), "departments": JSON(w.departments),
-                                  "locked": .bool(w.joiningLocked), "ended": .bool(w.ended)]
+                let info: JSON = [
+                    "title": .string(w.setup.title), "departments": JSON(w.departments),
+                    "locked": .bool(w.joiningLocked), "ended": .bool(w.ended)
+                ]
                 respond(.json(200, info.encoded()))
             }
         case ("GET", let path) where path.hasPrefix("/api/workshops/") && path.hasSuffix("/export"):
             let wid = String(path.dropFirst("/api/workshops/".count).dropLast("/export".count))
-            export(workshop: wid, format: request.query["format"] ?? "md", token: request.query["token"] ?? bearerToken(request),
-                   attendance: request.query["attendance"] == "1", respond: respond)
+            export(
+                workshop: wid, format: request.query["format"] ?? "md", token: request.query["token"] ?? bearerToken(request),
+                attendance: request.query["attendance"] == "1", respond: respond)
         default:
             respond(.notFound)
         }
@@ -140,8 +146,10 @@ extension DetenteServer {
                 guard let rendered = Transcript(workshop: workshop).render(format, attendance: names) else {
                     return respond(.json(400, #"{"type":"error","code":"invalid_value","message":"format must be md, html, json or csv"}"#))
                 }
-                respond(HTTPResponse(status: 200, contentType: rendered.contentType, body: rendered.body,
-                                     headers: [("content-disposition:", "attachment; filename=\"detente-\(wid).\(rendered.fileExtension)\"")]))
+                respond(
+                    HTTPResponse(
+                        status: 200, contentType: rendered.contentType, body: rendered.body,
+                        headers: [("content-disposition:", "attachment; filename=\"detente-\(wid).\(rendered.fileExtension)\"")]))
             }
         }
     }

@@ -12,12 +12,14 @@ extension DetenteServer {
             transport.identified(id)
             return send(id, ["type": "welcome", "role": "organiser", "ref": ref ?? .null])
         }
-        let lookup = { self.registry.withLock { () -> (String, Credential, Room?)? in
-            guard let credential = self.credentials[hash] else { return nil }
-            switch credential {
-            case let .facilitator(w), let .participant(w, _): return (w, credential, self.rooms[w])
+        let lookup = {
+            self.registry.withLock { () -> (String, Credential, Room?)? in
+                guard let credential = self.credentials[hash] else { return nil }
+                switch credential {
+                case let .facilitator(w), let .participant(w, _): return (w, credential, self.rooms[w])
+                }
             }
-        } }
+        }
         var found = lookup()
         if found == nil {
             // An unknown token costs a database look-up on shared storage: limited per address
@@ -35,7 +37,11 @@ extension DetenteServer {
         }
         // The seat is known now: commands sent right behind this hello are routed to the room's
         // queue, where they run after the binding below.
-        claimSession(id, for: room, as: { if case let .participant(_, pid) = credential { return .participant(pid) }; return .facilitator }())
+        claimSession(
+            id, for: room,
+            as: {
+                if case let .participant(_, pid) = credential { return .participant(pid) }; return .facilitator
+            }())
         room.queue.async {
             let viewer: Viewer
             let refuse = {
@@ -65,7 +71,9 @@ extension DetenteServer {
             return old
         }
         if let old, old != room.id, let oldRoom = registry.withLock({ rooms[old] }) {
-            oldRoom.queue.async { oldRoom.viewers.removeValue(forKey: id); oldRoom.presenceDirty = true }
+            oldRoom.queue.async {
+                oldRoom.viewers.removeValue(forKey: id); oldRoom.presenceDirty = true
+            }
         }
     }
 
@@ -96,7 +104,9 @@ extension DetenteServer {
         }
         guard case let .some(old) = previous else { return }
         if let old, old != room.id, let oldRoom = registry.withLock({ rooms[old] }) {
-            oldRoom.queue.async { oldRoom.viewers.removeValue(forKey: id); oldRoom.presenceDirty = true }
+            oldRoom.queue.async {
+                oldRoom.viewers.removeValue(forKey: id); oldRoom.presenceDirty = true
+            }
         }
         room.viewers[id] = viewer
         room.presenceDirty = true
@@ -154,8 +164,11 @@ extension DetenteServer {
                 room.names[pid] = name
                 self.registry.withLock { self.credentials[hash] = .participant(room.id, pid) }
                 let frames = room.commit(events)
-                self.transport.send(JSON.object([("type", "joined"), ("participant", .string(pid)), ("token", .string(token)),
-                                                 ("workshop", .string(room.id)), ("ref", ref ?? .null)]).encoded(), to: id)
+                self.transport.send(
+                    JSON.object([
+                        ("type", "joined"), ("participant", .string(pid)), ("token", .string(token)),
+                        ("workshop", .string(room.id)), ("ref", ref ?? .null)
+                    ]).encoded(), to: id)
                 self.bind(id, to: room, as: .participant(pid, department), ref: ref)
                 for (text, ids) in room.recipients(frames, excluding: [id]) { self.transport.send(text, to: ids) }
             }

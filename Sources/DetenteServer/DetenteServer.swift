@@ -95,13 +95,15 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     let errorsOut = Counter(label: "detente_errors_total")
     let fsyncTimer = Metrics.Timer(label: "detente_journal_fsync_seconds")
 
-    public init(configuration: ServerConfiguration, logger: Logger, metricsText: @escaping @Sendable () -> String = { "" },
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-                journalFiles: JournalFiles = PosixJournalFiles(),
-                storage: (any JournalStorage)? = nil,
-                transport makeTransport: @escaping @Sendable (ServerConfiguration, Logger, DetenteServer) -> FrameTransport = { config, logger, server in
-                    WebSocketServer(configuration: config.transport, logger: logger, delegate: server)
-                }) {
+    public init(
+        configuration: ServerConfiguration, logger: Logger, metricsText: @escaping @Sendable () -> String = { "" },
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        journalFiles: JournalFiles = PosixJournalFiles(),
+        storage: (any JournalStorage)? = nil,
+        transport makeTransport: @escaping @Sendable (ServerConfiguration, Logger, DetenteServer) -> FrameTransport = { config, logger, server in
+            WebSocketServer(configuration: config.transport, logger: logger, delegate: server)
+        }
+    ) {
         self.makeTransport = makeTransport
         self.configuration = configuration
         self.logger = logger
@@ -121,8 +123,12 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let eventCount = try replayAll()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        logger.info("replayed journals", metadata: ["workshops": "\(rooms.count)", "dormant": "\(dormant.count)", "events": "\(eventCount)",
-                                                   "seconds": "\(String(format: "%.3f", seconds))"])
+        logger.info(
+            "replayed journals",
+            metadata: [
+                "workshops": "\(rooms.count)", "dormant": "\(dormant.count)", "events": "\(eventCount)",
+                "seconds": "\(String(format: "%.3f", seconds))"
+            ])
         let timer = fsyncTimer
         writer.onFsync = { seconds, _ in timer.recordNanoseconds(Int64(seconds * 1e9)) }
         writer.setReleaseHandler { [weak self] workshop in self?.handOver(workshop) }
@@ -212,7 +218,9 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     // MARK: - websocket frames
 
     public func connectionOpened(_ id: ConnectionID) {
-        let count = registry.withLock { sessions[id] = Session(); return sessions.count }
+        let count = registry.withLock {
+            sessions[id] = Session(); return sessions.count
+        }
         connectionsGauge.record(count)
     }
 
@@ -282,7 +290,8 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     private func create(_ id: ConnectionID, organiserToken: String?, title: String, departments: [String], template: String, k: Int, ref: JSON?) {
-        let isOrganiser = registry.withLock { sessions[id]?.organiser == true }
+        let isOrganiser =
+            registry.withLock { sessions[id]?.organiser == true }
             || organiserToken.map { Secrets.constantTimeEqual(Secrets.hash($0), organiserTokenHash) } == true
         guard isOrganiser else { return reply(id, error: DetenteError(.unauthorised, "creating a workshop needs the organiser token"), ref: ref) }
         createWorkshop(title: title, departments: departments, template: template, k: k) { [weak self] result in

@@ -11,8 +11,10 @@ public final class KeyedRateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private var buckets: [String: TokenBucket] = [:]
 
-    public init(capacity: Double, refillPerSecond: Double, maxKeys: Int = 100_000,
-                clock: @escaping @Sendable () -> Double = KeyedRateLimiter.monotonicSeconds) {
+    public init(
+        capacity: Double, refillPerSecond: Double, maxKeys: Int = 100_000,
+        clock: @escaping @Sendable () -> Double = KeyedRateLimiter.monotonicSeconds
+    ) {
         self.capacity = capacity
         self.refillPerSecond = refillPerSecond
         self.maxKeys = maxKeys

@@ -15,8 +15,9 @@ public struct MetricsAccess: Sendable {
         guard let bearerToken else { return nil }
         let given = request.header("authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
         if Secrets.constantTimeEqual(Secrets.hash(given), Secrets.hash(bearerToken)) { return nil }
-        return HTTPResponse(status: 401, body: #"{"type":"error","code":"unauthorised","message":"/metrics needs Authorization: Bearer <DETENTE_METRICS_TOKEN>"}"#,
-                            headers: [("www-authenticate:", #"Bearer realm="detente-metrics""#)])
+        return HTTPResponse(
+            status: 401, body: #"{"type":"error","code":"unauthorised","message":"/metrics needs Authorization: Bearer <DETENTE_METRICS_TOKEN>"}"#,
+            headers: [("www-authenticate:", #"Bearer realm="detente-metrics""#)])
     }
 
     /// Dimensions of a per-workshop metric: none unless workshop labels were asked for.

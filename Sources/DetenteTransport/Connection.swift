@@ -24,8 +24,9 @@ final class Connection {
         self.address = address
         inbound = MessageAssembler(maxBytes: configuration.maxMessageBytes)
         outbound = OutboundQueue(limits: .init(maxFrames: configuration.maxQueuedFrames, maxBytes: configuration.maxQueuedBytes))
-        rate = InboundRateLimit(perSecond: configuration.messagesPerSecond, burst: configuration.messageBurst,
-                                now: DispatchTime.now().uptimeNanoseconds)
+        rate = InboundRateLimit(
+            perSecond: configuration.messagesPerSecond, burst: configuration.messageBurst,
+            now: DispatchTime.now().uptimeNanoseconds)
     }
 
     /// Whether frames may still be queued for it.

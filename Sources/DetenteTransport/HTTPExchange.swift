@@ -10,8 +10,10 @@ public struct HTTPRequest: Sendable {
     /// trust an `X-Forwarded-For` header (only from a configured proxy).
     public let remoteAddress: String
 
-    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
-                remoteAddress: String = "") {
+    public init(
+        method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
+        remoteAddress: String = ""
+    ) {
         self.method = method
         self.path = path
         self.query = query

@@ -66,8 +66,10 @@ final class LWSContext {
         let callbackMounts = ["/api", "/healthz", "/metrics"]
         mounts = UnsafeMutablePointer<lws_http_mount>.allocate(capacity: callbackMounts.count + 1)
         mounts!.initialize(repeating: lws_http_mount(), count: callbackMounts.count + 1)
-        mimeOptions = optionList([(".mjs", "text/javascript"), (".js", "text/javascript"), (".json", "application/json"),
-                                  (".webmanifest", "application/manifest+json"), (".svg", "image/svg+xml"), (".map", "application/json")])
+        mimeOptions = optionList([
+            (".mjs", "text/javascript"), (".js", "text/javascript"), (".json", "application/json"),
+            (".webmanifest", "application/manifest+json"), (".svg", "image/svg+xml"), (".map", "application/json")
+        ])
         for (i, point) in callbackMounts.enumerated() {
             mounts![i].mountpoint = UnsafePointer(cString(point))
             mounts![i].mountpoint_len = UInt8(point.utf8.count)
@@ -151,14 +153,18 @@ private func server(of wsi: OpaquePointer?) -> WebSocketServer? {
     return Unmanaged<WebSocketServer>.fromOpaque(user).takeUnretainedValue()
 }
 
-private func webSocketTrampoline(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
-                                 _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+private func webSocketTrampoline(
+    _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+    _ input: UnsafeMutableRawPointer?, _ length: Int
+) -> Int32 {
     guard let server = server(of: wsi) else { return 0 }
     return server.webSocketEvent(wsi, reason, user, input, length)
 }
 
-private func httpTrampoline(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
-                            _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+private func httpTrampoline(
+    _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+    _ input: UnsafeMutableRawPointer?, _ length: Int
+) -> Int32 {
     guard let server = server(of: wsi) else { return lws_callback_http_dummy(wsi, reason, user, input, length) }
     return server.httpEvent(wsi, reason, user, input, length)
 }

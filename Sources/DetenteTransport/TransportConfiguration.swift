@@ -52,10 +52,13 @@ public struct TransportConfiguration: Sendable {
     public var securityHeaders: [(String, String)] = TransportConfiguration.defaultSecurityHeaders
 
     public static let defaultSecurityHeaders: [(String, String)] = [
-        ("content-security-policy:", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        (
+            "content-security-policy:",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        ),
         ("x-content-type-options:", "nosniff"),
         ("x-frame-options:", "DENY"),
-        ("referrer-policy:", "no-referrer"),
+        ("referrer-policy:", "no-referrer")
     ]
 
     public init() {}

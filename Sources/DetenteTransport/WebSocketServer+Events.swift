@@ -3,8 +3,10 @@ import Foundation
 
 /// The `detente.v1` protocol's callbacks, on the service thread: one small handler per reason.
 extension WebSocketServer {
-    func webSocketEvent(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
-                        _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+    func webSocketEvent(
+        _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+        _ input: UnsafeMutableRawPointer?, _ length: Int
+    ) -> Int32 {
         switch reason {
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             // Already checked at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE; checked again so that no
@@ -89,8 +91,11 @@ extension WebSocketServer {
         let corked = configuration.corkWrites && c.outbound.pendingFrames > 1 && setCork(wsi, true)
         defer { if corked { _ = setCork(wsi, false) } }
         var budget = 64
-        while budget > 0, let write = c.outbound.takeWrite(batching: c.batches, maxBatchBytes: configuration.maxBatchBytes,
-                                                            headroom: CLWS_pre(), into: &batchBuffer) {
+        while budget > 0,
+            let write = c.outbound.takeWrite(
+                batching: c.batches, maxBatchBytes: configuration.maxBatchBytes,
+                headroom: CLWS_pre(), into: &batchBuffer)
+        {
             if self.write(write, to: wsi) < 0 { return -1 }
             budget -= 1
             if lws_send_pipe_choked(wsi) != 0 { break }

@@ -4,8 +4,10 @@ import Foundation
 /// Plain HTTP on the lws `http` protocol: the `/api`, `/healthz` and `/metrics` callbacks and
 /// the refusals of websocket upgrades that are not ours.
 extension WebSocketServer {
-    func httpEvent(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
-                               _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+    func httpEvent(
+        _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+        _ input: UnsafeMutableRawPointer?, _ length: Int
+    ) -> Int32 {
         guard let wsi else { return 0 }
         switch reason {
         case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
@@ -84,15 +86,19 @@ extension WebSocketServer {
 
     /// Reads the request line and headers; answers at once what needs no body, else waits.
     private func begin(_ wsi: OpaquePointer, _ exchange: HTTPExchange) -> Int32 {
-        let methods: [(String, lws_token_indexes)] = [("GET", WSI_TOKEN_GET_URI), ("POST", WSI_TOKEN_POST_URI), ("PUT", WSI_TOKEN_PUT_URI),
-                                                      ("PATCH", WSI_TOKEN_PATCH_URI), ("DELETE", WSI_TOKEN_DELETE_URI),
-                                                      ("OPTIONS", WSI_TOKEN_OPTIONS_URI), ("HEAD", WSI_TOKEN_HEAD_URI)]
+        let methods: [(String, lws_token_indexes)] = [
+            ("GET", WSI_TOKEN_GET_URI), ("POST", WSI_TOKEN_POST_URI), ("PUT", WSI_TOKEN_PUT_URI),
+            ("PATCH", WSI_TOKEN_PATCH_URI), ("DELETE", WSI_TOKEN_DELETE_URI),
+            ("OPTIONS", WSI_TOKEN_OPTIONS_URI), ("HEAD", WSI_TOKEN_HEAD_URI)
+        ]
         for (method, token) in methods {
             if let uri = Self.header(wsi, token) { exchange.method = method; exchange.path = uri; break }
         }
         exchange.query = Self.queryArguments(wsi)
-        for (name, token) in [("authorization", WSI_TOKEN_HTTP_AUTHORIZATION), ("host", WSI_TOKEN_HOST), ("origin", WSI_TOKEN_ORIGIN),
-                              ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE), ("x-forwarded-for", WSI_TOKEN_X_FORWARDED_FOR)] {
+        for (name, token) in [
+            ("authorization", WSI_TOKEN_HTTP_AUTHORIZATION), ("host", WSI_TOKEN_HOST), ("origin", WSI_TOKEN_ORIGIN),
+            ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE), ("x-forwarded-for", WSI_TOKEN_X_FORWARDED_FOR)
+        ] {
             if let v = Self.header(wsi, token) { exchange.headers[name] = v }
         }
         exchange.remoteAddress = clientAddress(wsi)
@@ -132,8 +138,9 @@ extension WebSocketServer {
 
     private func ask(_ wsi: OpaquePointer, _ exchange: HTTPExchange) {
         let parts = exchange.path.split(separator: "?", maxSplits: 1)
-        let request = HTTPRequest(method: exchange.method, path: parts.first.map(String.init) ?? exchange.path, query: exchange.query,
-                                  headers: exchange.headers, body: exchange.body, remoteAddress: exchange.remoteAddress)
+        let request = HTTPRequest(
+            method: exchange.method, path: parts.first.map(String.init) ?? exchange.path, query: exchange.query,
+            headers: exchange.headers, body: exchange.body, remoteAddress: exchange.remoteAddress)
         guard let delegate else { exchange.response = .notFound; return }
         nonisolated(unsafe) let key = wsi
         nonisolated(unsafe) let pending = exchange

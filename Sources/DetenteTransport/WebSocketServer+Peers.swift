@@ -5,8 +5,9 @@ import Foundation
 extension WebSocketServer {
     /// The upgrade policy's verdict on this request's headers.
     func upgradeRefusal(_ wsi: OpaquePointer) -> UpgradePolicy.Refusal? {
-        upgradePolicy.refusal(upgrade: Self.header(wsi, WSI_TOKEN_UPGRADE) ?? "", uri: Self.header(wsi, WSI_TOKEN_GET_URI) ?? "",
-                              origin: Self.header(wsi, WSI_TOKEN_ORIGIN), offered: Self.header(wsi, WSI_TOKEN_PROTOCOL))
+        upgradePolicy.refusal(
+            upgrade: Self.header(wsi, WSI_TOKEN_UPGRADE) ?? "", uri: Self.header(wsi, WSI_TOKEN_GET_URI) ?? "",
+            origin: Self.header(wsi, WSI_TOKEN_ORIGIN), offered: Self.header(wsi, WSI_TOKEN_PROTOCOL))
     }
 
     /// Answers a refused upgrade with its status and a short plain-text reason.

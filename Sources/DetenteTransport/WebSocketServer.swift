@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The libwebsockets server: HTTP files and API, and the `/ws` endpoint (subprotocol `detente.v1`).
@@ -58,11 +58,13 @@ public final class WebSocketServer: @unchecked Sendable {
         self.logger = logger
         self.delegate = delegate
         inbox = Inbox(capacity: configuration.maxInboxItems)
-        let origins = OriginPolicy(allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
-                                   bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
+        let origins = OriginPolicy(
+            allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
+            bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
         remoteAddress = RemoteAddress(trustedProxies: configuration.trustedProxies)
-        upgradePolicy = UpgradePolicy(path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins,
-                                      requireSubprotocol: !configuration.conformanceEcho)
+        upgradePolicy = UpgradePolicy(
+            path: Self.path, subprotocol: Self.subprotocol, registeredProtocols: ["http", Self.subprotocol], origins: origins,
+            requireSubprotocol: !configuration.conformanceEcho)
     }
 
     // MARK: - start and stop
@@ -218,8 +220,12 @@ public final class WebSocketServer: @unchecked Sendable {
         guard let c = connections[id], c.acceptsFrames else { return }
         if !c.outbound.append(frame) {
             // A slow consumer is dropped rather than allowed to grow memory without bound.
-            logger.warning("dropping slow consumer", metadata: ["connection": "\(id)", "queued_frames": "\(c.outbound.pendingFrames)",
-                                                               "queued_bytes": "\(c.outbound.queuedBytes)"])
+            logger.warning(
+                "dropping slow consumer",
+                metadata: [
+                    "connection": "\(id)", "queued_frames": "\(c.outbound.pendingFrames)",
+                    "queued_bytes": "\(c.outbound.queuedBytes)"
+                ])
             c.outbound.removeAll()
             c.closing = (.tryAgainLater, "slow consumer: too many unsent messages")
         }

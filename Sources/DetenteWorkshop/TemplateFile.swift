@@ -3,8 +3,10 @@ import DetenteAnonymiser
 import DetenteDrafter
 /// The on-disk form of a template (docs/TEMPLATES.md) and every check it must pass.
 enum TemplateFile {
-    static let knownKeys: Set<String> = ["name", "title", "description", "departments", "phase_intro", "outmodel_questions",
-                                         "requirement_prompt", "suggested_minutes"]
+    static let knownKeys: Set<String> = [
+        "name", "title", "description", "departments", "phase_intro", "outmodel_questions",
+        "requirement_prompt", "suggested_minutes"
+    ]
     static let placeholders: Set<String> = ["{target}"]
     static let maxQuestion = 300, maxIntro = 2_000
 
@@ -27,7 +29,8 @@ enum TemplateFile {
         }
         if let missing = Phase.allCases.first(where: { intros[$0] == nil }) { throw fail("phase_intro has no text for '\(missing.rawValue)'") }
         guard let questions = json["outmodel_questions"]?.arrayValue?.compactMap(\.stringValue), !questions.isEmpty,
-              questions.count == json["outmodel_questions"]?.arrayValue?.count, questions.allSatisfy({ !$0.isEmpty && $0.count <= maxQuestion }) else {
+            questions.count == json["outmodel_questions"]?.arrayValue?.count, questions.allSatisfy({ !$0.isEmpty && $0.count <= maxQuestion })
+        else {
             throw fail("'outmodel_questions' must be a non-empty list of strings of at most \(maxQuestion) characters")
         }
         let minutes = try phaseMap(json["suggested_minutes"] ?? .object([]), key: "suggested_minutes", fail: fail) { v throws(TemplateCatalog.LoadError) -> Int in
@@ -44,8 +47,10 @@ enum TemplateFile {
         return WorkshopTemplate(name: name, phaseIntro: intros, outmodelQuestions: questions, requirementPrompt: requirement, suggestedMinutes: minutes)
     }
 
-    private static func phaseMap<T>(_ json: JSON?, key: String, fail: (String) -> TemplateCatalog.LoadError,
-                                     _ value: (JSON) throws(TemplateCatalog.LoadError) -> T) throws(TemplateCatalog.LoadError) -> [Phase: T] {
+    private static func phaseMap<T>(
+        _ json: JSON?, key: String, fail: (String) -> TemplateCatalog.LoadError,
+        _ value: (JSON) throws(TemplateCatalog.LoadError) -> T
+    ) throws(TemplateCatalog.LoadError) -> [Phase: T] {
         guard case let .object(pairs)? = json else { throw fail("'\(key)' must be an object keyed by phase") }
         var out: [Phase: T] = [:]
         for (k, v) in pairs {

@@ -26,7 +26,12 @@ extension Workshop {
 
     func decideSubmit(_ kind: ItemKind, rawText: String, target: Department?, by actor: Actor, context ctx: inout DecisionContext) throws(DetenteError) -> [Event] {
         let p = try participant(actor)
-        let expected: Phase = switch kind { case .outmodel: .outmodel; case .requirement: .requirements; case .offer: .reactions }
+        let expected: Phase =
+            switch kind {
+            case .outmodel: .outmodel;
+            case .requirement: .requirements;
+            case .offer: .reactions
+            }
         guard phase == expected else { throw DetenteError(.wrongPhase, "\(kind.rawValue) items are written in the \(expected.rawValue) phase; the workshop is in \(phase.rawValue)") }
         let text = try Self.validText(rawText)
         guard (itemsWritten[p.id] ?? 0) < Self.maxItemsPerParticipant else {
@@ -43,8 +48,9 @@ extension Workshop {
         var table = pseudonyms
         let anon = ctx.anonymiser.anonymise(text, pseudonyms: &table)
         let prompt = kind == .outmodel ? (promptIndex[p.id] ?? 0) : nil
-        var item = Item(id: itemID, department: p.department, kind: kind, target: target, text: text,
-                        anonymised: anon.text, replacements: anon.replacements, author: p.id, prompt: prompt)
+        var item = Item(
+            id: itemID, department: p.department, kind: kind, target: target, text: text,
+            anonymised: anon.text, replacements: anon.replacements, author: p.id, prompt: prompt)
         item.clientID = ctx.clientID
         var events: [Event] = [.itemSubmitted(item, at: ctx.now)]
         events += FacilitatorBot.respond(toSubmitted: item, by: p.id, in: self).map { .botSaid(.participant(p.id), text: $0) }
@@ -123,7 +129,8 @@ extension Workshop {
         guard phase == .outmodel else { throw DetenteError(.wrongPhase, "guided questions belong to the outmodel phase") }
         let next = (promptIndex[p.id] ?? 0) + 1
         guard next <= template.outmodelQuestions.count else { return [] }
-        let line = next < template.outmodelQuestions.count
+        let line =
+            next < template.outmodelQuestions.count
             ? text(template.outmodelQuestions[next], target: defaultTarget(for: p.department))
             : "That was the last question. Add anything else you want to say, or read what your department wrote."
         return [.promptAdvanced(p.id, to: next), .botSaid(.participant(p.id), text: line)]

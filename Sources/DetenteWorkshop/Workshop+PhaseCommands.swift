@@ -21,8 +21,10 @@ extension Workshop {
     func decideTimerStart(_ seconds: Int, by actor: Actor, context ctx: inout DecisionContext) throws(DetenteError) -> [Event] {
         try requireFacilitator(actor)
         guard (10...4 * 3600).contains(seconds) else { throw DetenteError(.invalidValue, "timer seconds must be between 10 and 14400") }
-        return [.timerStarted(endsAt: ctx.now + Int64(seconds) * 1000),
-                .botSaid(.everyone, text: "The facilitator started a \(Self.minutes(Int64(seconds) * 1000)) timer for this phase.")]
+        return [
+            .timerStarted(endsAt: ctx.now + Int64(seconds) * 1000),
+            .botSaid(.everyone, text: "The facilitator started a \(Self.minutes(Int64(seconds) * 1000)) timer for this phase.")
+        ]
     }
 
     func decideTimerPause(by actor: Actor, context ctx: inout DecisionContext) throws(DetenteError) -> [Event] {
@@ -35,8 +37,10 @@ extension Workshop {
         try requireFacilitator(actor)
         guard timer != nil else { throw DetenteError(.conflict, "no timer to extend") }
         guard (10...3600).contains(seconds) else { throw DetenteError(.invalidValue, "extend by 10 to 3600 seconds") }
-        return [.timerExtended(byMillis: Int64(seconds) * 1000),
-                .botSaid(.everyone, text: "The facilitator added \(Self.minutes(Int64(seconds) * 1000)) to the timer.")]
+        return [
+            .timerExtended(byMillis: Int64(seconds) * 1000),
+            .botSaid(.everyone, text: "The facilitator added \(Self.minutes(Int64(seconds) * 1000)) to the timer.")
+        ]
     }
 
     func decideReadyCheck(by actor: Actor) throws(DetenteError) -> [Event] {
@@ -91,7 +95,12 @@ extension Workshop {
         if next == .review {
             let small = contributorCounts().filter { $0.value < setup.anonymityThreshold }.keys.sorted()
             if !small.isEmpty {
-                events.append(.botSaid(.facilitators, text: "Anonymity warning: \(small.map(Self.displayName).joined(separator: ", ")) has fewer than \(setup.anonymityThreshold) distinct contributors; its authors may be identifiable by the department's size."))
+                events.append(
+                    .botSaid(
+                        .facilitators,
+                        text:
+                            "Anonymity warning: \(small.map(Self.displayName).joined(separator: ", ")) has fewer than \(setup.anonymityThreshold) distinct contributors; its authors may be identifiable by the department's size."
+                    ))
             }
         }
         if next == .agreement, draft == nil || revealed != nil {

@@ -7,7 +7,7 @@ import Foundation
 import Logging
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @main
@@ -129,8 +129,10 @@ struct New: ParsableCommand {
         request.httpMethod = "POST"
         request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let body: JSON = ["title": .string(title), "departments": JSON(departments.split(separator: ",").map(String.init)),
-                          "template": .string(template), "k": .int(k)]
+        let body: JSON = [
+            "title": .string(title), "departments": JSON(departments.split(separator: ",").map(String.init)),
+            "template": .string(template), "k": .int(k)
+        ]
         request.httpBody = Data(body.encoded().utf8)
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var outcome: (Data?, Int, Error?) = (nil, 0, nil)
@@ -190,7 +192,9 @@ struct Verify: ParsableCommand {
         print("records: \(contents.streamedCount)")
         print("bytes: \(contents.goodLength) of \(contents.totalLength)")
         print("last hash: \(contents.lastHash)")
-        if let workshop { print("workshop: \(workshop.id), phase \(workshop.phase.rawValue), \(workshop.participants.count) participants, \(workshop.items.count) items\(seal.isPurged ? " (purged)" : "")") }
+        if let workshop {
+            print("workshop: \(workshop.id), phase \(workshop.phase.rawValue), \(workshop.participants.count) participants, \(workshop.items.count) items\(seal.isPurged ? " (purged)" : "")")
+        }
         print("read, checked and replayed in \(String(format: "%.3f", seconds)) s (\(Int(Double(contents.streamedCount) / max(seconds, 1e-9))) events/s)")
         for (name, n) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n)") }
         if let problem = contents.problem {
@@ -244,7 +248,8 @@ struct Export: ParsableCommand {
 }
 
 struct Purge: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a workshop's roster and the key sealing every personal field: afterwards no file names anyone, and no item can be tied to a person or to the author's other items.")
+    static let configuration = CommandConfiguration(
+        abstract: "Delete a workshop's roster and the key sealing every personal field: afterwards no file names anyone, and no item can be tied to a person or to the author's other items.")
     @Argument var workshop: String
     @Option var sessions: String = env("DETENTE_SESSIONS") ?? "Sessions"
     @Option(help: "Purge a workshop kept in PostgreSQL (postgres://…; env DETENTE_STORE).") var store: String? = env("DETENTE_STORE")
@@ -331,7 +336,8 @@ struct Analyse: ParsableCommand {
         let items: [AnalysisItem] = rawItems.compactMap { item in
             // Only these fields are read; gold labels, if present, are ignored.
             guard let id = item["id"]?.stringValue, let d = item["department"]?.stringValue, let k = item["kind"]?.stringValue.flatMap(ItemKind.init),
-                  let text = item["text"]?.stringValue else { return nil }
+                let text = item["text"]?.stringValue
+            else { return nil }
             if let allowed, !allowed.contains(id) { return nil }
             return AnalysisItem(id: id, department: d, kind: k, target: item["target"]?.stringValue ?? "", text: text)
         }
@@ -352,7 +358,8 @@ struct Analyse: ParsableCommand {
         if explain {
             for item in items where item.kind == .requirement {
                 let ask = AskParser.parse(item.text)
-                FileHandle.standardError.write(Data("\(item.id)\taction=\(ask.action ?? "-")\tobject=\(ask.object.joined(separator: ","))\tfor=\(ask.beneficiary ?? "-")\tif=\(ask.condition ?? "-")\n".utf8))
+                FileHandle.standardError.write(
+                    Data("\(item.id)\taction=\(ask.action ?? "-")\tobject=\(ask.object.joined(separator: ","))\tfor=\(ask.beneficiary ?? "-")\tif=\(ask.condition ?? "-")\n".utf8))
             }
         }
         if let draft {
@@ -368,7 +375,7 @@ struct Analyse: ParsableCommand {
             "blame": JSON(items.filter { a.blame[$0.id] != nil }.map(\.id)),
             "actionable": .object(items.filter { $0.kind == .requirement }.map { ($0.id, .bool(a.actionable[$0.id] ?? true)) }),
             // Not scored: what the room would be asked to decide.
-            "suggestions": .array(a.suggestions.map { ["items": JSON([$0.a, $0.b]), "confidence": .double($0.confidence), "reason": .string($0.reason)] }),
+            "suggestions": .array(a.suggestions.map { ["items": JSON([$0.a, $0.b]), "confidence": .double($0.confidence), "reason": .string($0.reason)] })
         ]
         try out.encoded().write(toFile: predictions, atomically: true, encoding: .utf8)
     }

@@ -14,7 +14,7 @@ import Testing
     static let sentences = [
         "Ask %@ about the release window.", "%@ says they fear Friday deploys.", "They never page %@ before a change.",
         "Give %@ read access to the logs.", "We offer %@ a weekly office hour.", "%@ will own the runbook.",
-        "Wrong: %@ already publishes the calendar.", "Follow up with %@ next week.",
+        "Wrong: %@ already publishes the calendar.", "Follow up with %@ next week."
     ]
 
     struct Participant { let id: ParticipantID; let department: Department }

@@ -12,8 +12,10 @@ import Testing
     }
 
     @Test func rejectsMalformedInputWithAReasonAndOffset() {
-        for (text, fragment) in [("{", "string key"), ("[1", "unterminated"), ("{\"a\" 1}", "':'"), ("[1,]", "unexpected"), ("tru", "literal"), ("\"\\x\"", "escape"),
-                                 ("01", "trailing"), ("{\"a\":1}x", "trailing"), ("\"\\ud800\"", "surrogate"), ("1e", "exponent")] {
+        for (text, fragment) in [
+            ("{", "string key"), ("[1", "unterminated"), ("{\"a\" 1}", "':'"), ("[1,]", "unexpected"), ("tru", "literal"), ("\"\\x\"", "escape"),
+            ("01", "trailing"), ("{\"a\":1}x", "trailing"), ("\"\\ud800\"", "surrogate"), ("1e", "exponent")
+        ] {
             do { _ = try JSONParser.parse(text); Issue.record("accepted \(text)") } catch {
                 #expect(error.reason.contains(fragment), "\(text): \(error.reason)")
             }

@@ -71,9 +71,11 @@ import Testing
     @Test func joiningRefreshesTheDepartmentsCounts() throws {
         var h = Harness()
         try h.join("a", "dev")
-        let frames = Visibility.frames(for: .joined(participant: "c", department: "dev", tokenHash: "hc"), in: {
-            var w = h.w; w.apply(.joined(participant: "c", department: "dev", tokenHash: "hc")); return w
-        }())
+        let frames = Visibility.frames(
+            for: .joined(participant: "c", department: "dev", tokenHash: "hc"),
+            in: {
+                var w = h.w; w.apply(.joined(participant: "c", department: "dev", tokenHash: "hc")); return w
+            }())
         let approval = try #require(frames.first { $0.message["type"]?.stringValue == "approval" })
         #expect(approval.audience == .department("dev"))
         #expect(approval.message["members"]?.intValue == 2)

@@ -32,7 +32,7 @@ import Testing
         (#"{"name": "x"#, "not valid JSON"),
         (#"{"name": "Bad Name"}"#, "'name' must be"),
         (#"{"name": "other"}"#, "must be named other.json"),
-        (#"{"name": "t", "colour": "red"}"#, "unknown key 'colour'"),
+        (#"{"name": "t", "colour": "red"}"#, "unknown key 'colour'")
     ])
     func brokenFilesAreRefusedWithTheReason(text: String, reason: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
@@ -46,8 +46,10 @@ import Testing
 
     @Test func aMissingPhaseOrAnUnknownPlaceholderIsRefused() throws {
         var doc = try String(contentsOfFile: Self.folder + "/cats-and-dogs.json", encoding: .utf8)
-        let broken = [doc.replacingOccurrences(of: #""close":"#, with: #""closing":"#),
-                      doc.replacingOccurrences(of: "{target}'s goals", with: "{team}'s goals")]
+        let broken = [
+            doc.replacingOccurrences(of: #""close":"#, with: #""closing":"#),
+            doc.replacingOccurrences(of: "{target}'s goals", with: "{team}'s goals")
+        ]
         doc = ""
         for (text, reason) in zip(broken, ["unknown phase 'closing'", "unknown placeholder {team}"]) {
             do { _ = try TemplateFile.decode(text, file: "cats-and-dogs.json"); Issue.record("accepted") } catch {

@@ -32,8 +32,10 @@ import Testing
         let (_, one) = sampleHistory(items: 0)
         let two = one.map { e -> Event in
             if case let .created(s) = e {
-                return .created(WorkshopSetup(id: "w_two", title: s.title, template: s.template, departments: s.departments,
-                                              anonymityThreshold: 3, joinCode: "BBBBBB", facilitatorTokenHash: s.facilitatorTokenHash, createdAt: 1))
+                return .created(
+                    WorkshopSetup(
+                        id: "w_two", title: s.title, template: s.template, departments: s.departments,
+                        anonymityThreshold: 3, joinCode: "BBBBBB", facilitatorTokenHash: s.facilitatorTokenHash, createdAt: 1))
             }
             return e
         }
@@ -45,7 +47,7 @@ import Testing
         let during: [JournalEntry] = [
             .events(workshop: "w_test", events: [.noteAdded("during A")], at: 2),
             JournalEntry(workshop: "w_test", events: [.joined(participant: "p_c", department: "dev", tokenHash: "c")], at: 2, roster: ("p_c", "Cleo Diaz")),
-            .events(workshop: "w_two", events: [.noteAdded("during B")], at: 2),
+            .events(workshop: "w_two", events: [.noteAdded("during B")], at: 2)
         ]
         let results = submitAll(writer, during)
         if c == .secondFileOfBatchFails {
@@ -64,8 +66,12 @@ import Testing
         while !writer.isHealthy, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(writer.isHealthy, "recovered without a restart")
         // Entries decided after the failure carry a new epoch and are accepted.
-        let after = submitAll(writer, [.events(workshop: "w_test", events: [.noteAdded("after A")], at: 4, epoch: 1),
-                                       .events(workshop: "w_two", events: [.noteAdded("after B")], at: 4, epoch: 1)])
+        let after = submitAll(
+            writer,
+            [
+                .events(workshop: "w_test", events: [.noteAdded("after A")], at: 4, epoch: 1),
+                .events(workshop: "w_two", events: [.noteAdded("after B")], at: 4, epoch: 1)
+            ])
         #expect(after.allSatisfy { $0.isSuccess })
         writer.shutdown()
 
@@ -74,9 +80,15 @@ import Testing
         let (a, _) = try reload(dir, "w_test")
         let (b, _) = try reload(dir, "w_two")
         #expect(a.problem == nil && b.problem == nil, "chains verify: \(a.problem ?? "") \(b.problem ?? "")")
-        let notesA = a.events.compactMap { e -> String? in if case let .noteAdded(t) = e { return t }; return nil }
-        let notesB = b.events.compactMap { e -> String? in if case let .noteAdded(t) = e { return t }; return nil }
-        let expectedA = acked.filter { $0.workshop == "w_test" }.flatMap(\.events).compactMap { e -> String? in if case let .noteAdded(t) = e { return t }; return nil }
+        let notesA = a.events.compactMap { e -> String? in
+            if case let .noteAdded(t) = e { return t }; return nil
+        }
+        let notesB = b.events.compactMap { e -> String? in
+            if case let .noteAdded(t) = e { return t }; return nil
+        }
+        let expectedA = acked.filter { $0.workshop == "w_test" }.flatMap(\.events).compactMap { e -> String? in
+            if case let .noteAdded(t) = e { return t }; return nil
+        }
         #expect(notesA == expectedA)
         #expect(notesB == (results[2].isSuccess ? ["during B", "after B"] : ["after B"]))
         let joinedAcked = results[1].isSuccess
@@ -140,10 +152,12 @@ extension FaultInjectionTests {
         try FileManager.default.removeItem(atPath: AuthorSeal.keyPath(dir, "w_test"))
         writer.forgetSealForTesting("w_test")
         try FileManager.default.createDirectory(atPath: AuthorSeal.keyPath(dir, "w_test"), withIntermediateDirectories: true)
-        let results = submitAll(writer, [
-            .events(workshop: "w_test", events: [.joined(participant: "p_z", department: "dev", tokenHash: "z")], at: 2, epoch: 0),
-            .events(workshop: "w_test", events: [.noteAdded("decided after it")], at: 2, epoch: 0),
-        ])
+        let results = submitAll(
+            writer,
+            [
+                .events(workshop: "w_test", events: [.joined(participant: "p_z", department: "dev", tokenHash: "z")], at: 2, epoch: 0),
+                .events(workshop: "w_test", events: [.noteAdded("decided after it")], at: 2, epoch: 0)
+            ])
         let later = submitAll(writer, [.events(workshop: "w_test", events: [.noteAdded("next epoch")], at: 3, epoch: 1)])
         writer.shutdown()
         #expect(!results[0].isSuccess && !results[1].isSuccess && later[0].isSuccess)

@@ -53,7 +53,13 @@ import Testing
         let gate = DispatchSemaphore(value: 0)
         let entered = DispatchSemaphore(value: 0)
         let held = Locked(false)
-        writer.beforeBatch = { if !held.withLock({ let was = $0; $0 = true; return was }) { entered.signal(); gate.wait() } }
+        writer.beforeBatch = {
+            if !held.withLock({
+                let was = $0; $0 = true; return was
+            }) {
+                entered.signal(); gate.wait()
+            }
+        }
         writer.start()
         let done = DispatchSemaphore(value: 0)
         writer.submit(.events(workshop: "w_warm", events: [.noteAdded("first")], at: 0)) { _ in done.signal() }

@@ -35,7 +35,9 @@ import Testing
             }
             lock.withLock { outcomes[i] = r }
         }
-        let winners = outcomes.filter { if case .success = $0.value { return true }; return false }.map(\.key)
+        let winners = outcomes.filter {
+            if case .success = $0.value { return true }; return false
+        }.map(\.key)
         try #require(winners.count == 1, "exactly one node serves: \(outcomes)")
         let (owner, other) = (nodes[winners[0]], nodes[1 - winners[0]])
         if case let .failure(e)? = outcomes[1 - winners[0]] { #expect(e.code == .ownedElsewhere) }

@@ -25,8 +25,9 @@ import Testing
         #expect(RoutingIndex.ofEndedJournal("w_test", bytes: try journalBytes(events)) == nil, "not ended")
         let ended = try journalBytes(events + [.ended])
         #expect(RoutingIndex.ofEndedJournal("w_test", bytes: ended.dropLast()) == nil, "torn last line")
-        #expect(RoutingIndex.ofEndedJournal("w_test", bytes: try journalBytes(events + [.ended, .noteAdded("after")])) == nil,
-                "ended is not the last record")
+        #expect(
+            RoutingIndex.ofEndedJournal("w_test", bytes: try journalBytes(events + [.ended, .noteAdded("after")])) == nil,
+            "ended is not the last record")
     }
 
     @Test func streamingChecksWhatReadingChecks() throws {

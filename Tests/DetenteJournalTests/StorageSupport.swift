@@ -4,7 +4,7 @@ import DetenteJournal
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throwaway PostgreSQL cluster for the test process: `initdb` into a temp folder, `pg_ctl`
@@ -25,9 +25,13 @@ final class TestPostgres: Sendable {
         let bin = try Self.binaries()
         if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", directory]) }
         try Self.run(bin + "/initdb", ["-D", directory + "/data", "-A", "trust", "-U", "postgres", "--no-sync"], quiet: true)
-        try Self.run(bin + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/log", "-w", "-o",
-                                       "-k \(directory) -p \(port) -c listen_addresses='' -c fsync=on -c synchronous_commit=on",
-                                       "start"], quiet: true)
+        try Self.run(
+            bin + "/pg_ctl",
+            [
+                "-D", directory + "/data", "-l", directory + "/log", "-w", "-o",
+                "-k \(directory) -p \(port) -c listen_addresses='' -c fsync=on -c synchronous_commit=on",
+                "start"
+            ], quiet: true)
         stopAtExit = directory
         atexit {
             guard let dir = stopAtExit, let bin = try? TestPostgres.binaries() else { return }
@@ -128,8 +132,9 @@ struct StorageUnderTest: Sendable {
             open: { PostgresJournal(url: url, logger: quietLogger) },
             tamper: { workshop, seq in
                 let c = try PostgresConnection(url: url)
-                try c.query("UPDATE detente_records SET line = overlay(line placing 'X' from 21 for 1) WHERE workshop = $1 AND seq = $2",
-                            [workshop, String(seq)])
+                try c.query(
+                    "UPDATE detente_records SET line = overlay(line placing 'X' from 21 for 1) WHERE workshop = $1 AND seq = $2",
+                    [workshop, String(seq)])
             },
             failNextWrite: { storage in
                 // The writer's own connection dies, as when PostgreSQL restarts or the network drops.
@@ -145,7 +150,9 @@ func submitAndWait(_ storage: any JournalStorage, _ entries: [JournalEntry]) -> 
     nonisolated(unsafe) var results = [Result<Void, JournalError>?](repeating: nil, count: entries.count)
     let done = DispatchSemaphore(value: 0)
     for (i, e) in entries.enumerated() {
-        storage.submit(e) { r in lock.withLock { results[i] = r }; done.signal() }
+        storage.submit(e) { r in
+            lock.withLock { results[i] = r }; done.signal()
+        }
     }
     for _ in entries { done.wait() }
     return lock.withLock { results.map { $0! } }

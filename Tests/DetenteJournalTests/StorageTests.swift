@@ -11,11 +11,13 @@ import Testing
     /// Writes a workshop's history as the server would: one entry per event, joins with roster lines.
     private func writeHistory(_ storage: any JournalStorage, _ events: [Event], workshop: String = "w_test") -> [Result<Void, JournalError>] {
         storage.start()
-        return submitAndWait(storage, events.map { event in
-            var entry = JournalEntry.events(workshop: workshop, events: [event], at: 5_000)
-            if case let .joined(p, _, _) = event { entry.roster = (p, "Name of \(p)") }
-            return entry
-        })
+        return submitAndWait(
+            storage,
+            events.map { event in
+                var entry = JournalEntry.events(workshop: workshop, events: [event], at: 5_000)
+                if case let .joined(p, _, _) = event { entry.roster = (p, "Name of \(p)") }
+                return entry
+            })
     }
 
     private func facilitatorView(_ w: Workshop, _ names: [ParticipantID: String]) -> String {
@@ -83,7 +85,9 @@ import Testing
         nonisolated(unsafe) var results: [Result<Void, JournalError>] = []
         let done = DispatchSemaphore(value: 0)
         for e in events.dropFirst() {
-            storage.submit(.events(workshop: "w_test", events: [e], at: 1)) { r in lock.withLock { results.append(r) }; done.signal() }
+            storage.submit(.events(workshop: "w_test", events: [e], at: 1)) { r in
+                lock.withLock { results.append(r) }; done.signal()
+            }
         }
         gate.signal()
         first.wait()
@@ -143,7 +147,10 @@ import Testing
         let admin = s.open()
         try admin.prepare()
         let before = try admin.loadReadOnly("w_test", logger: quietLogger)
-        #expect(before.events.contains { if case let .joined(p, _, _) = $0 { return p == "p_a" }; return false })
+        #expect(
+            before.events.contains {
+                if case let .joined(p, _, _) = $0 { return p == "p_a" }; return false
+            })
         try admin.purge("w_test")
         let after = try admin.loadReadOnly("w_test", logger: quietLogger)
         #expect(after.problem == nil)

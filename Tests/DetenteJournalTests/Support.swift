@@ -5,8 +5,9 @@ import Logging
 
 /// Builds a small workshop history through the core, as the server would.
 func sampleHistory(items: Int = 5, roster: [String] = ["Ann Lee"], text: (Int) -> String = { "They value uptime above all, point \($0)." }) -> (Workshop, [Event]) {
-    let setup = WorkshopSetup(id: "w_test", title: "T", template: "cats-and-dogs", departments: ["dev", "ops"], anonymityThreshold: 3,
-                              joinCode: "ABCDEF", facilitatorTokenHash: String(repeating: "f", count: 64), createdAt: 1)
+    let setup = WorkshopSetup(
+        id: "w_test", title: "T", template: "cats-and-dogs", departments: ["dev", "ops"], anonymityThreshold: 3,
+        joinCode: "ABCDEF", facilitatorTokenHash: String(repeating: "f", count: 64), createdAt: 1)
     var (w, events) = Workshop.create(setup)
     func run(_ c: Command, _ a: Actor) {
         let e = try! w.decide(c, by: a, context: DecisionContext(now: 1000, roster: roster, seed: 7))
@@ -27,7 +28,9 @@ func tempDirectory() -> String {
     return path
 }
 
-let quietLogger: Logger = { var l = Logger(label: "test"); l.logLevel = .critical; return l }()
+let quietLogger: Logger = {
+    var l = Logger(label: "test"); l.logLevel = .critical; return l
+}()
 
 /// Submits entries and waits for every completion; returns the results in order.
 func submitAll(_ writer: JournalWriter, _ entries: [JournalEntry]) -> [Result<Void, JournalError>] {
@@ -35,7 +38,9 @@ func submitAll(_ writer: JournalWriter, _ entries: [JournalEntry]) -> [Result<Vo
     nonisolated(unsafe) var results = [Result<Void, JournalError>?](repeating: nil, count: entries.count)
     let done = DispatchSemaphore(value: 0)
     for (i, e) in entries.enumerated() {
-        writer.submit(e) { r in lock.withLock { results[i] = r }; done.signal() }
+        writer.submit(e) { r in
+            lock.withLock { results[i] = r }; done.signal()
+        }
     }
     for _ in entries { done.wait() }
     return lock.withLock { results.map { $0! } }

@@ -7,7 +7,7 @@ import Testing
         try config.applyHostileClientSettings(from: [
             "DETENTE_PUBLIC_ORIGIN": "https://detente.example.com", "DETENTE_TRUSTED_PROXIES": "10.0.0.2, 10.0.0.3",
             "DETENTE_MAX_CONNECTIONS_PER_ADDRESS": "50", "DETENTE_IDENTIFY_TIMEOUT": "5", "DETENTE_JOIN_BURST": "10",
-            "DETENTE_JOIN_RATE": "0.5", "DETENTE_SEAT_BURST": "8", "DETENTE_SEAT_RATE": "", "DETENTE_SEAT_OTHER": "x",
+            "DETENTE_JOIN_RATE": "0.5", "DETENTE_SEAT_BURST": "8", "DETENTE_SEAT_RATE": "", "DETENTE_SEAT_OTHER": "x"
         ])
         #expect(config.transport.publicOrigin == "https://detente.example.com")
         #expect(config.transport.trustedProxies == ["10.0.0.2", "10.0.0.3"])
@@ -17,8 +17,10 @@ import Testing
     }
 
     @Test func anUnusableValueNamesItsVariable() {
-        for (name, value) in [("DETENTE_SEAT_RATE", "fast"), ("DETENTE_JOIN_BURST", "0"), ("DETENTE_IDENTIFY_TIMEOUT", "1.5"),
-                              ("DETENTE_PUBLIC_ORIGIN", "detente.example.com"), ("DETENTE_PUBLIC_ORIGIN", "https://x.example/app")] {
+        for (name, value) in [
+            ("DETENTE_SEAT_RATE", "fast"), ("DETENTE_JOIN_BURST", "0"), ("DETENTE_IDENTIFY_TIMEOUT", "1.5"),
+            ("DETENTE_PUBLIC_ORIGIN", "detente.example.com"), ("DETENTE_PUBLIC_ORIGIN", "https://x.example/app")
+        ] {
             var config = ServerConfiguration(organiserToken: "t")
             #expect(throws: ConfigurationError.self) { try config.applyHostileClientSettings(from: [name: value]) }
             do { try config.applyHostileClientSettings(from: [name: value]) } catch let error as ConfigurationError {

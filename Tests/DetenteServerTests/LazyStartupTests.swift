@@ -56,7 +56,9 @@ import Testing
         func export(_ workshop: String, _ format: String, token: String) -> HTTPResponse {
             let done = DispatchSemaphore(value: 0)
             nonisolated(unsafe) var response: HTTPResponse?
-            server.export(workshop: workshop, format: format, token: token, attendance: true) { r in response = r; done.signal() }
+            server.export(workshop: workshop, format: format, token: token, attendance: true) { r in
+                response = r; done.signal()
+            }
             done.wait()
             return response!
         }

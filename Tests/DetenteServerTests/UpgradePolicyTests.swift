@@ -2,8 +2,9 @@ import DetenteTransport
 import Testing
 
 @Suite struct UpgradePolicyTests {
-    let policy = UpgradePolicy(path: "/ws", subprotocol: "detente.v1", registeredProtocols: ["http", "detente.v1"],
-                               origins: OriginPolicy(allowedOrigins: ["https://partner.example"], publicOrigin: nil, bindHost: "0.0.0.0", port: 8080, tls: false))
+    let policy = UpgradePolicy(
+        path: "/ws", subprotocol: "detente.v1", registeredProtocols: ["http", "detente.v1"],
+        origins: OriginPolicy(allowedOrigins: ["https://partner.example"], publicOrigin: nil, bindHost: "0.0.0.0", port: 8080, tls: false))
 
     func status(uri: String = "/ws", origin: String? = nil, offered: String? = "detente.v1", upgrade: String = "websocket") -> Int? {
         policy.refusal(upgrade: upgrade, uri: uri, origin: origin, offered: offered)?.status
