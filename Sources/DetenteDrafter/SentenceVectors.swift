@@ -1,0 +1,82 @@
+import DetenteModel
+
+/// One vector per sentence, so paraphrases that share no word still come out close: the
+/// smooth-inverse-frequency weighted mean of the sentence's word vectors, with the common
+/// component of the set removed (Arora, Liang & Ma 2017, "A simple but tough-to-beat baseline
+/// for sentence embeddings"). Pure and deterministic; the vectors come from `WordVectors`.
+struct SentenceVectors {
+    let dimensions = WordVectors.dimensions
+    /// `dimensions` floats per sentence, unit length; all zero for a sentence with no known word.
+    private(set) var components: [Float]
+    let count: Int
+
+    init(_ texts: [String]) {
+        count = texts.count
+        components = [Float](repeating: 0, count: texts.count * WordVectors.dimensions)
+        var rows: [String: Int32?] = [:]
+        for (s, text) in texts.enumerated() { accumulate(text, into: s, rows: &rows) }
+        removeCommonComponent()
+        normalise()
+    }
+
+    /// Cosine similarity of sentences `a` and `b`; 0 when either has no known word.
+    func cosine(_ a: Int, _ b: Int) -> Float {
+        var sum: Float = 0
+        let x = a * dimensions, y = b * dimensions
+        for d in 0..<dimensions { sum += components[x + d] * components[y + d] }
+        return sum
+    }
+
+    /// Letter runs only ("on-call" is "on" and "call"; "don't" is "don" and "t", as in the vocabulary).
+    static func words(_ text: String) -> [String] {
+        Tokens.words(text).flatMap { $0.split { !$0.isLetter }.map(String.init) }
+    }
+
+    private mutating func accumulate(_ text: String, into s: Int, rows: inout [String: Int32?]) {
+        let table = WordVectors.table
+        for word in Self.words(text) {
+            let row: Int32?
+            if let known = rows[word] { row = known } else { row = WordVectors.row(of: word); rows[word] = row }
+            guard let r = row.map(Int.init) else { continue }
+            let w = table.weights[r]
+            for d in 0..<dimensions { components[s * dimensions + d] += w * table.components[r * dimensions + d] }
+        }
+    }
+
+    /// The set's first principal direction (uncentred, as in Arora et al.), by power iteration
+    /// from a fixed start, then each sentence's projection on it taken away.
+    private mutating func removeCommonComponent() {
+        guard count > 1 else { return }
+        var direction = [Float](repeating: 1 / Float(dimensions).squareRoot(), count: dimensions)
+        for _ in 0..<30 {
+            var next = [Float](repeating: 0, count: dimensions)
+            for s in 0..<count {
+                let p = project(s, on: direction)
+                for d in 0..<dimensions { next[d] += p * components[s * dimensions + d] }
+            }
+            let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return }
+            direction = next.map { $0 / norm }
+        }
+        for s in 0..<count {
+            let p = project(s, on: direction)
+            for d in 0..<dimensions { components[s * dimensions + d] -= p * direction[d] }
+        }
+    }
+
+    private func project(_ s: Int, on direction: [Float]) -> Float {
+        var p: Float = 0
+        for d in 0..<dimensions { p += components[s * dimensions + d] * direction[d] }
+        return p
+    }
+
+    private mutating func normalise() {
+        for s in 0..<count {
+            var norm: Float = 0
+            for d in 0..<dimensions { norm += components[s * dimensions + d] * components[s * dimensions + d] }
+            guard norm > 0 else { continue }
+            let inverse = 1 / norm.squareRoot()
+            for d in 0..<dimensions { components[s * dimensions + d] *= inverse }
+        }
+    }
+}
