@@ -31,7 +31,7 @@ import numpy as np
 OUT = Path(__file__).resolve().parent.parent / "Sources/DetenteDrafter/WordVectorData.swift"
 WORD = re.compile(r"^[a-z]{2,}$")
 VOCABULARY = 30_000
-DIMS = 64
+DIMS = 96
 
 
 def vocabulary(size):
@@ -58,6 +58,19 @@ def load_model():
 
 def embed(model, texts):
     return np.asarray(model.encode(texts, batch_size=512, normalize_embeddings=True, show_progress_bar=False), dtype=np.float64)
+
+
+def cached_embeddings(path, words):
+    """Embedding 30,000 words takes minutes on a shared CPU; a cache of a longer list serves a shorter one."""
+    if path and path.exists():
+        cache = np.load(path, allow_pickle=True)
+        cached = list(cache["words"])
+        if cached[:len(words)] == words:
+            return cache["vecs"][:len(words)]
+    vectors = embed(load_model(), words)
+    if path:
+        np.savez(path, words=np.array(words, dtype=object), vecs=vectors)
+    return vectors
 
 
 def reduce(vectors, dims):
@@ -107,9 +120,10 @@ def main():
     ap.add_argument("--vocabulary", type=int, default=VOCABULARY)
     ap.add_argument("--dims", type=int, default=DIMS)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--embeddings", type=Path, help="cache of the 384-dimension embeddings (.npz): read when present, else written")
     args = ap.parse_args()
     words = vocabulary(args.vocabulary)
-    vectors = embed(load_model(), words)
+    vectors = cached_embeddings(args.embeddings, words)
     q, scale = quantise(reduce(vectors, args.dims))
     args.out.write_text(swift_source(words, q, scale, frequencies(words), args.dims), encoding="utf-8")
     print(f"{len(words)} words x {args.dims} dims -> {args.out} ({args.out.stat().st_size // 1024} KiB)")

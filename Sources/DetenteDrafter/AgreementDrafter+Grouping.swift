@@ -43,18 +43,19 @@ extension AgreementDrafter {
     /// surer. Lexical pairs come from an inverted index; semantic ones from one pass over all
     /// pairs, a dot product each, which stays within the drafting budget at 2,000 items.
     func scorePairs(_ reqs: [Features], keyCount: Int) -> PairScores {
-        let lexical = lexicalScores(reqs, keyCount: keyCount)
-        let sentences = SentenceVectors(reqs.map(\.item.text))
-        var scores = PairScores(count: reqs.count)
         // Weaker pairs can neither link (every pair in a group reaches the floor) nor be suggested.
         let keepFloor = min(suggestionFloor, groupThreshold * linkageFloor)
-        for i in reqs.indices {
-            for j in (i + 1)..<reqs.count {
-                let semantic = semanticConfidence(reqs[i], reqs[j], cosine: Double(sentences.cosine(i, j)))
-                let s = max(lexical[i * reqs.count + j] ?? 0, semantic)
-                if s >= keepFloor { record(s, i, j, in: &scores) }
+        var best = lexicalScores(reqs, keyCount: keyCount).filter { $0.value >= keepFloor }
+        if semanticThreshold > 0 {
+            let sentences = SentenceVectors(reqs.map(\.item.text))
+            let minimumCosine = Float(keepFloor * semanticThreshold / groupThreshold)
+            sentences.forEachPair(atLeast: minimumCosine) { i, j, cosine in
+                let s = semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine))
+                if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
             }
         }
+        var scores = PairScores(count: reqs.count)
+        for (key, s) in best { record(s, key / reqs.count, key % reqs.count, in: &scores) }
         return scores
     }
 

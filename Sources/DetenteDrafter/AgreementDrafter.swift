@@ -17,8 +17,8 @@ public struct AgreementDrafter: Sendable {
     public var maxSuggestions = 12
 
     /// The sentence-vector cosine at which two asks count as one without a shared word; 0 turns
-    /// semantic grouping off. Chosen like `groupThreshold`, on the other company.
-    public var semanticThreshold: Double = 0.8
+    /// semantic grouping off. Chosen on company C and reported on A, and the other way round: both chose 0.5.
+    public var semanticThreshold: Double = 0.5
     /// Semantic evidence only between asks to the same department (or two joint asks).
     public var requireSameTarget = true
 

@@ -27,6 +27,26 @@ struct SentenceVectors {
         return sum
     }
 
+    /// Calls `body` for every pair `i < j` whose cosine reaches `minimum`, in order.
+    func forEachPair(atLeast minimum: Float, _ body: (Int, Int, Float) -> Void) {
+        let n = dimensions
+        components.withUnsafeBufferPointer { all in
+            for i in 0..<count {
+                let x = UnsafeBufferPointer(rebasing: all[(i * n)..<(i * n + n)])
+                for j in (i + 1)..<max(i + 1, count) {
+                    let y = UnsafeBufferPointer(rebasing: all[(j * n)..<(j * n + n)])
+                    // Four running sums, so the compiler can use vector lanes (float sums are not reordered for us).
+                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                    var d = 0
+                    while d + 4 <= n { s0 += x[d] * y[d]; s1 += x[d + 1] * y[d + 1]; s2 += x[d + 2] * y[d + 2]; s3 += x[d + 3] * y[d + 3]; d += 4 }
+                    while d < n { s0 += x[d] * y[d]; d += 1 }
+                    let sum = (s0 + s1) + (s2 + s3)
+                    if sum >= minimum { body(i, j, sum) }
+                }
+            }
+        }
+    }
+
     /// Letter runs only ("on-call" is "on" and "call"; "don't" is "don" and "t", as in the vocabulary).
     static func words(_ text: String) -> [String] {
         Tokens.words(text).flatMap { $0.split { !$0.isLetter }.map(String.init) }
