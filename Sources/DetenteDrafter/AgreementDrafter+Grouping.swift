@@ -85,6 +85,9 @@ extension AgreementDrafter {
         if a.item.department != b.item.department && (a.conditional || b.conditional) { return 0 }
         if a.item.target != b.item.target && !(a.joint && b.joint) && requireSameTarget { return 0 }
         var confidence = min(1, groupThreshold * cosine / semanticThreshold)
+        // Vectors alone are weaker evidence than a shared action and object: only a narrow band
+        // below the threshold is worth the room's time.
+        if confidence < groupThreshold * semanticSuggestionBand { return 0 }
         if a.vague { confidence = min(confidence, 0.45) }
         return confidence
     }

@@ -19,6 +19,8 @@ public struct AgreementDrafter: Sendable {
     /// The sentence-vector cosine at which two asks count as one without a shared word; 0 turns
     /// semantic grouping off. Chosen on company C and reported on A, and the other way round: both chose 0.5.
     public var semanticThreshold: Double = 0.5
+    /// Semantic pairs below the threshold are suggested only down to this share of it.
+    public var semanticSuggestionBand = 0.8
     /// Semantic evidence only between asks to the same department (or two joint asks).
     public var requireSameTarget = true
 
@@ -123,6 +125,8 @@ public struct AgreementDrafter: Sendable {
     func reason(_ a: Features, _ b: Features, words: [String]) -> String {
         let shared = AskEvidence.sharedKeys(a.keys, b.keys).map { words[Int($0)] }.map { $0.hasPrefix("c:") ? String($0.dropFirst(2)) : $0 }
         let action = a.ask.action != nil && a.ask.action == b.ask.action ? "same action “\(a.ask.action!)”, " : ""
+        // No shared object word: the pair came from its sentence vectors.
+        if shared.isEmpty { return action + "close in meaning, no shared object word" }
         return action + "same object: " + Array(Set(shared)).sorted().joined(separator: ", ")
     }
 

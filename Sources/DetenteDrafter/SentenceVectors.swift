@@ -63,10 +63,15 @@ struct SentenceVectors {
         }
     }
 
+    /// Below this many sentences the set's main direction is the sentences themselves, not what
+    /// they have in common: the general discourse direction (`WordVectors.Table.discourse`) is
+    /// removed instead.
+    static let commonComponentMinimum = 20
+
     /// The set's first principal direction (uncentred, as in Arora et al.), by power iteration
     /// from a fixed start, then each sentence's projection on it taken away.
     private mutating func removeCommonComponent() {
-        guard count > 1 else { return }
+        guard count >= Self.commonComponentMinimum else { return remove(WordVectors.table.discourse) }
         var direction = [Float](repeating: 1 / Float(dimensions).squareRoot(), count: dimensions)
         for _ in 0..<30 {
             var next = [Float](repeating: 0, count: dimensions)
@@ -78,6 +83,10 @@ struct SentenceVectors {
             guard norm > 0 else { return }
             direction = next.map { $0 / norm }
         }
+        remove(direction)
+    }
+
+    private mutating func remove(_ direction: [Float]) {
         for s in 0..<count {
             let p = project(s, on: direction)
             for d in 0..<dimensions { components[s * dimensions + d] -= p * direction[d] }

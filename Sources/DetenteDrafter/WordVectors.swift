@@ -13,6 +13,9 @@ enum WordVectors {
         let components: [Float]
         /// Smooth inverse frequency a / (a + p(w)) (Arora et al. 2017): common words say little.
         let weights: [Float]
+        /// The direction every English sentence shares (Arora et al.'s common discourse vector):
+        /// the expected SIF-weighted word vector, each word weighted by its frequency, unit length.
+        let discourse: [Float]
     }
 
     /// The SIF constant a; Arora et al. find 1e-3 to 1e-4 works across tasks.
@@ -29,11 +32,14 @@ enum WordVectors {
         index.reserveCapacity(words.count)
         for (i, w) in words.enumerated() { index[w] = Int32(i) }
         let components = bytes.map { Float(Int8(bitPattern: $0)) * WordVectorData.scale }
-        let weights = frequencyBytes.map { byte -> Float in
-            let p = pow(10, Double(byte) / 25 - 9)
-            return Float(smoothing / (smoothing + p))
+        let frequencies = frequencyBytes.map { pow(10, Double($0) / 25 - 9) }
+        let weights = frequencies.map { Float(smoothing / (smoothing + $0)) }
+        var discourse = [Float](repeating: 0, count: dimensions)
+        for (r, p) in frequencies.enumerated() {
+            for d in 0..<dimensions { discourse[d] += Float(p) * weights[r] * components[r * dimensions + d] }
         }
-        return Table(index: index, components: components, weights: weights)
+        let norm = discourse.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return Table(index: index, components: components, weights: weights, discourse: discourse.map { norm > 0 ? $0 / norm : 0 })
     }
 
     /// The vocabulary row for a lowercased word: as written, in American spelling, as its lemma,
