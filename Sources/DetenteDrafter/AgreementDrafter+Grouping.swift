@@ -49,8 +49,11 @@ extension AgreementDrafter {
         if semanticThreshold > 0 {
             let sentences = SentenceVectors(reqs.map(\.item.text))
             let minimumCosine = Float(keepFloor * semanticThreshold / groupThreshold)
+            // Cosines are calibrated on workshop-sized sets; in a small one, shared filler words
+            // weigh too much to merge on vectors alone, so the room is asked instead.
+            let ceiling = reqs.count >= SentenceVectors.commonComponentMinimum ? 1 : groupThreshold * 0.99
             sentences.forEachPair(atLeast: minimumCosine) { i, j, cosine in
-                let s = semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine))
+                let s = min(ceiling, semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine)))
                 if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
             }
         }
