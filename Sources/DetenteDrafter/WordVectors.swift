@@ -25,8 +25,8 @@ enum WordVectors {
 
     static func decode() -> Table {
         let words = WordVectorData.words.split(separator: "\n").map(String.init)
-        let bytes = [UInt8](Data(base64Encoded: WordVectorData.vectors) ?? Data())
-        let frequencyBytes = [UInt8](Data(base64Encoded: WordVectorData.frequencies) ?? Data())
+        let bytes = base64Decoded(WordVectorData.vectors)
+        let frequencyBytes = base64Decoded(WordVectorData.frequencies)
         precondition(bytes.count == words.count * dimensions && frequencyBytes.count == words.count, "WordVectorData is inconsistent: regenerate it")
         var index: [String: Int32] = [:]
         index.reserveCapacity(words.count)
@@ -40,6 +40,24 @@ enum WordVectors {
         }
         let norm = discourse.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return Table(index: index, components: components, weights: weights, discourse: discourse.map { norm > 0 ? $0 / norm : 0 })
+    }
+
+    /// Standard base64 (RFC 4648) without line breaks; Foundation's decoder took most of the
+    /// first draft's start-up on Linux. Stops at the first character outside the alphabet.
+    static func base64Decoded(_ text: String) -> [UInt8] {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(c)] = UInt8(i) }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count / 4 * 3)
+        var buffer: UInt32 = 0, bits = 0
+        for c in text.utf8 {
+            let v = table[Int(c)]
+            if v == 255 { break }
+            buffer = buffer << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 { bits -= 8; out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits))) }
+        }
+        return out
     }
 
     /// The vocabulary row for a lowercased word: as written, in American spelling, as its lemma,

@@ -28,6 +28,13 @@ import Testing
         #expect(table.weights[Int(WordVectors.row(of: "the")!)] < table.weights[Int(WordVectors.row(of: "firewall")!)])
     }
 
+    @Test func base64DecodesAsRFC4648() {
+        #expect(WordVectors.base64Decoded("TWFu") == Array("Man".utf8))
+        #expect(WordVectors.base64Decoded("TWE=") == Array("Ma".utf8))
+        #expect(WordVectors.base64Decoded("TQ==") == Array("M".utf8))
+        #expect(WordVectors.base64Decoded("/+8A") == [0xFF, 0xEF, 0x00])
+    }
+
     @Test func britishSpellingAndInflectionsFindTheirWord() {
         #expect(WordVectors.row(of: "prioritised") != nil)
         #expect(WordVectors.row(of: "zzqxv") == nil)
