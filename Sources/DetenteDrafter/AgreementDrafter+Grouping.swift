@@ -48,7 +48,8 @@ extension AgreementDrafter {
         var best = lexicalScores(reqs, keyCount: keyCount).filter { $0.value >= keepFloor }
         if semanticThreshold > 0 {
             let sentences = SentenceVectors(reqs.map(\.item.text))
-            let minimumCosine = Float(keepFloor * semanticThreshold / groupThreshold)
+            // Below the suggestion band a pair is dropped anyway: skip it before any other work.
+            let minimumCosine = Float(max(keepFloor / groupThreshold, semanticSuggestionBand) * semanticThreshold)
             // Cosines are calibrated on workshop-sized sets; in a small one, shared filler words
             // weigh too much to merge on vectors alone, so the room is asked instead.
             let ceiling = reqs.count >= SentenceVectors.commonComponentMinimum ? 1 : groupThreshold * 0.99
