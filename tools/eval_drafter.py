@@ -3,8 +3,8 @@
 
     python3 tools/eval_drafter.py --bin .build/release/detente --data ../shared/data/workshop
 
-For each direction the grouping and trade thresholds are chosen on one company's set (a small
-grid, best grouping F1 + trade F1 with grouping precision >= 0.5) and the other company's set is
+For each direction the grouping, trade and semantic (sentence-vector cosine) thresholds are
+chosen on one company's set (a small grid, best grouping F1 + trade F1 with grouping precision >= 0.5) and the other company's set is
 scored with them; the word-overlap baseline (baseline.py --tune) is treated the same way. Only the
 off-diagonal figures are printed: "A (tuned on C)" is dev-set.json scored with what C chose.
 
@@ -22,6 +22,8 @@ import tempfile
 SETS = {"A": "dev-set.json", "C": "dev-set-c.json"}
 GROUP_GRID = [0.5, 0.6, 0.7, 0.8]
 TRADE_GRID = [0.3, 0.45, 0.6]
+# Sentence-vector cosines at which two asks group without a shared word (0 = lexical only).
+SEMANTIC_GRID = [0, 0.4, 0.45, 0.5, 0.55, 0.6]
 MIN_PRECISION = 0.5
 
 ROWS = [
@@ -36,8 +38,10 @@ ROWS = [
 ]
 
 
-def run_drafter(bin_, dataset, out, group=None, trade=None):
+def run_drafter(bin_, dataset, out, group=None, trade=None, semantic=None):
     cmd = [bin_, "analyse", "--dataset", dataset, "--predictions", out]
+    if semantic is not None:
+        cmd += ["--semantic-threshold", str(semantic)]
     if group is not None:
         cmd += ["--group-threshold", str(group)]
     if trade is not None:
@@ -63,11 +67,12 @@ def tune_drafter(args, scorer, dataset, preds):
     best = None
     for g in GROUP_GRID:
         for t in TRADE_GRID:
-            run_drafter(args.bin, dataset, preds, g, t)
-            value = objective(metrics(scorer, dataset, preds))
-            if best is None or value > best[0]:
-                best = (value, g, t)
-    return best[1], best[2]
+            for s in SEMANTIC_GRID:
+                run_drafter(args.bin, dataset, preds, g, t, s)
+                value = objective(metrics(scorer, dataset, preds))
+                if best is None or value > best[0]:
+                    best = (value, g, t, s)
+    return best[1], best[2], best[3]
 
 
 def tune_baseline(baseline, dataset):
@@ -90,10 +95,11 @@ def main():
     columns, notes = {}, []
     for held, tuned in (("A", "C"), ("C", "A")):
         held_path, tuned_path = (os.path.join(args.data, SETS[k]) for k in (held, tuned))
-        group, trade = (None, None) if args.no_grid else tune_drafter(args, scorer, tuned_path, preds)
-        run_drafter(args.bin, held_path, preds, group, trade)
+        group, trade, semantic = (None, None, None) if args.no_grid else tune_drafter(args, scorer, tuned_path, preds)
+        run_drafter(args.bin, held_path, preds, group, trade, semantic)
         columns[f"{held} (tuned on {tuned})"] = metrics(scorer, held_path, preds)
-        notes.append(f"{held} (tuned on {tuned}): group threshold {group or 'default'}, trade threshold {trade or 'default'}")
+        notes.append(f"{held} (tuned on {tuned}): group threshold {group or 'default'}, trade threshold {trade or 'default'}, "
+                     f"semantic threshold {'default' if semantic is None else semantic}")
         if args.verbose:
             print(subprocess.run([sys.executable, scorer, held_path, preds], capture_output=True, text=True).stdout)
         flags = tune_baseline(baseline, tuned_path)

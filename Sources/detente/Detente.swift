@@ -323,6 +323,7 @@ struct Analyse: ParsableCommand {
     @Option(help: "Grouping threshold override.") var groupThreshold: Double?
     @Option(help: "Trade threshold override.") var tradeThreshold: Double?
     @Option(help: "Pairs at least this sure, below the grouping threshold, are listed as suggestions.") var suggestionFloor: Double?
+    @Option(help: "Sentence-vector cosine at which two asks group without a shared word (0 turns it off).") var semanticThreshold: Double?
     @Option(help: "Only items whose id is in this file (one per line), for cross-checks.") var only: String?
     @Flag(help: "Print how long the analysis and the agreement draft took (one core, in process).") var time = false
     @Option(help: "Also write the agreement draft (clauses and suggestions, as the server sends them) to this JSON file.") var draft: String?
@@ -345,6 +346,7 @@ struct Analyse: ParsableCommand {
         if let groupThreshold { drafter.groupThreshold = groupThreshold }
         if let tradeThreshold { drafter.tradeThreshold = tradeThreshold }
         if let suggestionFloor { drafter.suggestionFloor = suggestionFloor }
+        if let semanticThreshold { drafter.semanticThreshold = semanticThreshold }
         if time {
             // The whole job the server does at the agreement phase: analysis plus draft.
             // Wall time, and this thread's CPU time: on a shared, loaded machine only the second is stable.

@@ -66,6 +66,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         var drafter = AgreementDrafter()
         drafter.groupThreshold = 0.99
         drafter.suggestionFloor = 0.1
+        drafter.semanticThreshold = 0  // the lexical path: its reason names the shared object
         let items = [
             req("a", "dev", "ops", "Send us the patch schedule for the database servers every Monday."),
             req("b", "dev", "ops", "Share the database patch schedule with us a week ahead."),

@@ -1,0 +1,111 @@
+import DetenteModel
+
+/// One vector per sentence, so paraphrases that share no word still come out close: the
+/// smooth-inverse-frequency weighted mean of the sentence's word vectors, with the common
+/// component of the set removed (Arora, Liang & Ma 2017, "A simple but tough-to-beat baseline
+/// for sentence embeddings"). Pure and deterministic; the vectors come from `WordVectors`.
+struct SentenceVectors {
+    let dimensions = WordVectors.dimensions
+    /// `dimensions` floats per sentence, unit length; all zero for a sentence with no known word.
+    private(set) var components: [Float]
+    let count: Int
+
+    init(_ texts: [String]) {
+        count = texts.count
+        components = [Float](repeating: 0, count: texts.count * WordVectors.dimensions)
+        var rows: [String: Int32?] = [:]
+        for (s, text) in texts.enumerated() { accumulate(text, into: s, rows: &rows) }
+        removeCommonComponent()
+        normalise()
+    }
+
+    /// Cosine similarity of sentences `a` and `b`; 0 when either has no known word.
+    func cosine(_ a: Int, _ b: Int) -> Float {
+        var sum: Float = 0
+        let x = a * dimensions, y = b * dimensions
+        for d in 0..<dimensions { sum += components[x + d] * components[y + d] }
+        return sum
+    }
+
+    /// Calls `body` for every pair `i < j` whose cosine reaches `minimum`, in order.
+    func forEachPair(atLeast minimum: Float, _ body: (Int, Int, Float) -> Void) {
+        let n = dimensions
+        components.withUnsafeBufferPointer { all in
+            for i in 0..<count {
+                let x = UnsafeBufferPointer(rebasing: all[(i * n)..<(i * n + n)])
+                for j in (i + 1)..<max(i + 1, count) {
+                    let y = UnsafeBufferPointer(rebasing: all[(j * n)..<(j * n + n)])
+                    // Four running sums, so the compiler can use vector lanes (float sums are not reordered for us).
+                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                    var d = 0
+                    while d + 4 <= n { s0 += x[d] * y[d]; s1 += x[d + 1] * y[d + 1]; s2 += x[d + 2] * y[d + 2]; s3 += x[d + 3] * y[d + 3]; d += 4 }
+                    while d < n { s0 += x[d] * y[d]; d += 1 }
+                    let sum = (s0 + s1) + (s2 + s3)
+                    if sum >= minimum { body(i, j, sum) }
+                }
+            }
+        }
+    }
+
+    /// Letter runs only ("on-call" is "on" and "call"; "don't" is "don" and "t", as in the vocabulary).
+    static func words(_ text: String) -> [String] {
+        Tokens.words(text).flatMap { $0.split { !$0.isLetter }.map(String.init) }
+    }
+
+    private mutating func accumulate(_ text: String, into s: Int, rows: inout [String: Int32?]) {
+        let table = WordVectors.table
+        for word in Self.words(text) {
+            let row: Int32?
+            if let known = rows[word] { row = known } else { row = WordVectors.row(of: word); rows[word] = row }
+            guard let r = row.map(Int.init) else { continue }
+            let w = table.weights[r]
+            for d in 0..<dimensions { components[s * dimensions + d] += w * table.components[r * dimensions + d] }
+        }
+    }
+
+    /// Below this many sentences the set's main direction is the sentences themselves, not what
+    /// they have in common: the general discourse direction (`WordVectors.Table.discourse`) is
+    /// removed instead.
+    static let commonComponentMinimum = 20
+
+    /// The set's first principal direction (uncentred, as in Arora et al.), by power iteration
+    /// from a fixed start, then each sentence's projection on it taken away.
+    private mutating func removeCommonComponent() {
+        guard count >= Self.commonComponentMinimum else { return remove(WordVectors.table.discourse) }
+        var direction = [Float](repeating: 1 / Float(dimensions).squareRoot(), count: dimensions)
+        for _ in 0..<30 {
+            var next = [Float](repeating: 0, count: dimensions)
+            for s in 0..<count {
+                let p = project(s, on: direction)
+                for d in 0..<dimensions { next[d] += p * components[s * dimensions + d] }
+            }
+            let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return }
+            direction = next.map { $0 / norm }
+        }
+        remove(direction)
+    }
+
+    private mutating func remove(_ direction: [Float]) {
+        for s in 0..<count {
+            let p = project(s, on: direction)
+            for d in 0..<dimensions { components[s * dimensions + d] -= p * direction[d] }
+        }
+    }
+
+    private func project(_ s: Int, on direction: [Float]) -> Float {
+        var p: Float = 0
+        for d in 0..<dimensions { p += components[s * dimensions + d] * direction[d] }
+        return p
+    }
+
+    private mutating func normalise() {
+        for s in 0..<count {
+            var norm: Float = 0
+            for d in 0..<dimensions { norm += components[s * dimensions + d] * components[s * dimensions + d] }
+            guard norm > 0 else { continue }
+            let inverse = 1 / norm.squareRoot()
+            for d in 0..<dimensions { components[s * dimensions + d] *= inverse }
+        }
+    }
+}
