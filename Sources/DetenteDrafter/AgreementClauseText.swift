@@ -105,10 +105,14 @@ enum AgreementClauseText {
     /// what it also covers, so every source ask appears in the text.
     static func groupText(_ asks: [Ask], doers: [Department], askers: [Department], together: Bool, casing: [String: String]) -> String {
         guard let lead = asks.first else { return "" }
-        var text = commitment(lead, doers: doers, askers: askers, together: together, casing: casing)
+        var text =
+            commitment(lead, doers: doers, askers: askers, together: together, casing: casing)
             + conditions(asks, doers: doers, askers: askers, casing: casing) + "."
-        let others = asks.dropFirst().map { commitment(Ask(action: $0.action, object: $0.object, beneficiary: $0.beneficiary, condition: nil, core: $0.core),
-                                                       doers: doers, askers: askers, together: together, casing: casing) }
+        let others = asks.dropFirst().map {
+            commitment(
+                Ask(action: $0.action, object: $0.object, beneficiary: $0.beneficiary, condition: nil, core: $0.core),
+                doers: doers, askers: askers, together: together, casing: casing)
+        }
         if !others.isEmpty { text += " This also covers: " + others.joined(separator: "; ") + "." }
         return capitalised(text)
     }
@@ -133,7 +137,9 @@ enum AgreementClauseText {
             if inner || !runAtStart { if map[key] == nil || map[key] == key { map[key] = word } } else if map[key] == nil { map[key] = key }
         }
         for ch in text.unicodeScalars {
-            let wordScalar = ch.isASCII ? (("a"..."z").contains(ch) || ("A"..."Z").contains(ch) || ("0"..."9").contains(ch))
+            let wordScalar =
+                ch.isASCII
+                ? (("a"..."z").contains(ch) || ("A"..."Z").contains(ch) || ("0"..."9").contains(ch))
                 : (ch.properties.isAlphabetic || ch.properties.numericType != nil)
             if wordScalar || ch == "-" || ch == "'" || ch == "’" {
                 if run.isEmpty { runAtStart = sentenceStart }

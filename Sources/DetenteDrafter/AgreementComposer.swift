@@ -42,8 +42,10 @@ struct AgreementComposer {
             guard let a = byID[t.a], let b = byID[t.b], !refused(a.id), !refused(b.id) else { continue }
             let text = AgreementClauseText.capitalised(
                 commitment(a, doer: a.target, asker: a.department) + "; in return, " + commitment(b, doer: b.target, asker: b.department) + ".")
-            clauses.append(.init(id: clauseID("trade", [a.id, b.id]), section: .trade, text: text, departments: [a.target, b.target].sorted(),
-                                 sources: [a.id, b.id], theme: analysis.themes[a.id], confidence: min(1, t.confidence), reason: t.reason))
+            clauses.append(
+                .init(
+                    id: clauseID("trade", [a.id, b.id]), section: .trade, text: text, departments: [a.target, b.target].sorted(),
+                    sources: [a.id, b.id], theme: analysis.themes[a.id], confidence: min(1, t.confidence), reason: t.reason))
             covered.formUnion([a.id, b.id])
         }
     }
@@ -59,13 +61,16 @@ struct AgreementComposer {
             let together = !Set(askers).isDisjoint(with: doers)
             let ordered = members.sorted { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
             let section: AgreementDraft.Section = askers.count > 1 ? .joint : .commitment
-            let text = AgreementClauseText.groupText(ordered.compactMap { analysis.asks[$0.id] }, doers: together ? Set(askers + doers).sorted() : doers,
-                                                     askers: askers, together: together,
-                                                     casing: ordered.reduce(into: [:]) { $0.merge(casings[$1.id]!) { old, _ in old } })
+            let text = AgreementClauseText.groupText(
+                ordered.compactMap { analysis.asks[$0.id] }, doers: together ? Set(askers + doers).sorted() : doers,
+                askers: askers, together: together,
+                casing: ordered.reduce(into: [:]) { $0.merge(casings[$1.id]!) { old, _ in old } })
             let refusedAll = members.allSatisfy { refused($0.id) }
-            clauses.append(.init(id: clauseID("group", g.members), section: refusedAll ? .disagreement : section, text: text,
-                                 departments: Set(members.map(\.department) + members.map(\.target)).sorted(), sources: members.map(\.id).sorted(),
-                                 theme: analysis.themes[ordered[0].id], confidence: min(1, g.confidence), reason: "asked \(members.count) times; \(g.reason)"))
+            clauses.append(
+                .init(
+                    id: clauseID("group", g.members), section: refusedAll ? .disagreement : section, text: text,
+                    departments: Set(members.map(\.department) + members.map(\.target)).sorted(), sources: members.map(\.id).sorted(),
+                    theme: analysis.themes[ordered[0].id], confidence: min(1, g.confidence), reason: "asked \(members.count) times; \(g.reason)"))
             covered.formUnion(members.map(\.id))
         }
     }
@@ -77,10 +82,11 @@ struct AgreementComposer {
     }
 
     func reframeClause(_ item: AnalysisItem, blame: Coach.Blame) -> AgreementDraft.Clause {
-        .init(id: clauseID("reframe", [item.id]), section: .reframe,
-              text: "\(name(item.department)) asks \(name(item.target)): “\(item.text)” — to reframe before agreeing: \(blame.reframing)",
-              departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
-              confidence: 1, reason: "blaming language (\(blame.rule): “\(blame.trigger)”)", votable: false)
+        .init(
+            id: clauseID("reframe", [item.id]), section: .reframe,
+            text: "\(name(item.department)) asks \(name(item.target)): “\(item.text)” — to reframe before agreeing: \(blame.reframing)",
+            departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
+            confidence: 1, reason: "blaming language (\(blame.rule): “\(blame.trigger)”)", votable: false)
     }
 
     func requirementClause(_ item: AnalysisItem) -> AgreementDraft.Clause {
@@ -91,19 +97,24 @@ struct AgreementComposer {
             text = "Open: \(name(item.department)) asks “\(item.text)” — \(name(item.target)) says it cannot" + (comments.isEmpty ? "." : ": " + comments.sorted().joined(separator: "; "))
         } else if !comments.isEmpty, verdicts(item.id).contains(.conditional) {
             text += " (condition: " + comments.sorted().joined(separator: "; ") + ")."
-        } else { text += "." }
-        return .init(id: clauseID("req", [item.id]), section: section, text: text, departments: [item.department, item.target].sorted(),
-                     sources: [item.id], theme: analysis.themes[item.id], confidence: 1,
-                     reason: section == .disagreement ? "answered “cannot”" : "a requirement on \(name(item.target))")
+        } else {
+            text += "."
+        }
+        return .init(
+            id: clauseID("req", [item.id]), section: section, text: text, departments: [item.department, item.target].sorted(),
+            sources: [item.id], theme: analysis.themes[item.id], confidence: 1,
+            reason: section == .disagreement ? "answered “cannot”" : "a requirement on \(name(item.target))")
     }
 
     mutating func addOffers() {
         for item in items where item.kind == .offer {
             let offer = AgreementClauseText.capitalised(
                 AgreementClauseText.commitment(analysis.asks[item.id]!, doers: [item.department], askers: [item.target], casing: casings[item.id]!) + ".")
-            clauses.append(.init(id: clauseID("offer", [item.id]), section: .commitment, text: offer,
-                                 departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
-                                 confidence: 1, reason: "offered in return"))
+            clauses.append(
+                .init(
+                    id: clauseID("offer", [item.id]), section: .commitment, text: offer,
+                    departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
+                    confidence: 1, reason: "offered in return"))
         }
     }
 
@@ -114,21 +125,27 @@ struct AgreementComposer {
             let wrong = r.filter { $0.verdict == .wrong }
             guard !r.isEmpty, wrong.count * 2 >= r.count, !wrong.isEmpty else { continue }
             let reasons = wrong.map(\.comment).filter { !$0.isEmpty }.sorted()
-            clauses.append(.init(id: clauseID("gap", [item.id]), section: .perceptionGap,
-                                 text: "\(name(item.department)) believes: “\(item.text)” — \(name(item.target)) says this is wrong" + (reasons.isEmpty ? "." : ": " + reasons.joined(separator: "; ")),
-                                 departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
-                                 confidence: Double(wrong.count) / Double(r.count), reason: "\(wrong.count) of \(r.count) reactions said wrong", votable: false))
+            clauses.append(
+                .init(
+                    id: clauseID("gap", [item.id]), section: .perceptionGap,
+                    text: "\(name(item.department)) believes: “\(item.text)” — \(name(item.target)) says this is wrong" + (reasons.isEmpty ? "." : ": " + reasons.joined(separator: "; ")),
+                    departments: [item.department, item.target].sorted(), sources: [item.id], theme: analysis.themes[item.id],
+                    confidence: Double(wrong.count) / Double(r.count), reason: "\(wrong.count) of \(r.count) reactions said wrong", votable: false))
         }
     }
 
     /// How we will measure, and when we review.
     mutating func addClosing(departments: [Department], reviewInDays: Int) {
         let measures = items.filter { $0.kind != .outmodel && analysis.themes[$0.id] == .measurement }.map(\.id).sorted()
-        clauses.append(.init(id: "c_measure", section: .measure,
-                             text: "We will measure overall time-to-delivery (idea to customer) and availability together, on one shared view, and review them at every retrospective.",
-                             departments: departments.sorted(), sources: measures, theme: .measurement, confidence: 1,
-                             reason: measures.isEmpty ? "the workshop's purpose" : "\(measures.count) measurement items"))
-        clauses.append(.init(id: "c_review", section: .review, text: "We will review this agreement together in \(reviewInDays) days.",
-                             departments: departments.sorted(), sources: [], theme: nil, confidence: 1, reason: "every agreement gets a review date", votable: true))
+        clauses.append(
+            .init(
+                id: "c_measure", section: .measure,
+                text: "We will measure overall time-to-delivery (idea to customer) and availability together, on one shared view, and review them at every retrospective.",
+                departments: departments.sorted(), sources: measures, theme: .measurement, confidence: 1,
+                reason: measures.isEmpty ? "the workshop's purpose" : "\(measures.count) measurement items"))
+        clauses.append(
+            .init(
+                id: "c_review", section: .review, text: "We will review this agreement together in \(reviewInDays) days.",
+                departments: departments.sorted(), sources: [], theme: nil, confidence: 1, reason: "every agreement gets a review date", votable: true))
     }
 }

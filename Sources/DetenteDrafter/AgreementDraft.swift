@@ -21,15 +21,18 @@ public struct AgreementDraft: Sendable, Equatable {
         public var departments: [Department]
         public var sources: [ItemID]
         public var theme: Theme?
-        public var confidence: Double
+        /// In [0, 1], to two decimals (as journaled), so a replayed draft equals the live one.
+        public var confidence: Double { didSet { confidence = Confidence.stored(confidence) } }
         public var reason: String
         /// Only clauses someone can endorse are put to the vote (not review dates or gaps).
         public var votable: Bool
 
-        public init(id: ClauseID, section: Section, text: String, departments: [Department], sources: [ItemID],
-                    theme: Theme?, confidence: Double, reason: String, votable: Bool = true) {
+        public init(
+            id: ClauseID, section: Section, text: String, departments: [Department], sources: [ItemID],
+            theme: Theme?, confidence: Double, reason: String, votable: Bool = true
+        ) {
             self.id = id; self.section = section; self.text = text; self.departments = departments
-            self.sources = sources; self.theme = theme; self.confidence = confidence; self.reason = reason
+            self.sources = sources; self.theme = theme; self.confidence = Confidence.stored(confidence); self.reason = reason
             self.votable = votable
         }
     }
@@ -53,23 +56,25 @@ extension AgreementDraft.Clause {
         [
             "id": .string(id), "section": .string(section.rawValue), "text": .string(text),
             "departments": JSON(departments), "sources": JSON(sources), "theme": JSON(theme?.rawValue),
-            "confidence": .double((confidence * 100).rounded() / 100), "reason": .string(reason), "votable": .bool(votable),
+            "confidence": .double(confidence), "reason": .string(reason), "votable": .bool(votable)
         ]
     }
 
     public init?(json: JSON) {
         guard let id = json["id"]?.stringValue, let section = json["section"]?.stringValue.flatMap(AgreementDraft.Section.init),
-              let text = json["text"]?.stringValue else { return nil }
+            let text = json["text"]?.stringValue
+        else { return nil }
         let confidence: Double
         switch json["confidence"] {
         case let .double(d)?: confidence = d
         case let .int(i)?: confidence = Double(i)
         default: confidence = 0
         }
-        self.init(id: id, section: section, text: text,
-                  departments: json["departments"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                  sources: json["sources"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                  theme: json["theme"]?.stringValue.flatMap(Theme.init), confidence: confidence,
-                  reason: json["reason"]?.stringValue ?? "", votable: json["votable"]?.boolValue ?? true)
+        self.init(
+            id: id, section: section, text: text,
+            departments: json["departments"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            sources: json["sources"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            theme: json["theme"]?.stringValue.flatMap(Theme.init), confidence: confidence,
+            reason: json["reason"]?.stringValue ?? "", votable: json["votable"]?.boolValue ?? true)
     }
 }

@@ -32,8 +32,9 @@ extension AgreementDrafter {
         let (groupOf, members) = link(scores)
         var grouping = collectGroups(members, scores: scores, reqs: reqs, keyNames: keyNames)
         grouping.suggestions = scores.near.filter { groupOf[$0.i] != groupOf[$0.j] }.map {
-            Analysis.Suggestion(kind: .sameAsk, a: reqs[$0.i].item.id, b: reqs[$0.j].item.id, confidence: $0.score,
-                                reason: reason(reqs[$0.i], reqs[$0.j], words: keyNames))
+            Analysis.Suggestion(
+                kind: .sameAsk, a: reqs[$0.i].item.id, b: reqs[$0.j].item.id, confidence: $0.score,
+                reason: reason(reqs[$0.i], reqs[$0.j], words: keyNames))
         }.sorted { ($0.confidence, $1.a, $1.b) > ($1.confidence, $0.a, $0.b) }
         return grouping
     }
@@ -129,10 +130,12 @@ extension AgreementDrafter {
             guard let m = members[key], m.count > 1 else { continue }
             var total = 0.0, pairs = 0
             var best = (score: -1.0, reason: "")
-            for x in m { for y in m where y > x {
-                let s = scores.sim(x, y); total += s; pairs += 1
-                if s > best.score { best = (s, reason(reqs[x], reqs[y], words: keyNames)) }
-            } }
+            for x in m {
+                for y in m where y > x {
+                    let s = scores.sim(x, y); total += s; pairs += 1
+                    if s > best.score { best = (s, reason(reqs[x], reqs[y], words: keyNames)) }
+                }
+            }
             groups.append(.init(members: m.map { reqs[$0].item.id }.sorted(), confidence: min(1, total / Double(max(pairs, 1))), reason: best.reason))
         }
         groups.sort { $0.members[0] < $1.members[0] }

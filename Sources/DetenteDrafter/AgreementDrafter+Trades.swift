@@ -40,9 +40,10 @@ extension AgreementDrafter {
         return weights
     }
 
-    static let specificConcepts = mask(ConceptLexicon.concepts.indices.filter {
-        !ConceptLexicon.concepts[$0].vague && !ConceptLexicon.broad.contains(ConceptLexicon.concepts[$0].id)
-    })
+    static let specificConcepts = mask(
+        ConceptLexicon.concepts.indices.filter {
+            !ConceptLexicon.concepts[$0].vague && !ConceptLexicon.broad.contains(ConceptLexicon.concepts[$0].id)
+        })
 
     /// How surely two asks from facing departments trade on one topic; nil when they cannot.
     static func tradeCandidate(_ reqs: [Features], _ i: Int, _ j: Int, weights: [Double]) -> TradeCandidate? {
@@ -58,7 +59,9 @@ extension AgreementDrafter {
             score = weight(shared) / max(0.001, min(weight(sa), weight(sb)))
         } else if a.vague && b.vague {
             score = 0.5
-        } else { return nil }
+        } else {
+            return nil
+        }
         let names = bits(shared != 0 ? shared : a.concepts & b.concepts).map { ConceptLexicon.concepts[$0].id }.sorted()
         // Ties on the topic are broken by shared topic words ("freeze", "change request").
         let sharedWords = sharedCount(a.words, b.words)

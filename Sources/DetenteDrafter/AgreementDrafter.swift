@@ -50,12 +50,16 @@ public struct AgreementDrafter: Sendable {
         let actionKey: Int32?
     }
 
-    static let jointCues = ["together", "joint", "jointly", "shared", "both", "each other", "swap", "common", "same room", "same screen",
-                            "with us"].map { Stemmer.stems($0).joined(separator: " ") }
+    static let jointCues = [
+        "together", "joint", "jointly", "shared", "both", "each other", "swap", "common", "same room", "same screen",
+        "with us"
+    ].map { Stemmer.stems($0).joined(separator: " ") }
 
     /// Words that make an ask conditional, as stem phrases.
-    static let conditionCues = ["if", "unless", "provided", "as long as", "in return", "in exchange", "before you", "only when",
-                                "on condition", "qualif"].map { Stemmer.stems($0).joined(separator: " ") }
+    static let conditionCues = [
+        "if", "unless", "provided", "as long as", "in return", "in exchange", "before you", "only when",
+        "on condition", "qualif"
+    ].map { Stemmer.stems($0).joined(separator: " ") }
 
     static let stopwords: Set<String> = [
         "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "we", "us", "our", "you", "your", "they", "them", "their",
@@ -66,7 +70,7 @@ public struct AgreementDrafter: Sendable {
         "get", "give", "let", "make", "stop", "start", "keep", "put", "one", "two", "three", "dev", "ops", "team", "teams", "developer",
         "developers", "people", "someone", "anyone", "thing", "things", "way", "time", "today", "there", "here", "i", "me", "my", "he",
         "she", "his", "her", "ve", "re", "ll", "d", "s", "t", "it's", "we're", "we'll", "they're", "you're", "via", "per",
-        "dba", "security", "platform", "sre", "qa", "department", "side",
+        "dba", "security", "platform", "sre", "qa", "department", "side"
     ]
 
     static func mask(_ concepts: [Int]) -> UInt64 { concepts.reduce(0) { $0 | (1 << UInt64($1)) } }
@@ -90,9 +94,10 @@ public struct AgreementDrafter: Sendable {
             let id = Int32(wordIDs.count); wordIDs[key] = id; return id
         }
         let keys = AskEvidence.keys(of: ask).map(keyID)
-        return Features(item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
-                        theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil), conditional: conditional, joint: joint,
-                        ask: ask, keys: Array(Set(keys)).sorted(), actionKey: ask.action.map(keyID))
+        return Features(
+            item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
+            theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil), conditional: conditional, joint: joint,
+            ask: ask, keys: Array(Set(keys)).sorted(), actionKey: ask.action.map(keyID))
     }
 
     /// `concepts` in the order the text names them.

@@ -40,11 +40,18 @@ enum AskEvidence {
         // Two asks without an action verb both ask to be given something ("a read-only log view").
         let sameAction = actions.0 == actions.1
         let actionFactor: Double
-        if sameAction { actionFactor = 1 }
-        else if let x = actions.0, b.keys.contains(x) { actionFactor = 0.9 }  // "automate patching" ~ "automated patch deployment"
-        else if let y = actions.1, a.keys.contains(y) { actionFactor = 0.9 }
-        else if actions.0 == nil || actions.1 == nil { actionFactor = 0.8 }
-        else { actionFactor = 0.55 }
+        if sameAction {
+            actionFactor = 1
+        } else if let x = actions.0, b.keys.contains(x) {
+            actionFactor = 0.9
+        }  // "automate patching" ~ "automated patch deployment"
+        else if let y = actions.1, a.keys.contains(y) {
+            actionFactor = 0.9
+        } else if actions.0 == nil || actions.1 == nil {
+            actionFactor = 0.8
+        } else {
+            actionFactor = 0.55
+        }
         let joint = a.joint && b.joint
         let targetFactor = a.item.target == b.item.target || joint ? 1 : 0.6
         let crossFactor = crossDepartment && !joint ? 0.9 : 1

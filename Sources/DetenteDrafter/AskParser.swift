@@ -37,13 +37,17 @@ public enum AskParser {
         "please", "pls", "plz", "kindly", "could", "would", "can", "will", "should", "shall", "must", "may", "might", "you", "we", "i",
         "they", "it", "need", "needs", "want", "wants", "like", "to", "just", "really", "honestly", "maybe", "perhaps", "also", "always",
         "let's", "lets", "me", "able", "we'll", "i'll", "you'll", "they'll", "we'd", "i'd", "you'd", "we're", "are", "is", "do", "don't", "ideally", "then",
-        "actually", "simply", "at", "least", "start", "starting", "begin", "stop", "going", "forward", "from", "now", "on", "asap",
+        "actually", "simply", "at", "least", "start", "starting", "begin", "stop", "going", "forward", "from", "now", "on", "asap"
     ]
     /// Verbs that hand over their object rather than name an action (support verbs).
-    static let supportVerbs: Set<String> = ["give", "get", "provide", "have", "make", "let", "allow", "need", "want", "offer", "put", "take", "bring",
-                                            "send", "ensure", "enable", "grant", "require"]
-    static let pronouns: Set<String> = ["us", "we", "our", "ours", "you", "your", "yours", "them", "they", "their", "me", "my", "it", "its",
-                                        "him", "her", "his", "this", "that", "these", "those", "everyone", "anyone", "someone", "somebody"]
+    static let supportVerbs: Set<String> = [
+        "give", "get", "provide", "have", "make", "let", "allow", "need", "want", "offer", "put", "take", "bring",
+        "send", "ensure", "enable", "grant", "require"
+    ]
+    static let pronouns: Set<String> = [
+        "us", "we", "our", "ours", "you", "your", "yours", "them", "they", "their", "me", "my", "it", "its",
+        "him", "her", "his", "this", "that", "these", "those", "everyone", "anyone", "someone", "somebody"
+    ]
 
     public static func parse(_ text: String) -> Ask {
         let clauses = clauseWords(text)
@@ -60,7 +64,10 @@ public enum AskParser {
             // The ask is the first clause opening with a verb and not negated ("We don't need
             // admin. Let us see the messages"); a sentence of context before it is not the ask.
             if imperative.words.isEmpty, !negated, let first = stripped.first, opensWithVerb(stripped),
-               !supportVerbs.contains(Lexicon.lemma(first)) || stripped.count > 2 { imperative = (stripped, said) }
+                !supportVerbs.contains(Lexicon.lemma(first)) || stripped.count > 2
+            {
+                imperative = (stripped, said)
+            }
         }
         let chosen = imperative.words.isEmpty ? main : imperative
         var core = chosen.words
@@ -69,7 +76,9 @@ public enum AskParser {
             if core.first == "to" { core.removeFirst() }
         }
         let said = chosen.said
-        let negation: Ask.Negation? = said.contains { $0 == "stop" || $0 == "quit" } ? .stop
+        let negation: Ask.Negation? =
+            said.contains { $0 == "stop" || $0 == "quit" }
+            ? .stop
             : said.contains { $0 == "never" || $0 == "don't" || $0 == "not" } ? .never : nil
         let askerActs = said.contains { ["we", "i", "we'd", "i'd"].contains($0) } && said.contains { ["need", "needs", "want", "able", "like"].contains($0) }
         var action: String?
@@ -91,9 +100,10 @@ public enum AskParser {
         if let i = objectWords.firstIndex(of: "for"), i + 1 < objectWords.count, beneficiary == nil {
             beneficiary = objectWords[(i + 1)...].first { !["the", "a", "an", "every", "each", "all"].contains($0) }
         }
-        return Ask(action: action, object: contentLemmas(objectWords), beneficiary: beneficiary,
-                   condition: condition.isEmpty ? nil : condition.joined(separator: " "), core: core.joined(separator: " "),
-                   negation: negation, askerActs: askerActs)
+        return Ask(
+            action: action, object: contentLemmas(objectWords), beneficiary: beneficiary,
+            condition: condition.isEmpty ? nil : condition.joined(separator: " "), core: core.joined(separator: " "),
+            negation: negation, askerActs: askerActs)
     }
 
     /// Content words of an object phrase as lemmas: nouns, adjectives and words the lexicon does
@@ -126,7 +136,9 @@ public enum AskParser {
             let beforeSpace = next.isASCII ? (next == " " || next == "\n" || next == "\t" || next == "\r") : next.properties.isWhitespace
             if clauseBreaks.contains(ch) || ((ch == "." || ch == ":") && beforeSpace) {
                 clauses.append(Tokens.words(String(current))); current = String.UnicodeScalarView()
-            } else { current.append(ch) }
+            } else {
+                current.append(ch)
+            }
         }
         clauses.append(Tokens.words(String(current)))
         return clauses.filter { !$0.isEmpty }
@@ -147,8 +159,10 @@ public enum AskParser {
         return (words, [])
     }
 
-    static let determiners: Set<String> = ["the", "a", "an", "us", "our", "your", "all", "every", "each", "it", "them", "this", "that", "these",
-                                           "those", "some", "any", "no", "to", "in", "on", "up", "down", "out", "off", "me", "my", "their", "one"]
+    static let determiners: Set<String> = [
+        "the", "a", "an", "us", "our", "your", "all", "every", "each", "it", "them", "this", "that", "these",
+        "those", "some", "any", "no", "to", "in", "on", "up", "down", "out", "off", "me", "my", "their", "one"
+    ]
 
     /// An imperative opens with a verb; a word that is also an adjective before a noun opens a
     /// noun phrase instead ("joint retro every 8 weeks", not "to joint").
@@ -167,8 +181,10 @@ public enum AskParser {
     static func isDeclarative(_ words: [String]) -> Bool {
         if let first = words.first, ["nobody", "everyone", "everybody", "no-one", "none", "every", "each", "all", "nothing"].contains(first) { return true }
         return words.dropFirst().contains { w in
-            ["should", "must", "have", "has", "need", "needs", "will", "is", "are", "was", "were", "get", "gets", "can", "cannot", "doesn't",
-             "don't", "isn't", "aren't", "come", "comes", "go", "goes"].contains(w)
+            [
+                "should", "must", "have", "has", "need", "needs", "will", "is", "are", "was", "were", "get", "gets", "can", "cannot", "doesn't",
+                "don't", "isn't", "aren't", "come", "comes", "go", "goes"
+            ].contains(w)
         }
     }
 

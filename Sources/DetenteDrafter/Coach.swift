@@ -44,26 +44,29 @@ public struct Coach: Sendable {
         "arrogant", "cowboys", "cowboy", "dinosaurs", "hopeless", "pathetic", "whine", "whining", "whines", "whiny",
         "gatekeepers", "bureaucrats", "paper-pushers", "amateurs", "amateur", "ignorant", "selfish", "childish",
         "lazily", "dumb", "inept", "unprofessional", "reckless", "cowards", "cowardly", "clowns", "negligent", "obstructive",
-        "sabotage",
+        "sabotage"
     ]
 
     static let blamePhrases: [(String, String)] = [
         ("couldn't care less", "imputed motive"), ("could not care less", "imputed motive"), ("don't care", "imputed motive"),
         ("do not care", "imputed motive"), ("doesn't care", "imputed motive"), ("can't be bothered", "imputed motive"),
-        ("cannot be bothered", "imputed motive"), ("they would rather", "imputed motive"), ("you would rather", "imputed motive"), ("just because", "imputed motive"), ("hide behind", "imputed motive"),
+        ("cannot be bothered", "imputed motive"), ("they would rather", "imputed motive"), ("you would rather", "imputed motive"), ("just because", "imputed motive"),
+        ("hide behind", "imputed motive"),
         ("hiding behind", "imputed motive"), ("when nobody is watching", "imputed motive"), ("over the wall", "sweeping claim"), ("for once", "sarcasm"),
         ("as usual", "sarcasm"), ("get your act together", "demand without content"), ("department of 'no'", "label"),
         ("department of no", "label"), ("department of “no”", "label"), ("grow up", "insult"), ("talk down", "contempt"),
         ("talking down", "contempt"), ("a bunch of", "contempt"), ("all they do", "sweeping claim"), ("all you do", "sweeping claim"),
         ("no idea", "contempt"),
         ("blame us", "blame"), ("blames us", "blame"), ("sort it out", "demand without content"),
-        ("nobody ever", "sweeping claim"),
-        ]
+        ("nobody ever", "sweeping claim")
+    ]
 
     static let sweeping: Set<String> = ["always", "never", "constantly", "nothing", "every", "everything", "nobody", "anything"]
-    static let groupSubjects: Set<String> = ["they", "they're", "theyre", "you", "you're", "youre", "your", "ops", "dev", "devs", "developers",
-                                             "operations", "dba", "dbas", "security", "sre", "sres", "admins", "platform", "qa", "testers",
-                                             "engineers", "management", "their", "them"]
+    static let groupSubjects: Set<String> = [
+        "they", "they're", "theyre", "you", "you're", "youre", "your", "ops", "dev", "devs", "developers",
+        "operations", "dba", "dbas", "security", "sre", "sres", "admins", "platform", "qa", "testers",
+        "engineers", "management", "their", "them"
+    ]
 
     static let phraseIndex = PhraseIndex(blamePhrases.map { ($0.0, $0.1) })
 
@@ -112,18 +115,23 @@ public struct Coach: Sendable {
         "report", "capacity", "load", "performance", "budget", "quota", "policy", "standard", "baseline", "scan", "scans",
         "vulnerability", "vulnerabilities", "credentials", "index", "indexes", "query", "queries", "replica", "database", "databases",
         "production", "prod", "server", "servers", "service", "services", "version", "versions", "library", "libraries", "dependency",
-        "dependencies", "definition", "define", "shadow", "traffic", "checklist", "catalog", "category", "form", "field",
+        "dependencies", "definition", "define", "shadow", "traffic", "checklist", "catalog", "category", "form", "field"
     ]
     /// A requirement that opens with an attitude ("Respect…", "Be less…", "Care about…") asks for a
     /// disposition, not a deliverable, unless it names a number or a deadline.
-    static let attitudeOpeners: Set<String> = ["respect", "care", "understand", "trust", "be", "think", "communicate", "show", "grow", "listen",
-                                               "appreciate", "value", "accept", "remember", "consider"]
-    static let timeOrNumber = try! NSRegularExpression(pattern: #"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|daily|weekly|monthly|quarterly|hourly|every|each|within|before|after|by|until|per)\b"#, options: [.caseInsensitive])
+    static let attitudeOpeners: Set<String> = [
+        "respect", "care", "understand", "trust", "be", "think", "communicate", "show", "grow", "listen",
+        "appreciate", "value", "accept", "remember", "consider"
+    ]
+    static let timeOrNumber = try! NSRegularExpression(
+        pattern: #"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|daily|weekly|monthly|quarterly|hourly|every|each|within|before|after|by|until|per)\b"#, options: [.caseInsensitive])
     /// Verbs of attitude rather than action: "care", "trust", "respect", "understand".
-    static let attitudeVerbs: Set<String> = ["care", "trust", "trusting", "respect", "understand", "think", "thought", "communicate", "communication",
-                                             "agile", "flexible", "flexibility", "bureaucratic", "collaborate", "collaboration",
-                                             "ownership", "open", "transparent", "proactive", "loop", "better", "more", "less", "faster",
-                                             "slow", "grow", "behave", "listen", "stop", "improve", "help", "learn"]
+    static let attitudeVerbs: Set<String> = [
+        "care", "trust", "trusting", "respect", "understand", "think", "thought", "communicate", "communication",
+        "agile", "flexible", "flexibility", "bureaucratic", "collaborate", "collaboration",
+        "ownership", "open", "transparent", "proactive", "loop", "better", "more", "less", "faster",
+        "slow", "grow", "behave", "listen", "stop", "improve", "help", "learn"
+    ]
 
     func vagueness(_ text: String, words: [String]) -> String? {
         let concrete = words.filter(Self.concreteNouns.contains).count
@@ -163,4 +171,3 @@ struct PhraseIndex: Sendable {
         return nil
     }
 }
-

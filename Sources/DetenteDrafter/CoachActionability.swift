@@ -13,13 +13,13 @@ extension Coach {
     static let psychVerbs: Set<String> = [
         "trust", "respect", "value", "appreciate", "admire", "understand", "think", "consider", "care", "accept", "listen", "recognize",
         "realize", "remember", "feel", "believe", "communicate", "collaborate", "cooperate", "engage", "behave", "act", "try",
-        "improve", "relax", "treat", "see", "meet", "embrace", "learn", "grow", "become", "stay", "remain", "assume", "work", "talk",
+        "improve", "relax", "treat", "see", "meet", "embrace", "learn", "grow", "become", "stay", "remain", "assume", "work", "talk"
     ]
     static let abstractNouns: Set<String> = [
         "trust", "respect", "understanding", "collaboration", "cooperation", "communication", "conversation", "attitude", "mindset",
         "culture", "sense", "flexibility", "transparency", "partnership", "partner", "empathy", "openness", "support", "help",
         "goodwill", "patience", "effort", "spirit", "relationship", "way", "bit", "lot", "thing",
-        "stuff", "everything", "anything", "something", "team", "side", "department",
+        "stuff", "everything", "anything", "something", "team", "side", "department"
     ]
     static let comparatives: Set<String> = ["more", "less", "fewer", "better", "greater", "stronger", "faster", "smoother", "closer"]
     static let timeBound = try! NSRegularExpression(

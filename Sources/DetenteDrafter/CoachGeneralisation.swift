@@ -12,18 +12,18 @@ import DetenteModel
 extension Coach {
     static let sarcasmMarkers: [(String, String)] = [
         "once again", "yet again", "as always", "as ever", "as usual", "for a change", "for once", "surprise surprise", "heaven forbid",
-        "god forbid", "like clockwork", "thanks for nothing", "of all people", "what a surprise", "how convenient",
+        "god forbid", "like clockwork", "thanks for nothing", "of all people", "what a surprise", "how convenient"
     ].map { ($0, "sarcasm") }
 
     /// Condescending idioms (general English usage): telling adults to mature or calm down, or
     /// dismissing a concern as someone else's.
     static let condescension: [(String, String)] = [
-        "calm down", "wake up and",
+        "calm down", "wake up and"
     ].map { ($0, "contempt") }
 
     static let motivePhrases: [(String, String)] = [
         "to cover themselves", "to cover yourselves", "for the sake of it", "looking for a reason", "looking for reasons", "any excuse",
-        "an excuse to",
+        "an excuse to"
     ].map { ($0, "imputed motive") }
 
     /// Words naming a group of colleagues by function; a plural "they" counts as one too.
@@ -32,7 +32,7 @@ extension Coach {
         "ops": ["ops", "operations", "infrastructure", "infra", "admins", "sysadmins", "sre", "sres", "support", "service desk"],
         "security": ["security", "cyber", "infosec", "soc", "secops", "compliance"],
         "dba": ["dba", "dbas", "database team"],
-        "qa": ["qa", "testers", "testing"],
+        "qa": ["qa", "testers", "testing"]
     ]
     static let allGroupNames: Set<String> = Set(groupNames.values.joined()).union(["they", "them", "management"])
 
@@ -40,7 +40,7 @@ extension Coach {
     /// fixed trait ("they never", "Ops always", "they ignore"). Verbs of belief ("they think", "they see X as")
     /// are how an outmodel takes the other side's view, and are not blame by themselves.
     static let attitudeAfterGroup: Set<String> = [
-        "never", "always", "ever", "pretend", "pretends", "ignore", "ignores", "refuse", "refuses",
+        "never", "always", "ever", "pretend", "pretends", "ignore", "ignores", "refuse", "refuses"
     ]
 
     /// Sarcasm, sweeping claims about a group other than the speaker's, and imputed motives.

@@ -23,13 +23,16 @@ enum ConceptLexicon {
     }
 
     /// Concepts that colour many asks without being what they ask for.
-    static let broad: Set<String> = Set(ConceptLexiconData.concepts.split(separator: "\n").compactMap { line in
-        let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
-        return cols.count == 4 && cols[2] == "broad" ? String(cols[0]) : nil
-    })
+    static let broad: Set<String> = Set(
+        ConceptLexiconData.concepts.split(separator: "\n").compactMap { line in
+            let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return cols.count == 4 && cols[2] == "broad" ? String(cols[0]) : nil
+        })
 
     /// The drafter keeps concept sets as 64-bit masks.
-    static let fitsInAMask: Bool = { precondition(concepts.count <= 64, "more than 64 concepts: widen the drafter's masks"); return true }()
+    static let fitsInAMask: Bool = {
+        precondition(concepts.count <= 64, "more than 64 concepts: widen the drafter's masks"); return true
+    }()
 
     /// Every form, split into stemmed words, with its concept index; longest forms first.
     static let forms: [(words: [String], concept: Int)] = {
@@ -70,32 +73,46 @@ enum ConceptLexicon {
 /// that talk about a concept through the lens of another theme ("measured on ticket closure").
 enum ThemeCues {
     static let cues: [Theme: [String]] = [
-        .measurement: ["measure", "measur", "metric", "kpi", "count", "number", "rate", "rat", "reward", "bonus", "target", "judg", "success",
-                       "score", "scoreboard", "dashboard", "report", "sla", "slo", "availability", "uptime", "downtime", "percent", "point",
-                       "velocity", "data", "capacity", "forecast", "benchmark", "track", "trend", "baseline", "finding", "finding",
-                       "how long", "how many", "lead time", "time-to-delivery", "stat", "statistic", "graph", "chart", "evidence", "proof", "result"],
-        .sharing: ["know", "knowledge", "learn", "tell", "told", "share", "shar", "wiki", "document", "doc", "documentation", "runbook", "head",
-                   "loop", "inform", "visible", "visibility", "read", "see", "explain", "clueless", "aware", "hear", "heard", "find out",
-                   "comment", "note", "channel", "access", "transparen", "understand", "show", "ask", "question", "announce", "publish", "silo"],
-        .lean: ["window", "batch", "freeze", "wait", "queue", "handoff", "hand-off", "approval", "cab", "step", "small", "big", "plan", "flow",
-                "delay", "bottleneck", "wip", "cadence", "week", "month", "peak", "ticket", "process", "bureaucra", "paperwork", "itil",
-                "change request", "schedule", "maintenance", "waste", "rework", "lead", "faster", "slow", "backlog", "prioriti", "sprint"],
-        .automation: ["script", "automat", "manual", "by hand", "pipeline", "tool", "terraform", "ansible", "container", "vm", "build",
-                      "provision", "self-service", "infrastructure", "config", "image", "test", "deploy", "jenkins", "kubernetes",
-                      "checklist", "click", "install", "server", "laptop", "code"],
-        .culture: ["fear", "afraid", "trust", "blame", "care", "value", "resent", "hate", "enjoy", "attitude", "respect", "failure", "hero",
-                   "pride", "proud", "ownership", "own", "weekend", "night", "woken", "stress", "burnout", "morale", "believe", "assume",
-                   "feel", "personal", "reward", "incentive", "together", "joint", "empathy", "listen"],
+        .measurement: [
+            "measure", "measur", "metric", "kpi", "count", "number", "rate", "rat", "reward", "bonus", "target", "judg", "success",
+            "score", "scoreboard", "dashboard", "report", "sla", "slo", "availability", "uptime", "downtime", "percent", "point",
+            "velocity", "data", "capacity", "forecast", "benchmark", "track", "trend", "baseline", "finding", "finding",
+            "how long", "how many", "lead time", "time-to-delivery", "stat", "statistic", "graph", "chart", "evidence", "proof", "result"
+        ],
+        .sharing: [
+            "know", "knowledge", "learn", "tell", "told", "share", "shar", "wiki", "document", "doc", "documentation", "runbook", "head",
+            "loop", "inform", "visible", "visibility", "read", "see", "explain", "clueless", "aware", "hear", "heard", "find out",
+            "comment", "note", "channel", "access", "transparen", "understand", "show", "ask", "question", "announce", "publish", "silo"
+        ],
+        .lean: [
+            "window", "batch", "freeze", "wait", "queue", "handoff", "hand-off", "approval", "cab", "step", "small", "big", "plan", "flow",
+            "delay", "bottleneck", "wip", "cadence", "week", "month", "peak", "ticket", "process", "bureaucra", "paperwork", "itil",
+            "change request", "schedule", "maintenance", "waste", "rework", "lead", "faster", "slow", "backlog", "prioriti", "sprint"
+        ],
+        .automation: [
+            "script", "automat", "manual", "by hand", "pipeline", "tool", "terraform", "ansible", "container", "vm", "build",
+            "provision", "self-service", "infrastructure", "config", "image", "test", "deploy", "jenkins", "kubernetes",
+            "checklist", "click", "install", "server", "laptop", "code"
+        ],
+        .culture: [
+            "fear", "afraid", "trust", "blame", "care", "value", "resent", "hate", "enjoy", "attitude", "respect", "failure", "hero",
+            "pride", "proud", "ownership", "own", "weekend", "night", "woken", "stress", "burnout", "morale", "believe", "assume",
+            "feel", "personal", "reward", "incentive", "together", "joint", "empathy", "listen"
+        ]
     ]
 
     /// Lenses: words that say what a statement is about whatever it names. A fear, a value or a
     /// matter of trust is culture ("they fear the 3 a.m. page"); what a side is judged or paid on
     /// is measurement ("measured on ticket closure times"). Each lens counts once, strongly.
     static let lenses: [Theme: [String]] = [
-        .culture: ["fear", "afraid", "scare", "trust", "distrust", "sacred", "resent", "pride", "proud", "hero", "over the wall",
-                   "throw code", "their job", "your job", "blame culture", "us and them", "us versus them", "us vs"],
-        .measurement: ["measured on", "measured by", "judged on", "judged by", "rated on", "rated by", "rewarded for", "paid for", "bonus",
-                       "kpi", "scored on", "evaluated on", "target"],
+        .culture: [
+            "fear", "afraid", "scare", "trust", "distrust", "sacred", "resent", "pride", "proud", "hero", "over the wall",
+            "throw code", "their job", "your job", "blame culture", "us and them", "us versus them", "us vs"
+        ],
+        .measurement: [
+            "measured on", "measured by", "judged on", "judged by", "rated on", "rated by", "rewarded for", "paid for", "bonus",
+            "kpi", "scored on", "evaluated on", "target"
+        ]
     ]
     /// The lenses as stemmed phrases, matched like the text.
     static let stemmedLenses: [(Theme, [String])] = lenses.map { theme, cues in (theme, cues.map { Stemmer.stems($0).joined(separator: " ") }) }
@@ -168,7 +185,7 @@ enum Stemmer {
                 }
                 w = base
                 // "deploying" → "deploy", "stopped" → "stop"
-                if (suffix == "ing" || suffix == "ed"), w.count >= 4, let last = w.last, w.dropLast().last == last, !"lsz".contains(last) { w.removeLast() }
+                if suffix == "ing" || suffix == "ed", w.count >= 4, let last = w.last, w.dropLast().last == last, !"lsz".contains(last) { w.removeLast() }
                 return w
             }
         }

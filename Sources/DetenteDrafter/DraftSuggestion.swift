@@ -21,12 +21,14 @@ public struct DraftSuggestion: Sendable, Equatable {
         self.items = sorted
         self.question = kind == .sameAsk ? "Are these the same ask?" : "Is this a trade, each side giving the other something?"
         self.reason = reason
-        self.confidence = min(1, max(0, confidence))
+        self.confidence = Confidence.stored(confidence)
     }
 
     var json: JSON {
-        ["id": .string(id), "kind": .string(kind.rawValue), "items": JSON(items), "question": .string(question), "reason": .string(reason),
-         "confidence": .double((confidence * 100).rounded() / 100), "status": .string(status.rawValue)]
+        [
+            "id": .string(id), "kind": .string(kind.rawValue), "items": JSON(items), "question": .string(question), "reason": .string(reason),
+            "confidence": .double(confidence), "status": .string(status.rawValue)
+        ]
     }
 
     public init?(json: JSON) {

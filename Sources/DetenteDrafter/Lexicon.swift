@@ -102,8 +102,9 @@ enum Lexicon {
     static func info(_ w: String) -> WordInfo {
         if let hit = memo.withLock({ $0[w] }) { return hit }
         let corrected = Self.corrected(w)
-        let value = WordInfo(tags: computeTags(w), lemma: computeLemma(w), nounLemma: computeNounLemma(w),
-                             correctedNounLemma: corrected == w ? computeNounLemma(w) : computeNounLemma(corrected))
+        let value = WordInfo(
+            tags: computeTags(w), lemma: computeLemma(w), nounLemma: computeNounLemma(w),
+            correctedNounLemma: corrected == w ? computeNounLemma(w) : computeNounLemma(corrected))
         memo.withLock { map in
             if map.count > 100_000 { map.removeAll(keepingCapacity: true) }
             map[w] = value

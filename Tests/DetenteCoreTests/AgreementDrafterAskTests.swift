@@ -59,7 +59,7 @@ import Testing
     @Test func typosAndSpellingDoNotStopTheSameAskFromGrouping() {
         let a = AgreementDrafter().analyse([
             AnalysisItem(id: "x1", department: "dev", kind: .requirement, target: "ops", text: "Give us a catalogue of pre-authorised firewall changes."),
-            AnalysisItem(id: "x2", department: "dev", kind: .requirement, target: "ops", text: "We need a catalog of pre-authorized firewal changes."),
+            AnalysisItem(id: "x2", department: "dev", kind: .requirement, target: "ops", text: "We need a catalog of pre-authorized firewal changes.")
         ])
         #expect(a.groups.contains { Set($0.members) == ["x1", "x2"] })
     }

@@ -32,7 +32,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         let items = [
             req("a", "dev", "ops", "Give us read-only access to the production logs if the on-call engineer agrees."),
             req("b", "dev", "ops", "We need read-only access to production logs, if the on-call engineer agrees."),
-            req("c", "dev", "ops", "Read-only access to the production logs for whoever carries the pager."),
+            req("c", "dev", "ops", "Read-only access to the production logs for whoever carries the pager.")
         ]
         let d = draft(items)
         let group = d.clauses.first { $0.sources.count > 1 }
@@ -55,7 +55,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         let items = [
             req("a", "dev", "ops", "Shorten the spring change freeze to one week."),
             req("b", "ops", "dev", "If the spring freeze gets shorter, every change during it ships with a tested rollback."),
-            req("c", "dev", "ops", "Shorten the spring change freeze to a single week, please."),
+            req("c", "dev", "ops", "Shorten the spring change freeze to a single week, please.")
         ]
         let d = draft(items)
         for c in d.clauses { #expect(c.confidence >= 0 && c.confidence <= 1, "\(c.id) \(c.confidence)") }
@@ -69,7 +69,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         drafter.semanticThreshold = 0  // the lexical path: its reason names the shared object
         let items = [
             req("a", "dev", "ops", "Send us the patch schedule for the database servers every Monday."),
-            req("b", "dev", "ops", "Share the database patch schedule with us a week ahead."),
+            req("b", "dev", "ops", "Share the database patch schedule with us a week ahead.")
         ]
         let d = drafter.draft(items: items, reactions: [:], departments: ["dev", "ops"], reviewInDays: 30)
         #expect(!d.clauses.contains { $0.sources.count > 1 && $0.section != .measure })

@@ -41,8 +41,10 @@ import Testing
     }
 
     @Test func synonymsAreCloserThanUnrelatedSentences() {
-        let v = SentenceVectors(["Reboot the machine tonight.", "Restart the server this evening.", "Order pizza for the whole floor.",
-                                 "Buy cake for the birthday party."])
+        let v = SentenceVectors([
+            "Reboot the machine tonight.", "Restart the server this evening.", "Order pizza for the whole floor.",
+            "Buy cake for the birthday party."
+        ])
         #expect(v.cosine(0, 1) > v.cosine(0, 2) + 0.1, "\(v.cosine(0, 1)) vs \(v.cosine(0, 2))")
     }
 
@@ -53,11 +55,13 @@ import Testing
     }
 
     @Test func paraphrasesWithNoSharedWordAreGroupedOrSuggested() {
-        let items = [item("p1", "Write down how to restore backups."),
-                     item("p2", "Document the recovery procedure for lost data."),
-                     item("q1", "Publish the maintenance calendar."),
-                     item("q2", "Share the schedule of planned downtime."),
-                     item("u1", "Tag every container image with its commit.", from: "ops", to: "dev")]
+        let items = [
+            item("p1", "Write down how to restore backups."),
+            item("p2", "Document the recovery procedure for lost data."),
+            item("q1", "Publish the maintenance calendar."),
+            item("q2", "Share the schedule of planned downtime."),
+            item("u1", "Tag every container image with its commit.", from: "ops", to: "dev")
+        ]
         let analysis = AgreementDrafter().analyse(items)
         #expect(linked("p1", "p2", in: analysis))
         #expect(linked("q1", "q2", in: analysis))
@@ -65,15 +69,19 @@ import Testing
     }
 
     @Test func unrelatedAsksSharingAWordAreNeitherGroupedNorSuggested() {
-        let items = [item("r1", "Review the firewall rules every quarter."),
-                     item("r2", "Review our pull requests within a day.")]
+        let items = [
+            item("r1", "Review the firewall rules every quarter."),
+            item("r2", "Review our pull requests within a day.")
+        ]
         let analysis = AgreementDrafter().analyse(items)
         #expect(!linked("r1", "r2", in: analysis))
     }
 
     @Test func semanticEvidenceCanBeTurnedOff() {
-        let items = [item("p1", "Write down how to restore backups."),
-                     item("p2", "Document the recovery procedure for lost data.")]
+        let items = [
+            item("p1", "Write down how to restore backups."),
+            item("p2", "Document the recovery procedure for lost data.")
+        ]
         var drafter = AgreementDrafter()
         drafter.semanticThreshold = 0
         #expect(!linked("p1", "p2", in: drafter.analyse(items)))
@@ -81,8 +89,10 @@ import Testing
 
     @Test func aConditionalOfferToTheOtherSideIsNeverTheSameAsk() {
         // Close in meaning, but one side makes it a condition: that is a trade, not one ask.
-        let items = [item("c1", "Write down how to restore backups.", from: "dev", to: "ops"),
-                     item("c2", "If you document the recovery procedure, we will help restore backups.", from: "security", to: "ops")]
+        let items = [
+            item("c1", "Write down how to restore backups.", from: "dev", to: "ops"),
+            item("c2", "If you document the recovery procedure, we will help restore backups.", from: "security", to: "ops")
+        ]
         let analysis = AgreementDrafter().analyse(items)
         #expect(!analysis.groups.contains { $0.members.contains("c1") && $0.members.contains("c2") })
     }

@@ -17,13 +17,14 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         req("o1", "ops", "dev", "Before you ask for a new environment, give us its spec as code in Terraform."),
         req("o2", "ops", "dev", "Write a runbook for every service before it goes live."),
         req("d4", "dev", "ops", "Communicate more with us."),
-        AnalysisItem(id: "m1", department: "dev", kind: .outmodel, target: "ops", text: "They are measured on uptime, never on lead time."),
+        AnalysisItem(id: "m1", department: "dev", kind: .outmodel, target: "ops", text: "They are measured on uptime, never on lead time.")
     ]
 
     @Test func theSameAskOnTheSameObjectIsGroupedWithAReason() {
-        let a = AgreementDrafter().analyse(items + [
-            req("d5", "dev", "ops", "We need read-only access to the production logs for whoever is on duty."),
-        ])
+        let a = AgreementDrafter().analyse(
+            items + [
+                req("d5", "dev", "ops", "We need read-only access to the production logs for whoever is on duty.")
+            ])
         let group = a.groups.first { $0.members.contains("d3") }
         #expect(group?.members.contains("d5") == true)
         #expect(group.map { $0.reason.contains("access") && $0.confidence > 0 && $0.confidence <= 1 } == true)
@@ -33,7 +34,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         // Both name the on-call rota, but one asks for a person on it and the other for pay.
         let a = AgreementDrafter().analyse([
             req("r1", "ops", "dev", "Put one developer on the weekend on-call rota."),
-            req("r2", "dev", "ops", "Publish the on-call rota a month ahead in the shared calendar."),
+            req("r2", "dev", "ops", "Publish the on-call rota a month ahead in the shared calendar.")
         ])
         #expect(!a.groups.contains { Set($0.members) == ["r1", "r2"] })
     }
@@ -61,10 +62,10 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
     @Test func themesFollowWhatAStatementIsAbout() {
         func outmodel(_ id: String, _ text: String) -> AnalysisItem { AnalysisItem(id: id, department: "ops", kind: .outmodel, target: "dev", text: text) }
         let a = AgreementDrafter().analyse([
-            outmodel("fear", "What they fear most is the weekend page after a release."),          // a fear: culture
+            outmodel("fear", "What they fear most is the weekend page after a release."),  // a fear: culture
             outmodel("judged", "They are judged on ticket closure times, so they open tickets for everything."),  // a metric they live by
-            req("health", "ops", "dev", "Give every service a /health endpoint."),                 // observability: measurement
-            outmodel("insult", "They are lazy and hide behind the change process."),               // blame: culture
+            req("health", "ops", "dev", "Give every service a /health endpoint."),  // observability: measurement
+            outmodel("insult", "They are lazy and hide behind the change process.")  // blame: culture
         ])
         #expect(a.themes["fear"] == .culture)
         #expect(a.themes["judged"] == .measurement)
@@ -75,7 +76,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
     @Test func aConditionOnTheOtherSideMakesATradeNotAGroup() {
         let a = AgreementDrafter().analyse([
             req("d", "dev", "ops", "Shorten the holiday change freeze to two weeks."),
-            req("o", "ops", "dev", "If the holiday freeze gets shorter, a developer stays on standby after each change."),
+            req("o", "ops", "dev", "If the holiday freeze gets shorter, a developer stays on standby after each change.")
         ])
         #expect(a.trades.contains { Set([$0.a, $0.b]) == ["d", "o"] })
         #expect(!a.groups.contains { Set($0.members).isSuperset(of: ["d", "o"]) })
@@ -86,7 +87,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         drafter.suggestionFloor = 0.1  // one shared concept: weak evidence, so only a question to the room
         let a = drafter.analyse([
             req("d", "dev", "ops", "A joint Dev and Ops retrospective every month."),
-            req("o", "ops", "dev", "A regular shared retro where both teams look back at what slowed delivery."),
+            req("o", "ops", "dev", "A regular shared retro where both teams look back at what slowed delivery.")
         ])
         // Precision first: one shared concept is not enough to merge alone, so the room is asked.
         #expect(a.groups.contains { Set($0.members) == ["d", "o"] } || a.suggestions.contains { Set([$0.a, $0.b]) == ["d", "o"] })
@@ -96,7 +97,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
     @Test func aBlamingLineIsNotOfferedAsATrade() {
         let a = AgreementDrafter().analyse([
             req("d", "dev", "ops", "Your on-call people are useless; stop hiding behind the pager rota."),
-            req("o", "ops", "dev", "Developers should carry the pager for the services they build."),
+            req("o", "ops", "dev", "Developers should carry the pager for the services they build.")
         ])
         #expect(a.blame["d"] != nil)
         #expect(a.trades.isEmpty)
@@ -105,7 +106,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
     @Test func draftHasEverySectionWithSources() {
         let reactions: [ItemID: [Reaction]] = [
             "m1": [Reaction(verdict: .wrong, comment: "We track lead time weekly.")],
-            "d3": [Reaction(verdict: .cannot, comment: "Logs hold card data until masking ships.")],
+            "d3": [Reaction(verdict: .cannot, comment: "Logs hold card data until masking ships.")]
         ]
         let draft = AgreementDrafter().draft(items: items, reactions: reactions, departments: ["dev", "ops"], reviewInDays: 30)
         let sections = Set(draft.clauses.map(\.section))

@@ -10,8 +10,10 @@ import Testing
     func actionable(_ text: String) -> Bool { Coach().review(text, kind: .requirement).isActionable }
 
     @Test func attitudesAndStatesAreNotActionable() {
-        for text in ["Be more open with us.", "Trust our judgement on releases.", "Stop treating every request as a threat.",
-                     "More listening, fewer escalations.", "The platform team should be a bit more relaxed about tooling."] {
+        for text in [
+            "Be more open with us.", "Trust our judgement on releases.", "Stop treating every request as a threat.",
+            "More listening, fewer escalations.", "The platform team should be a bit more relaxed about tooling."
+        ] {
             #expect(!actionable(text), "actionable: \(text)")
         }
     }
@@ -21,8 +23,10 @@ import Testing
     }
 
     @Test func shortConcreteAsksAreActionable() {
-        for text in ["No shared admin passwords on build agents.", "Rotate the TLS certificates before they expire.",
-                     "Publish the on-call rota every Friday."] {
+        for text in [
+            "No shared admin passwords on build agents.", "Rotate the TLS certificates before they expire.",
+            "Publish the on-call rota every Friday."
+        ] {
             #expect(actionable(text), "not actionable: \(text)")
         }
     }

@@ -10,9 +10,11 @@ import Testing
     func blame(_ text: String, speaker: Department? = "dev") -> Coach.Blame? { Coach().review(text, kind: .outmodel, speaker: speaker).blame }
 
     @Test func sarcasmMarkersAreBlame() {
-        for text in ["Once again the firewall change went in without a word to us.",
-                     "For a change, a release that came with notes.",
-                     "Yet again the outage report leaves out the config push."] {
+        for text in [
+            "Once again the firewall change went in without a word to us.",
+            "For a change, a release that came with notes.",
+            "Yet again the outage report leaves out the config push."
+        ] {
             #expect(blame(text)?.rule == "sarcasm", "not flagged as sarcasm: \(text)")
         }
     }
