@@ -30,7 +30,8 @@ def ingest_once(args, tools, workshops, per_writer):
         for _ in range(workshops):
             tokens += asyncio.run(setup_workshop(d.port, WRITERS // workshops))[1]
         tf = write_lines(os.path.join(d.dir, "tokens.txt"), tokens)
-        r = load(tools, mode="ingest", port=d.port, clients=WRITERS, tokens=tf, window=WINDOW, duration=120, max_per_client=per_writer)
+        # Writers opt in to batches, as the pages do (docs/PROTOCOL.md, Batching).
+        r = load(tools, mode="ingest", port=d.port, clients=WRITERS, tokens=tf, window=WINDOW, duration=120, max_per_client=per_writer, batch=1)
         r["fsync"] = d.fsync_stats()
         return r
     finally:

@@ -162,20 +162,29 @@ static void close_conn(conn *c, const char *why) {
 	close(c->fd); c->state = 3;
 }
 
+/* One frame may batch several messages (--batch 1): every ack and error in it counts. An ack's
+ * ref is the first "ref": after its type and before the next message's type. */
 static void on_ingest_frame(conn *c, const char *p, size_t len) {
-	const char *r = memmem(p, len, "\"ref\":", 6);
-	if (memmem(p, len, "\"type\":\"error\"", 14)) {
+	const char *end = p + len;
+	for (const char *e = p; (e = memmem(e, end - e, "\"type\":\"error\"", 14)); e += 14) {
 		c->errors++; total_errors++;
 		if (!first_error[0]) snprintf(first_error, sizeof first_error, "%.*s", (int)(len < 150 ? len : 150), p);
-		if (c->next_ref - c->acked - c->errors < window_) ingest_send(c);
-		return;
 	}
-	if (!memmem(p, len, "\"type\":\"ack\"", 12) || !r) return;
-	long ref = strtol(r + 6, NULL, 10);
-	record(now() - c->sent_at[ref % 64]);
-	c->acked++; total_matched++;
-	last_progress = c->last_ack_at = now();
-	ingest_send(c);
+	for (const char *a = p; (a = memmem(a, end - a, "\"type\":\"ack\"", 12)); a += 12) {
+		const char *next = memmem(a + 12, end - a - 12, "\"type\":", 7);
+		const char *r = memmem(a, (next ? next : end) - a, "\"ref\":", 6);
+		if (!r) continue;
+		long ref = strtol(r + 6, NULL, 10);
+		record(now() - c->sent_at[ref % 64]);
+		c->acked++; total_matched++;
+		last_progress = c->last_ack_at = now();
+	}
+	/* Refill the window (ingest_send does nothing once the writer is done or not yet due). */
+	while (c->state != 3 && c->next_ref - c->acked - c->errors < window_) {
+		long before = c->next_ref;
+		ingest_send(c);
+		if (c->next_ref == before) break;
+	}
 }
 
 static void on_frame(conn *c, const char *p, size_t len, int opcode) {

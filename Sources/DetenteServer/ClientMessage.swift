@@ -22,78 +22,77 @@ enum ClientMessage: Equatable {
     static func parse(_ json: JSON) throws(DetenteError) -> ClientMessage {
         guard case .object = json else { throw DetenteError(.badMessage, "a message must be a JSON object") }
         guard let type = json["type"]?.stringValue else { throw DetenteError(.badMessage, "missing string field 'type'") }
-        func string(_ key: String) throws(DetenteError) -> String {
-            guard let v = json[key]?.stringValue else { throw DetenteError(.badMessage, "'\(type)' needs a string field '\(key)'") }
-            return v
-        }
-        func optionalString(_ key: String) throws(DetenteError) -> String? {
-            switch json[key] {
-            case nil, .null?: return nil
-            case let .string(s)?: return s
-            default: throw DetenteError(.badMessage, "'\(key)' must be a string or null")
-            }
-        }
-        func bool(_ key: String, default value: Bool? = nil) throws(DetenteError) -> Bool {
-            if let b = json[key]?.boolValue { return b }
-            if json[key] == nil, let value { return value }
-            throw DetenteError(.badMessage, "'\(type)' needs a boolean field '\(key)'")
-        }
-        func int(_ key: String, default value: Int? = nil) throws(DetenteError) -> Int {
-            if let i = json[key]?.intValue { return i }
-            if json[key] == nil, let value { return value }
-            throw DetenteError(.badMessage, "'\(type)' needs an integer field '\(key)'")
-        }
-        if seatTypes.contains(type) { _ = try bool("batch", default: false) }
+        let f = Fields(json: json, type: type)
+        if seatTypes.contains(type) { _ = try f.bool("batch", default: false) }
         switch type {
-        case "hello", "resume": return .hello(token: try string("token"))
+        case "hello", "resume": return .hello(token: try f.string("token"))
         case "ping": return .ping
         case "create":
             let valid = try WorkshopSetup.Request(json: json)
             return .create(
-                organiserToken: try optionalString("organiser_token"), title: valid.title, departments: valid.departments,
+                organiserToken: try f.optionalString("organiser_token"), title: valid.title, departments: valid.departments,
                 template: valid.template, k: valid.anonymityThreshold)
-        case "join": return .join(code: try string("code"), name: try string("name"), department: try string("department"))
+        case "join": return .join(code: try f.string("code"), name: try f.string("name"), department: try f.string("department"))
+        default:
+            if let command = try participantCommand(f) { return .command(command) }
+            if let command = try facilitatorCommand(f) { return .command(command) }
+            throw DetenteError(.unknownType, "unknown message type '\(type.prefix(40))'")
+        }
+    }
+
+    /// Commands a participant sends (contributions, reactions, votes, endorsements); nil if the
+    /// type is not one of them.
+    private static func participantCommand(_ f: Fields) throws(DetenteError) -> Command? {
+        switch f.type {
         case "submit":
-            guard let kind = ItemKind(rawValue: try string("kind")) else { throw DetenteError(.invalidValue, "kind must be outmodel, requirement or offer") }
-            return .command(.submit(kind: kind, text: try string("text"), target: try optionalString("target")))
-        case "edit": return .command(.edit(try string("id"), text: try string("text")))
-        case "withdraw": return .command(.withdraw(try string("id")))
-        case "vote": return .command(.vote(try string("id"), on: try bool("on", default: true)))
-        case "merge": return .command(.mergeItems(kept: try string("kept"), absorbed: try string("absorbed")))
-        case "approve": return .command(.approve(try bool("on", default: true)))
-        case "next_prompt": return .command(.nextPrompt)
+            guard let kind = ItemKind(rawValue: try f.string("kind")) else { throw DetenteError(.invalidValue, "kind must be outmodel, requirement or offer") }
+            return .submit(kind: kind, text: try f.string("text"), target: try f.optionalString("target"))
+        case "edit": return .edit(try f.string("id"), text: try f.string("text"))
+        case "withdraw": return .withdraw(try f.string("id"))
+        case "vote": return .vote(try f.string("id"), on: try f.bool("on", default: true))
+        case "merge": return .mergeItems(kept: try f.string("kept"), absorbed: try f.string("absorbed"))
+        case "approve": return .approve(try f.bool("on", default: true))
+        case "next_prompt": return .nextPrompt
         case "react":
-            guard let verdict = Verdict(rawValue: try string("verdict")) else {
+            guard let verdict = Verdict(rawValue: try f.string("verdict")) else {
                 throw DetenteError(.invalidValue, "verdict must be one of \(Verdict.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            return .command(.react(try string("id"), verdict, comment: try optionalString("comment") ?? ""))
-        case "endorse": return .command(.endorse(try string("clause"), support: try bool("support", default: true)))
-        case "ready": return .command(.markReady)
-        case "advance": return .command(.advance(force: try bool("force", default: false)))
-        case "back": return .command(.back)
+            return .react(try f.string("id"), verdict, comment: try f.optionalString("comment") ?? "")
+        case "endorse": return .endorse(try f.string("clause"), support: try f.bool("support", default: true))
+        case "ready": return .markReady
+        default: return nil
+        }
+    }
+
+    /// Commands that run the room (phases, clock, moderation, the draft); nil if the type is not
+    /// one of them.
+    private static func facilitatorCommand(_ f: Fields) throws(DetenteError) -> Command? {
+        switch f.type {
+        case "advance": return .advance(force: try f.bool("force", default: false))
+        case "back": return .back
         case "timer":
-            switch try string("action") {
-            case "start": return .command(.timerStart(seconds: try int("seconds")))
-            case "pause": return .command(.timerPause)
-            case "extend": return .command(.timerExtend(seconds: try int("seconds")))
+            switch try f.string("action") {
+            case "start": return .timerStart(seconds: try f.int("seconds"))
+            case "pause": return .timerPause
+            case "extend": return .timerExtend(seconds: try f.int("seconds"))
             default: throw DetenteError(.invalidValue, "timer action must be start, pause or extend")
             }
-        case "ready_check": return .command(.readyCheck)
-        case "hide": return .command(.hide(try string("id")))
-        case "lock": return .command(.lockJoining(try bool("locked")))
-        case "hand_over": return .command(.handOver(to: try optionalString("participant")))
-        case "present": return .command(.present(try optionalString("department")))
-        case "redraft": return .command(.redraft)
-        case "edit_clause": return .command(.editClause(try string("clause"), text: try string("text")))
-        case "merge_clauses": return .command(.mergeClauses(kept: try string("kept"), absorbed: try string("absorbed")))
-        case "move_item": return .command(.moveItem(try string("id"), to: try optionalString("clause")))
-        case "note": return .command(.note(try string("text")))
-        case "answer_suggestion": return .command(.answerSuggestion(try string("suggestion"), accept: try bool("accept")))
-        case "end": return .command(.end)
-        case "focus": return .command(.focus(try optionalString("id")))
+        case "ready_check": return .readyCheck
+        case "hide": return .hide(try f.string("id"))
+        case "lock": return .lockJoining(try f.bool("locked"))
+        case "hand_over": return .handOver(to: try f.optionalString("participant"))
+        case "present": return .present(try f.optionalString("department"))
+        case "redraft": return .redraft
+        case "edit_clause": return .editClause(try f.string("clause"), text: try f.string("text"))
+        case "merge_clauses": return .mergeClauses(kept: try f.string("kept"), absorbed: try f.string("absorbed"))
+        case "move_item": return .moveItem(try f.string("id"), to: try f.optionalString("clause"))
+        case "note": return .note(try f.string("text"))
+        case "answer_suggestion": return .answerSuggestion(try f.string("suggestion"), accept: try f.bool("accept"))
+        case "end": return .end
+        case "focus": return .focus(try f.optionalString("id"))
         case "assign_clause":
-            return .command(.assignClause(try string("clause"), owner: try optionalString("owner"), due: try optionalString("due")))
-        default: throw DetenteError(.unknownType, "unknown message type '\(type.prefix(40))'")
+            return .assignClause(try f.string("clause"), owner: try f.optionalString("owner"), due: try f.optionalString("due"))
+        default: return nil
         }
     }
 }
