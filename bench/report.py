@@ -200,7 +200,7 @@ def cluster(c):
                    f"{cf['acks_per_fsync']:.1f} acks per fsync (`detente_journal_fsync_seconds_count`)")
     t, lt = c.get("take_over", {}), c.get("lock_table", {})
     if t:
-        out.append(f"- take-over: a node starting on {t['workshops']} workshops ({t['events']:,} records) locks and replays them all: healthy after "
+        out.append(f"- take-over: a node starting on {t['workshops']} workshops ({t['events']:,} records) reads their codes and tokens (it takes none until a client asks): healthy after "
                    f"{t['seconds_to_healthy']:.2f} s (empty database {t['seconds_to_healthy_empty_database']:.2f} s) = **{t['ms_per_workshop']:.1f} ms per workshop**")
     if lt:
         out.append(f"- lock table: one session holds {num(lt['advisory_locks_held_at_failure'])} advisory locks, then `{lt['error']}` ({lt['settings']})")
