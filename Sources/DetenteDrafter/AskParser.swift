@@ -135,13 +135,35 @@ public enum AskParser {
             let next = i + 1 < scalars.count ? scalars[i + 1] : " "
             let beforeSpace = next.isASCII ? (next == " " || next == "\n" || next == "\t" || next == "\r") : next.properties.isWhitespace
             if clauseBreaks.contains(ch) || ((ch == "." || ch == ":") && beforeSpace) {
-                clauses.append(Tokens.words(String(current))); current = String.UnicodeScalarView()
+                clauses.append(words(String(current))); current = String.UnicodeScalarView()
             } else {
                 current.append(ch)
             }
         }
-        clauses.append(Tokens.words(String(current)))
+        clauses.append(words(String(current)))
         return clauses.filter { !$0.isEmpty }
+    }
+
+    /// `Tokens.words`, except that a time or version ("10:00", "v1.2": a colon or full stop between
+    /// two digits) stays one word, so a clause keeps "by 10:00" instead of "by 10 00".
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isWhitespace).flatMap { chunk -> [String] in
+            let isWordScalar = { (c: Unicode.Scalar) in c.properties.isAlphabetic || c.properties.numericType != nil }
+            let scalars = chunk.unicodeScalars
+            guard let first = scalars.firstIndex(where: isWordScalar), let last = scalars.lastIndex(where: isWordScalar) else { return [] }
+            let core = String(scalars[first...last])
+            return keepsSeparatorsBetweenDigits(core) ? [core.lowercased()] : Tokens.words(String(chunk))
+        }
+    }
+
+    private static func keepsSeparatorsBetweenDigits(_ word: String) -> Bool {
+        let scalars = Array(word.unicodeScalars)
+        var kept = false
+        for (i, c) in scalars.enumerated() where c == ":" || c == "." {
+            guard i > 0, i + 1 < scalars.count, scalars[i - 1].properties.numericType != nil, scalars[i + 1].properties.numericType != nil else { return false }
+            kept = true
+        }
+        return kept && scalars.allSatisfy { $0 == ":" || $0 == "." || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 
     /// Splits a clause at its first condition opener or purpose clause: the words before are the

@@ -21,6 +21,13 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         #expect(clause?.text == "Ops provides Dev with throwaway preview environments defined in Terraform.")
     }
 
+    @Test func timesAndVersionsKeepTheirSeparators() {
+        let d = draft([req("a", "dev", "ops", "Deploy v2.4 of the API gateway to staging every Friday by 16:30.")])
+        let text = d.clauses.first { $0.sources == ["a"] }?.text ?? ""
+        #expect(text.contains("16:30") && text.contains("v2.4"), "\(text)")
+        #expect(!text.contains("16 30"))
+    }
+
     @Test func anImperativeBecomesAThirdPersonVerbWithPronounsReplaced() {
         let d = draft([req("a", "ops", "dev", "Document your retry limits in the service catalogue.")])
         let text = d.clauses.first { $0.sources == ["a"] }?.text ?? ""
