@@ -10,65 +10,11 @@ import Testing
 /// opens only the live one), and once someone asks for it, it serves and exports exactly as a
 /// server that loaded it eagerly does.
 @Suite(.serialized) struct LazyStartupTests {
-    /// A server on a given folder with a recording transport.
-    struct Node {
-        let server: DetenteServer
-        let transport = RecordingTransport()
-        var next: UInt64 = 1
-
-        init(directory: String, lazy: Bool = true) throws {
-            var config = ServerConfiguration(organiserToken: "organiser-token-for-tests")
-            config.sessionsDirectory = directory
-            config.openEndedWorkshopsOnFirstUse = lazy
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
-            let transport = self.transport
-            server = DetenteServer(configuration: config, logger: logger, transport: { _, _, _ in transport })
-            try server.start()
-        }
-
-        mutating func connect() -> ConnectionID {
-            defer { next += 1 }
-            let id = ConnectionID(testing: next)
-            server.connectionOpened(id)
-            return id
-        }
-
-        func say(_ id: ConnectionID, _ json: JSON) { server.received(json.encoded(), from: id) }
-
-        @discardableResult
-        func frame(_ id: ConnectionID, where predicate: (JSON) -> Bool) throws -> JSON {
-            let deadline = Date(timeIntervalSinceNow: 5)
-            while Date() < deadline {
-                if let f = transport.frames(id).first(where: predicate) { return f }
-                Thread.sleep(forTimeInterval: 0.005)
-            }
-            throw DetenteError(.notFound, "no matching frame for \(id); got \(transport.frames(id).map { $0.encoded() }.suffix(5))")
-        }
-
-        /// The `welcome` a `hello` with this token gets.
-        mutating func welcome(_ token: String) throws -> JSON {
-            let id = connect()
-            say(id, ["type": "hello", "token": .string(token), "ref": "h"])
-            return try frame(id) { $0["type"]?.stringValue == "welcome" || $0["type"]?.stringValue == "error" }
-        }
-
-        func export(_ workshop: String, _ format: String, token: String) -> HTTPResponse {
-            let done = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var response: HTTPResponse?
-            server.export(workshop: workshop, format: format, token: token, attendance: true) { r in
-                response = r; done.signal()
-            }
-            done.wait()
-            return response!
-        }
-    }
-
     struct History { let ended: String; let live: String; let facilitatorToken: String; let participantToken: String }
 
     /// One ended workshop (two participants, items, ended) and one still running.
     static func makeHistory(_ dir: String) throws -> History {
-        var node = try Node(directory: dir)
+        var node = try ServerUnderTest(directory: dir)
         func create(_ title: String) throws -> DetenteServer.Created {
             let done = DispatchSemaphore(value: 0)
             nonisolated(unsafe) var created: DetenteServer.Created?
@@ -112,7 +58,7 @@ import Testing
     @Test func anEndedWorkshopIsNotOpenedAtStartUpAndIsOpenedOnItsFirstHello() throws {
         let dir = NSTemporaryDirectory() + "detente-lazy-\(UUID().uuidString)"
         let history = try Self.makeHistory(dir)
-        var node = try Node(directory: dir)
+        var node = try ServerUnderTest(directory: dir)
         defer { node.server.shutdown() }
         let journal = try #require(node.server.writer as? JournalWriter)
         #expect(journal.workshopsOpened == 1, "only the live workshop was opened (and its sealed fields read) at start-up")
@@ -128,8 +74,8 @@ import Testing
         let dir = NSTemporaryDirectory() + "detente-lazy-\(UUID().uuidString)"
         let history = try Self.makeHistory(dir)
         let eagerDir = try Self.copy(dir)
-        var lazy = try Node(directory: dir)
-        var eager = try Node(directory: eagerDir, lazy: false)
+        var lazy = try ServerUnderTest(directory: dir)
+        var eager = try ServerUnderTest(directory: eagerDir, openEndedWorkshopsOnFirstUse: false)
         defer { lazy.server.shutdown(); eager.server.shutdown() }
         #expect((eager.server.writer as? JournalWriter)?.workshopsOpened == 2)
         // An export is the first use of the dormant workshop here; a wrong token does not wake it.
@@ -143,5 +89,25 @@ import Testing
         for token in [history.participantToken, history.facilitatorToken] {
             #expect(try lazy.welcome(token) == eager.welcome(token))
         }
+    }
+}
+
+/// What the lazy start-up tests ask of a server: a welcome and an export.
+extension ServerUnderTest {
+    /// The `welcome` a `hello` with this token gets.
+    mutating func welcome(_ token: String) throws -> JSON {
+        let id = connect()
+        say(id, ["type": "hello", "token": .string(token), "ref": "h"])
+        return try frame(id) { $0["type"]?.stringValue == "welcome" || $0["type"]?.stringValue == "error" }
+    }
+
+    func export(_ workshop: String, _ format: String, token: String) -> HTTPResponse {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var response: HTTPResponse?
+        server.export(workshop: workshop, format: format, token: token, attendance: true) { r in
+            response = r; done.signal()
+        }
+        done.wait()
+        return response!
     }
 }

@@ -51,10 +51,11 @@ struct ServerUnderTest {
     let files = SwitchableFiles()
     var next: UInt64 = 1
 
-    init() throws {
-        let dir = NSTemporaryDirectory() + "detente-server-\(UUID().uuidString)"
+    /// A server on `directory` (a fresh temporary folder by default).
+    init(directory: String? = nil, openEndedWorkshopsOnFirstUse: Bool = true) throws {
         var config = ServerConfiguration(organiserToken: "organiser-token-for-tests")
-        config.sessionsDirectory = dir
+        config.sessionsDirectory = directory ?? NSTemporaryDirectory() + "detente-server-\(UUID().uuidString)"
+        config.openEndedWorkshopsOnFirstUse = openEndedWorkshopsOnFirstUse
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let transport = self.transport
