@@ -108,17 +108,24 @@ struct ServerUnderTest {
         try frame(id) { $0["type"]?.stringValue == "welcome" }
         return id
     }
+
+    /// A workshop in its outmodel phase with two Dev participants: the author, and a colleague
+    /// (with the token to reconnect as them).
+    mutating func twoInDevWritingOutmodels() throws -> (author: ConnectionID, colleague: ConnectionID, colleagueToken: String) {
+        let (code, facToken) = try createWorkshop()
+        let (author, _) = try join(code, "Ann Lee", "dev")
+        let (colleague, colleagueToken) = try join(code, "Bo Chen", "dev")
+        let fac = try facilitator(facToken)
+        for _ in 0..<2 { say(fac, ["type": "advance", "ref": "a"]) }
+        try frame(author) { $0["type"]?.stringValue == "phase" && $0["phase"]?.stringValue == "outmodel" }
+        return (author, colleague, colleagueToken)
+    }
 }
 
 @Suite(.serialized) struct ServerPipelineTests {
     @Test func nothingIsAcknowledgedBroadcastOrSnapshottedBeforeItIsDurable() throws {
         var s = try ServerUnderTest()
-        let (code, facToken) = try s.createWorkshop()
-        let (author, _) = try s.join(code, "Ann Lee", "dev")
-        let (colleague, colleagueToken) = try s.join(code, "Bo Chen", "dev")
-        let fac = try s.facilitator(facToken)
-        for _ in 0..<2 { s.say(fac, ["type": "advance", "ref": "a"]) }
-        try s.frame(author) { $0["type"]?.stringValue == "phase" && $0["phase"]?.stringValue == "outmodel" }
+        let (author, colleague, colleagueToken) = try s.twoInDevWritingOutmodels()
         // Hold the journal: the next batch waits until the test lets it go.
         let gate = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var holding = true
@@ -144,12 +151,7 @@ struct ServerUnderTest {
 
     @Test func aCommandTheJournalRefusesIsAnsweredUnavailableAndNeverShown() throws {
         var s = try ServerUnderTest()
-        let (code, facToken) = try s.createWorkshop()
-        let (author, _) = try s.join(code, "Ann Lee", "dev")
-        let (colleague, colleagueToken) = try s.join(code, "Bo Chen", "dev")
-        let fac = try s.facilitator(facToken)
-        for _ in 0..<2 { s.say(fac, ["type": "advance", "ref": "a"]) }
-        try s.frame(author) { $0["type"]?.stringValue == "phase" && $0["phase"]?.stringValue == "outmodel" }
+        let (author, colleague, colleagueToken) = try s.twoInDevWritingOutmodels()
         s.files.failJournalFsync = true
         s.say(author, ["type": "submit", "kind": "outmodel", "text": "This never reached the disk.", "ref": "lost"])
         let refused = try s.frame(author) { $0["ref"]?.stringValue == "lost" }
