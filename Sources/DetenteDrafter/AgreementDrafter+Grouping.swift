@@ -54,7 +54,10 @@ extension AgreementDrafter {
             // Cosines are calibrated on workshop-sized sets; in a small one, shared filler words
             // weigh too much to merge on vectors alone, so the room is asked instead.
             let ceiling = reqs.count >= SentenceVectors.commonComponentMinimum ? 1 : groupThreshold * 0.99
-            sentences.forEachPair(atLeast: minimumCosine) { i, j, cosine in
+            let guards = SemanticGuards(reqs, requireSameTarget: requireSameTarget)
+            // A pair the guards reject scores 0, below `keepFloor` when that is positive: skip its cosine.
+            let skipsRejected = keepFloor > 0
+            sentences.forEachPair(atLeast: minimumCosine, where: { i, j in !skipsRejected || guards.mayPair(i, j) }) { i, j, cosine in
                 let s = min(ceiling, semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine)))
                 if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
             }
@@ -95,6 +98,31 @@ extension AgreementDrafter {
         if confidence < groupThreshold * semanticSuggestionBand { return 0 }
         if a.vague { confidence = min(confidence, 0.45) }
         return confidence
+    }
+
+    /// The guards of `semanticConfidence` that do not depend on the cosine, on small integers so
+    /// they can run before it. Never stricter than `semanticConfidence`: a pair it admits may
+    /// still score 0 there, but a pair it rejects always does.
+    struct SemanticGuards {
+        let vague: [Bool], conditional: [Bool], joint: [Bool]
+        let department: [Int], target: [Int]
+        let requireSameTarget: Bool
+
+        init(_ reqs: [Features], requireSameTarget: Bool) {
+            var ids: [Department: Int] = [:]
+            func id(_ d: Department) -> Int { if let i = ids[d] { return i }; ids[d] = ids.count; return ids.count - 1 }
+            vague = reqs.map(\.vague); conditional = reqs.map(\.conditional); joint = reqs.map(\.joint)
+            department = reqs.map { id($0.item.department) }
+            target = reqs.map { id($0.item.target) }
+            self.requireSameTarget = requireSameTarget
+        }
+
+        func mayPair(_ a: Int, _ b: Int) -> Bool {
+            if vague[a] != vague[b] { return false }
+            if department[a] != department[b] && (conditional[a] || conditional[b]) { return false }
+            if requireSameTarget && target[a] != target[b] && !(joint[a] && joint[b]) { return false }
+            return true
+        }
     }
 
     func record(_ s: Double, _ i: Int, _ j: Int, in scores: inout PairScores) {

@@ -29,7 +29,9 @@ public struct AgreementDrafter: Sendable {
         self.tradeThreshold = tradeThreshold
     }
 
-    struct Features {
+    /// A class, not a struct: pair scoring reads two of these per pair, and copying a struct of a
+    /// dozen references cost a retain and a release each (a tenth of a 2,000-item draft).
+    final class Features {
         let item: AnalysisItem
         let advice: Coach.Advice
         /// Content words as sorted ids (for a fast merge-intersection).
@@ -48,6 +50,15 @@ public struct AgreementDrafter: Sendable {
         let ask: Ask
         let keys: [Int32]
         let actionKey: Int32?
+
+        init(
+            item: AnalysisItem, advice: Coach.Advice, words: [Int32], concepts: UInt64, vague: Bool, theme: Theme, conditional: Bool,
+            joint: Bool, ask: Ask, keys: [Int32], actionKey: Int32?
+        ) {
+            self.item = item; self.advice = advice; self.words = words; self.concepts = concepts; self.vague = vague
+            self.theme = theme; self.conditional = conditional; self.joint = joint; self.ask = ask; self.keys = keys
+            self.actionKey = actionKey
+        }
     }
 
     static let jointCues = [
