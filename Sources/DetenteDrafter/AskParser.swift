@@ -127,6 +127,11 @@ public enum AskParser {
 
     /// Words per clause: sentences end at . ! ? ; : and a dash; a comma or parenthesis ends a clause too.
     static func clauseWords(_ text: String) -> [[String]] {
+        asciiClauseWords(text) ?? scalarClauseWords(text)
+    }
+
+    /// `clauseWords` for any text, scalar by scalar (the reference for the ASCII path).
+    static func scalarClauseWords(_ text: String) -> [[String]] {
         var clauses: [[String]] = []
         var current = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)

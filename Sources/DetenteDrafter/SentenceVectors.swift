@@ -62,8 +62,35 @@ struct SentenceVectors {
 
     /// Letter runs only ("on-call" is "on" and "call"; "don't" is "don" and "t", as in the vocabulary).
     static func words(_ text: String) -> [String] {
+        asciiWords(text) ?? scalarWords(text)
+    }
+
+    static func scalarWords(_ text: String) -> [String] {
         Tokens.words(text).flatMap { $0.split { !$0.isLetter }.map(String.init) }
     }
+
+    /// For ASCII text the words above are its runs of letters, lowercased; nil for other text.
+    static func asciiWords(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            var out: [String] = []
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] >= 0x80 { return nil }
+                guard isASCIILetter(bytes[i]) else { i += 1; continue }
+                let start = i
+                while i < bytes.count, isASCIILetter(bytes[i]) { i += 1 }
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                out.append(String(unsafeUninitializedCapacity: run.count) { buffer in
+                    for (k, b) in run.enumerated() { buffer[k] = b | 0x20 }
+                    return run.count
+                })
+            }
+            return out
+        }
+    }
+
+    @inline(__always) private static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
 
     private mutating func accumulate(_ text: String, into s: Int, rows: inout [String: Int32?]) {
         let table = WordVectors.table

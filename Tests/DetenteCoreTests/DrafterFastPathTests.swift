@@ -1,0 +1,91 @@
+@testable import DetenteDrafter
+@testable import DetenteModel
+import Testing
+
+/// The drafter's fast paths (ASCII byte tokenisers, SIMD dot product, guards checked before a
+/// cosine) give exactly what the paths they replaced give. Randomised: each test prints its seed.
+@Suite struct DrafterFastPathTests {
+    /// Letters, digits and every separator the tokenisers treat specially, plus word fragments
+    /// that exercise times, versions and contractions.
+    static let pieces = [
+        "a", "Z", "q", "0", "7", " ", "  ", ".", ":", ",", ";", "!", "?", "(", ")", "-", "'", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}",
+        "\"", "/", "&", "10:00", "v1.2", "1.", ":5", "don't", "on-call", "--x", "'tis", "Deploy", "THE", "e.g.", "3.4.5", "a:b"
+    ]
+
+    static func randomText(_ rng: inout SplitMix64) -> String {
+        (0..<Int(rng.next() % 24)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+    }
+
+    static func seed() -> UInt64 {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("DrafterFastPathTests seed \(seed)")
+        return seed
+    }
+
+    @Test func asciiClauseWordsMatchTheScalarPath() {
+        var rng = SplitMix64(seed: Self.seed())
+        for _ in 0..<5_000 {
+            let text = Self.randomText(&rng)
+            #expect(AskParser.asciiClauseWords(text) == AskParser.scalarClauseWords(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func asciiTokensMatchTheScalarPath() {
+        var rng = SplitMix64(seed: Self.seed())
+        for _ in 0..<5_000 {
+            let text = Self.randomText(&rng)
+            #expect(Tokens.words(text) == Tokens.scalarWords(text), "\(text.debugDescription)")
+            #expect(SentenceVectors.asciiWords(text) == SentenceVectors.scalarWords(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func nonASCIITextTakesTheScalarPath() {
+        let text = "Café déploiement, l’équipe: 10:00."
+        #expect(AskParser.asciiClauseWords(text) == nil)
+        #expect(SentenceVectors.asciiWords(text) == nil)
+        #expect(Tokens.words(text) == ["café", "déploiement", "l'équipe", "10", "00"])
+    }
+
+    /// The SIMD dot product adds in the scalar loop's order, so the bits agree, not just the value.
+    @Test func simdDotProductIsBitIdenticalToFourRunningSums() {
+        var rng = SplitMix64(seed: Self.seed())
+        let n = 96
+        for _ in 0..<2_000 {
+            let x = (0..<n).map { _ in Float(Int(rng.next() % 2001) - 1000) / 997 }
+            let y = (0..<n).map { _ in Float(Int(rng.next() % 2001) - 1000) / 991 }
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            var d = 0
+            while d + 4 <= n { s0 += x[d] * y[d]; s1 += x[d + 1] * y[d + 1]; s2 += x[d + 2] * y[d + 2]; s3 += x[d + 3] * y[d + 3]; d += 4 }
+            let expected = (s0 + s1) + (s2 + s3)
+            let simd = x.withUnsafeBufferPointer { a in y.withUnsafeBufferPointer { b in SentenceVectors.dot(a.baseAddress!, b.baseAddress!, count: n) } }
+            #expect(simd.bitPattern == expected.bitPattern)
+        }
+    }
+
+    /// A pair the guards reject before its cosine would have scored 0 at every cosine.
+    @Test func pairsTheGuardsRejectScoreZero() {
+        var rng = SplitMix64(seed: Self.seed())
+        let texts = [
+            "Publish the maintenance calendar.", "If you give us a window, we will patch faster.", "Run a joint retro together.",
+            "Be nicer.", "Share the on-call rota with both teams.", "Automate the deployment pipeline by Friday.", "Respect us."
+        ]
+        let departments = ["dev", "ops", "security"]
+        let drafter = AgreementDrafter()
+        var wordIDs: [String: Int32] = [:]
+        let reqs = (0..<60).map { k in
+            let item = AnalysisItem(
+                id: "r\(k)", department: departments[Int(rng.next() % 3)], kind: .requirement, target: departments[Int(rng.next() % 3)],
+                text: texts[Int(rng.next() % UInt64(texts.count))])
+            return drafter.features(item, coach: Coach(), wordIDs: &wordIDs)
+        }
+        let guards = AgreementDrafter.SemanticGuards(reqs, requireSameTarget: drafter.requireSameTarget)
+        var rejected = 0
+        for i in reqs.indices {
+            for j in reqs.indices where j > i && !guards.mayPair(i, j) {
+                rejected += 1
+                for cosine in [0.3, 0.5, 0.8, 1.0] { #expect(drafter.semanticConfidence(reqs[i], reqs[j], cosine: cosine) == 0) }
+            }
+        }
+        #expect(rejected > 0)
+    }
+}
