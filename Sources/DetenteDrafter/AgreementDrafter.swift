@@ -72,6 +72,10 @@ public struct AgreementDrafter: Sendable {
         "on condition", "qualif"
     ].map { Stemmer.stems($0).joined(separator: " ") }
 
+    /// The cues as whole stem phrases (a space either side), built once rather than per item.
+    static let spacedConditionCues = conditionCues.map { " " + $0 + " " }
+    static let spacedJointCues = jointCues.map { " " + $0 + " " }
+
     static let stopwords: Set<String> = [
         "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "we", "us", "our", "you", "your", "they", "them", "their",
         "it", "its", "is", "are", "be", "been", "was", "were", "that", "this", "these", "those", "so", "as", "at", "by", "from", "not",
@@ -98,8 +102,8 @@ public struct AgreementDrafter: Sendable {
         let advice = coach.review(item.text, kind: item.kind == .offer ? .requirement : item.kind, speaker: item.department, ask: ask)
         let vague = item.kind != .outmodel && !advice.isActionable
         let joined = " " + stems.joined(separator: " ") + " "
-        let conditional = Self.conditionCues.contains { joined.includes(" " + $0 + " ") }
-        let joint = Self.jointCues.contains { joined.includes(" " + $0 + " ") }
+        let conditional = Self.spacedConditionCues.contains { joined.includes($0) }
+        let joint = Self.spacedJointCues.contains { joined.includes($0) }
         func keyID(_ key: String) -> Int32 {
             if let id = wordIDs[key] { return id }
             let id = Int32(wordIDs.count); wordIDs[key] = id; return id

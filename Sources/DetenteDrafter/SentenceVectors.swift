@@ -13,8 +13,8 @@ struct SentenceVectors {
     init(_ texts: [String]) {
         count = texts.count
         components = [Float](repeating: 0, count: texts.count * WordVectors.dimensions)
-        var rows: [String: Int32?] = [:]
-        for (s, text) in texts.enumerated() { accumulate(text, into: s, rows: &rows) }
+        var cache = WordCache()
+        for (s, text) in texts.enumerated() { accumulate(text, into: s, cache: &cache) }
         removeCommonComponent()
         normalise()
     }
@@ -92,14 +92,35 @@ struct SentenceVectors {
 
     @inline(__always) private static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
 
-    private mutating func accumulate(_ text: String, into s: Int, rows: inout [String: Int32?]) {
-        let table = WordVectors.table
+    /// The words of this set seen so far: each word's weight and decoded vector, looked up once.
+    private struct WordCache {
+        /// A slot per known word; nil for a word outside the vocabulary.
+        var slots: [String: Int?] = [:]
+        var weights: [Float] = []
+        var vectors: [Float] = []
+
+        mutating func slot(of word: String) -> Int? {
+            if let known = slots[word] { return known }
+            guard let row = WordVectors.row(of: word).map(Int.init) else { slots[word] = .some(nil); return nil }
+            let slot = weights.count
+            weights.append(WordVectors.table.weights[row])
+            vectors.append(contentsOf: repeatElement(0, count: WordVectors.dimensions))
+            vectors.withUnsafeMutableBufferPointer { WordVectors.decodeRow(row, into: $0.baseAddress! + slot * WordVectors.dimensions) }
+            slots[word] = slot
+            return slot
+        }
+    }
+
+    private mutating func accumulate(_ text: String, into s: Int, cache: inout WordCache) {
+        let n = dimensions
         for word in Self.words(text) {
-            let row: Int32?
-            if let known = rows[word] { row = known } else { row = WordVectors.row(of: word); rows[word] = row }
-            guard let r = row.map(Int.init) else { continue }
-            let w = table.weights[r]
-            for d in 0..<dimensions { components[s * dimensions + d] += w * table.components[r * dimensions + d] }
+            guard let slot = cache.slot(of: word) else { continue }
+            let w = cache.weights[slot]
+            cache.vectors.withUnsafeBufferPointer { vectors in
+                components.withUnsafeMutableBufferPointer { out in
+                    for d in 0..<n { out[s * n + d] += w * vectors[slot * n + d] }
+                }
+            }
         }
     }
 

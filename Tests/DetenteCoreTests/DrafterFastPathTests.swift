@@ -89,3 +89,19 @@ import Testing
         #expect(rejected > 0)
     }
 }
+
+/// Word vectors decoded one row at a time equal the full decode.
+@Suite struct WordVectorRowTests {
+    @Test func aDecodedRowEqualsItsSliceOfTheFullDecode() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("WordVectorRowTests seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        let n = WordVectors.dimensions, all = WordVectors.table.components
+        let rows = [0, all.count / n - 1] + (0..<50).map { _ in Int(rng.next() % UInt64(all.count / n)) }
+        var out = [Float](repeating: .nan, count: n)
+        for r in rows {
+            out.withUnsafeMutableBufferPointer { WordVectors.decodeRow(r, into: $0.baseAddress!) }
+            #expect(out.map(\.bitPattern) == all[(r * n)..<(r * n + n)].map(\.bitPattern), "row \(r)")
+        }
+    }
+}
