@@ -74,12 +74,15 @@ extension AgreementDrafter {
         for (i, f) in reqs.enumerated() { for k in f.keys { keyDF[Int(k)] += 1; byKey[Int(k)].append(i) } }
         let keyWeights = keyDF.map { AskEvidence.weight(documentFrequency: $0, documents: reqs.count) }
         var scores: [Int: Double] = [:]
+        // `seenBy[j] == i`: j already scored against i (a stamp per item instead of a set per item).
+        var seenBy = [Int](repeating: -1, count: reqs.count)
         for i in reqs.indices {
-            var seen = Set<Int>()
-            for k in reqs[i].keys { for j in byKey[Int(k)] where j > i { seen.insert(j) } }
-            for j in seen.sorted() {
-                let s = AskEvidence.match(reqs[i], reqs[j], weights: keyWeights, actions: (reqs[i].actionKey, reqs[j].actionKey)).confidence
-                if s > 0 { scores[i * reqs.count + j] = s }
+            for k in reqs[i].keys {
+                for j in byKey[Int(k)] where j > i && seenBy[j] != i {
+                    seenBy[j] = i
+                    let s = AskEvidence.confidence(reqs[i], reqs[j], weights: keyWeights)
+                    if s > 0 { scores[i * reqs.count + j] = s }
+                }
             }
         }
         return scores

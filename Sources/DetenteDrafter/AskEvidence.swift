@@ -19,28 +19,22 @@ enum AskEvidence {
         log(1 + Double(max(n, 1)) / Double(max(df, 1)))
     }
 
-    struct Match {
-        let confidence: Double
-        let shared: [Int32]
-        let sameAction: Bool
-    }
-
     /// Confidence in [0, 1] that `a` and `b` are one ask; 0 when they share no object key.
-    static func match(_ a: AgreementDrafter.Features, _ b: AgreementDrafter.Features, weights: [Double], actions: (Int32?, Int32?)) -> Match {
-        if a.vague != b.vague { return Match(confidence: 0, shared: [], sameAction: false) }
+    /// Called for every pair sharing a key, so it allocates nothing.
+    static func confidence(_ a: AgreementDrafter.Features, _ b: AgreementDrafter.Features, weights: [Double]) -> Double {
+        if a.vague != b.vague { return 0 }
         let crossDepartment = a.item.department != b.item.department
-        if crossDepartment && (a.conditional || b.conditional) { return Match(confidence: 0, shared: [], sameAction: false) }
-        let shared = sharedKeys(a.keys, b.keys)
-        guard !shared.isEmpty else { return Match(confidence: 0, shared: [], sameAction: false) }
+        if crossDepartment && (a.conditional || b.conditional) { return 0 }
+        guard let ws = sharedWeight(a.keys, b.keys, weights: weights) else { return 0 }
         let w = { (keys: [Int32]) in keys.reduce(0.0) { $0 + weights[Int($1)] } }
-        let wa = w(a.keys), wb = w(b.keys), ws = w(shared)
+        let wa = w(a.keys), wb = w(b.keys)
         let coverage = ws / max(0.001, min(wa, wb))
         let dice = 2 * ws / max(0.001, wa + wb)
         let objectScore = 0.5 * coverage + 0.5 * dice
         // Two asks without an action verb both ask to be given something ("a read-only log view").
-        let sameAction = actions.0 == actions.1
+        let actions = (a.actionKey, b.actionKey)
         let actionFactor: Double
-        if sameAction {
+        if actions.0 == actions.1 {
             actionFactor = 1
         } else if let x = actions.0, b.keys.contains(x) {
             actionFactor = 0.9
@@ -58,13 +52,24 @@ enum AskEvidence {
         // The head of the object (its first content word) names what is asked for; asks that
         // share only modifiers or context ("put a developer on the rota" / "put a manager on
         // the rota") are different asks.
-        let heads = [a.ask.object.first, b.ask.object.first].compactMap { $0 }
-        let headShared = heads.contains { h in a.ask.object.contains(h) && b.ask.object.contains(h) }
+        let inBoth = { (h: String) in a.ask.object.contains(h) && b.ask.object.contains(h) }
+        let headShared = a.ask.object.first.map(inBoth) == true || b.ask.object.first.map(inBoth) == true
         let headFactor = headShared ? 1 : 0.75
         var confidence = objectScore * actionFactor * targetFactor * crossFactor * headFactor
         // Vague wishes are compared on too few words to decide alone: at most a suggestion.
         if a.vague { confidence = min(confidence, 0.45) }
-        return Match(confidence: min(1, max(0, confidence)), shared: shared, sameAction: sameAction)
+        return min(1, max(0, confidence))
+    }
+
+    /// The summed weight of the keys both sorted lists hold, added in key order (as the sum over
+    /// `sharedKeys` would be); nil when they share none.
+    static func sharedWeight(_ a: [Int32], _ b: [Int32], weights: [Double]) -> Double? {
+        var i = 0, j = 0, shared = 0
+        var total = 0.0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { total += weights[Int(a[i])]; shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return shared > 0 ? total : nil
     }
 
     static func sharedKeys(_ a: [Int32], _ b: [Int32]) -> [Int32] {

@@ -105,3 +105,23 @@ import Testing
         }
     }
 }
+
+/// `includes` (the C library's memmem) answers as the plain byte scan does.
+@Suite struct TextSearchTests {
+    @Test func memmemAgreesWithThePlainScan() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("TextSearchTests seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        let alphabet = Array(" ab".utf8)
+        func random(_ maxLength: UInt64) -> [UInt8] { (0..<Int(rng.next() % maxLength)).map { _ in alphabet[Int(rng.next() % 3)] } }
+        for _ in 0..<20_000 {
+            let hay = random(40), needle = random(6)
+            let fast = hay.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { byteSearch(h, $0) } }
+            let plain = hay.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { naiveByteSearch(h, $0) } }
+            #expect(fast == plain, "\(hay) \(needle)")
+        }
+        #expect(" release freeze ".includes(" freeze "))
+        #expect(!" release freez ".includes(" freeze "))
+        #expect("abc".includes(""))
+    }
+}
