@@ -177,13 +177,24 @@ public enum AskParser {
         for i in words.indices {
             // "once a month", "once per sprint" give a frequency, not a condition.
             let frequency = words[i] == "once" && i + 1 < words.count && ["a", "an", "per", "every", "in", "more", "again", "or"].contains(words[i + 1])
-            if !frequency && (conditionOpeners.contains(words[i]) || conditionPhrases.contains(where: { starts(words, at: i, with: $0) })) {
-                let end = words[i...].indices.first { j in j > i && purposeOpeners.contains { starts(words, at: j, with: $0) } } ?? words.count
+            if !frequency && (conditionOpeners.contains(words[i]) || opens(words, at: i, oneOf: conditionPhrases, firstWords: conditionPhraseStarts)) {
+                let end = words[i...].indices.first { j in j > i && opensPurpose(words, at: j) } ?? words.count
                 return (Array(words[..<i]), Array(words[i..<end]))
             }
-            if purposeOpeners.contains(where: { starts(words, at: i, with: $0) }) { return (Array(words[..<i]), []) }
+            if opensPurpose(words, at: i) { return (Array(words[..<i]), []) }
         }
         return (words, [])
+    }
+
+    /// The first words of the phrases, so most words are ruled out by one set look-up.
+    static let conditionPhraseStarts = Set(conditionPhrases.compactMap(\.first))
+    static let purposeStarts = Set(purposeOpeners.compactMap(\.first))
+
+    static func opensPurpose(_ words: [String], at i: Int) -> Bool { opens(words, at: i, oneOf: purposeOpeners, firstWords: purposeStarts) }
+
+    /// Whether one of `phrases` starts at `i`; `firstWords` are their first words.
+    static func opens(_ words: [String], at i: Int, oneOf phrases: [[String]], firstWords: Set<String>) -> Bool {
+        firstWords.contains(words[i]) && phrases.contains { starts(words, at: i, with: $0) }
     }
 
     static let determiners: Set<String> = [
@@ -198,7 +209,7 @@ public enum AskParser {
         if first == "be" { return true }
         let tags = Lexicon.tags(first)
         // An imperative is the base form: "changes come from…" and "security included" are not asks to do.
-        guard tags.contains(.verb), !tags.contains(.auxiliary) || first == "be", Lexicon.lemma(first) == Lexicon.americanSpelling(first) else { return false }
+        guard tags.contains(.verb), !tags.contains(.auxiliary) || first == "be", Lexicon.lemma(first) == Lexicon.american(first) else { return false }
         if tags.contains(.adjective), words.count > 1, !determiners.contains(words[1]) { return false }
         return true
     }

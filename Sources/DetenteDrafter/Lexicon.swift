@@ -49,7 +49,7 @@ enum Lexicon {
     /// ("containerise", "prioritisation") follow the same rule when the -ize form is known.
     static func americanSpelling(_ word: String) -> String {
         if let us = american[word] { return us }
-        if word.contains("-") { return word.split(separator: "-", omittingEmptySubsequences: false).map { americanSpelling(String($0)) }.joined(separator: "-") }
+        if word.utf8.contains(UInt8(ascii: "-")) { return word.split(separator: "-", omittingEmptySubsequences: false).map { americanSpelling(String($0)) }.joined(separator: "-") }
         for (uk, us) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes")] where word.hasSuffix(uk) {
             let stem = String(word.dropLast(uk.count))
             if entries[stem + us] != nil || entries[stem + "ize"] != nil { return stem + us }
@@ -61,33 +61,49 @@ enum Lexicon {
     static func parseEntries() -> [String: Entry] {
         var map: [String: Entry] = [:]
         map.reserveCapacity(22_000)
-        var utf8 = LexiconData.entries.utf8[...]
-        while !utf8.isEmpty {
-            let end = utf8.firstIndex(of: 10) ?? utf8.endIndex
-            let line = utf8[..<end]
-            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
-            let fields = line.split(separator: 32)
-            guard fields.count >= 2 else { continue }
-            let word = String(decoding: fields[0], as: UTF8.self)
-            let lemma = fields.count > 2 ? String(decoding: fields[2], as: UTF8.self) : word
-            var tags = Tags()
-            for b in fields[1] {
-                switch b {
-                case UInt8(ascii: "v"): tags.insert(.verb)
-                case UInt8(ascii: "n"): tags.insert(.noun)
-                case UInt8(ascii: "a"): tags.insert(.adjective)
-                case UInt8(ascii: "r"): tags.insert(.adverb)
-                case UInt8(ascii: "x"): tags.insert(.auxiliary)
-                default: break
-                }
+        var text = LexiconData.entries
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == 10 {
+                addEntry(UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), to: &map)
+                lineStart = end + 1
             }
-            map[word] = Entry(tags: tags, lemma: lemma, nounLemma: fields.count > 3 ? String(decoding: fields[3], as: UTF8.self) : lemma)
         }
         return map
     }
 
+    /// One line: word, parts of speech, then the lemma and the noun lemma when they differ.
+    private static func addEntry(_ line: UnsafeBufferPointer<UInt8>, to map: inout [String: Entry]) {
+        // The first four space-separated fields (an entry has at most four).
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(4)
+        var start = 0
+        for i in 0...line.count where i == line.count || line[i] == 32 {
+            if start < i && fields.count < 4 { fields.append(start..<i) }
+            start = i + 1
+        }
+        guard fields.count >= 2 else { return }
+        let text = { (r: Range<Int>) in String(decoding: UnsafeBufferPointer(rebasing: line[r]), as: UTF8.self) }
+        let word = text(fields[0])
+        let lemma = fields.count > 2 ? text(fields[2]) : word
+        var tags = Tags()
+        for b in line[fields[1]] {
+            switch b {
+            case UInt8(ascii: "v"): tags.insert(.verb)
+            case UInt8(ascii: "n"): tags.insert(.noun)
+            case UInt8(ascii: "a"): tags.insert(.adjective)
+            case UInt8(ascii: "r"): tags.insert(.adverb)
+            case UInt8(ascii: "x"): tags.insert(.auxiliary)
+            default: break
+            }
+        }
+        map[word] = Entry(tags: tags, lemma: lemma, nounLemma: fields.count > 3 ? text(fields[3]) : lemma)
+    }
+
     /// What the drafter reads of one word, computed once per word and process.
     struct WordInfo: Sendable {
+        /// `americanSpelling` of the word.
+        let american: String
         let tags: Tags
         let lemma: String
         let nounLemma: String
@@ -101,10 +117,12 @@ enum Lexicon {
 
     static func info(_ w: String) -> WordInfo {
         if let hit = memo.withLock({ $0[w] }) { return hit }
-        let corrected = Self.corrected(w)
+        let us = americanSpelling(w)
+        let corrected = Self.corrected(w, american: us)
+        let nounLemma = computeNounLemma(american: us)
         let value = WordInfo(
-            tags: computeTags(w), lemma: computeLemma(w), nounLemma: computeNounLemma(w),
-            correctedNounLemma: corrected == w ? computeNounLemma(w) : computeNounLemma(corrected))
+            american: us, tags: entries[us]?.tags ?? [], lemma: computeLemma(american: us), nounLemma: nounLemma,
+            correctedNounLemma: corrected == w ? nounLemma : computeNounLemma(corrected))
         memo.withLock { map in
             if map.count > 100_000 { map.removeAll(keepingCapacity: true) }
             map[w] = value
@@ -115,10 +133,13 @@ enum Lexicon {
     static func lemma(_ word: String) -> String { info(word).lemma }
     static func nounLemma(_ word: String) -> String { info(word).nounLemma }
     static func tags(_ word: String) -> Tags { info(word).tags }
+    /// `americanSpelling`, memoised with the rest of the word's information.
+    static func american(_ word: String) -> String { info(word).american }
 
     /// The lemma of a lowercased word in American spelling, or the word itself when unknown.
-    static func computeLemma(_ word: String) -> String {
-        let us = americanSpelling(word)
+    static func computeLemma(_ word: String) -> String { computeLemma(american: americanSpelling(word)) }
+
+    static func computeLemma(american us: String) -> String {
         if let entry = entries[us] { return americanSpelling(entry.lemma) }
         // Rarer -ize verbs outside the word list: "prioritized" → "prioritize" when that is known.
         for (suffix, base) in [("ized", "ize"), ("izing", "ize"), ("izes", "ize")] where us.hasSuffix(suffix) {
@@ -129,9 +150,10 @@ enum Lexicon {
     }
 
     /// The lemma of a word read as a noun (in an object phrase), American spelling.
-    static func computeNounLemma(_ word: String) -> String {
-        let us = americanSpelling(word)
-        return entries[us].map { americanSpelling($0.nounLemma) } ?? us
+    static func computeNounLemma(_ word: String) -> String { computeNounLemma(american: americanSpelling(word)) }
+
+    static func computeNounLemma(american us: String) -> String {
+        entries[us].map { americanSpelling($0.nounLemma) } ?? us
     }
 
     /// The parts of speech a word can be; empty for words outside the lexicon (jargon, acronyms).
@@ -143,8 +165,35 @@ extension Lexicon {
     /// neighbours) from a known word of five letters or more, as that word ("enviroment",
     /// "recieve"); other words unchanged. Short words and acronyms are left alone: too many
     /// are one edit from something.
-    static func corrected(_ word: String) -> String {
-        guard word.count >= 6, entries[americanSpelling(word)] == nil, word.allSatisfy({ $0.isLetter }) else { return word }
+    static func corrected(_ word: String) -> String { corrected(word, american: americanSpelling(word)) }
+
+    /// `corrected`, given the word's American spelling.
+    static func corrected(_ word: String, american: String) -> String {
+        guard word.count >= 6, entries[american] == nil, word.allSatisfy({ $0.isLetter }) else { return word }
+        return asciiCorrected(word) ?? characterCorrected(word)
+    }
+
+    /// The candidates of `characterCorrected`, in its order, for an ASCII lower-case word (as
+    /// bytes: building a `String` per candidate from `Character`s was most of the search); nil
+    /// for other words.
+    static func asciiCorrected(_ word: String) -> String? {
+        let bytes = Array(word.utf8)
+        guard bytes.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 }), let first = bytes.first else { return nil }
+        func known(_ c: [UInt8]) -> String? {
+            guard c.first == first else { return nil }
+            let w = String(decoding: c, as: UTF8.self)
+            return entries[w] != nil ? w : nil
+        }
+        let letters = UInt8(ascii: "a")...UInt8(ascii: "z")
+        for i in bytes.indices { var c = bytes; c.remove(at: i); if let w = known(c) { return w } }
+        for i in bytes.indices.dropLast() { var c = bytes; c.swapAt(i, i + 1); if let w = known(c) { return w } }
+        for i in 0...bytes.count { for l in letters { var c = bytes; c.insert(l, at: i); if let w = known(c) { return w } } }
+        for i in bytes.indices { for l in letters where l != bytes[i] { var c = bytes; c[i] = l; if let w = known(c) { return w } } }
+        return word
+    }
+
+    /// The edit search on `Character`s, for any word of letters.
+    static func characterCorrected(_ word: String) -> String {
         let chars = Array(word)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         // Typos rarely touch the first letter, and jargon ("Tenable") is often one edit from a word.

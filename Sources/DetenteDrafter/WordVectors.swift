@@ -125,7 +125,7 @@ enum WordVectors {
         let index = table.index
         if let i = index[word] { return i }
         let info = Lexicon.info(word)
-        for candidate in [Lexicon.americanSpelling(word), info.lemma, info.correctedNounLemma] where candidate != word {
+        for candidate in [info.american, info.lemma, info.correctedNounLemma] where candidate != word {
             if let i = index[candidate] { return i }
         }
         return nil

@@ -125,3 +125,27 @@ import Testing
         #expect("abc".includes(""))
     }
 }
+
+/// Typo correction on bytes finds the same word as on `Character`s.
+@Suite struct LexiconFastPathTests {
+    @Test func asciiCorrectionMatchesTheCharacterSearch() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("LexiconFastPathTests seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        let known = Lexicon.entries.keys.filter { $0.count >= 6 && $0.utf8.allSatisfy { $0 &- 97 < 26 } }.sorted()
+        let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        for _ in 0..<300 {
+            // A known word with one random edit, or random letters.
+            var word = Array(known[Int(rng.next() % UInt64(known.count))].utf8)
+            switch rng.next() % 4 {
+            case 0: word.remove(at: Int(rng.next() % UInt64(word.count)))
+            case 1: word.insert(letters[Int(rng.next() % 26)], at: Int(rng.next() % UInt64(word.count + 1)))
+            case 2: word[Int(rng.next() % UInt64(word.count))] = letters[Int(rng.next() % 26)]
+            default: word = (0..<6 + Int(rng.next() % 4)).map { _ in letters[Int(rng.next() % 26)] }
+            }
+            let text = String(decoding: word, as: UTF8.self)
+            #expect(Lexicon.asciiCorrected(text) == Lexicon.characterCorrected(text), "\(text)")
+        }
+        #expect(Lexicon.asciiCorrected("déploiement") == nil)
+    }
+}
