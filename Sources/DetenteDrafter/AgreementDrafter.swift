@@ -91,11 +91,11 @@ public struct AgreementDrafter: Sendable {
     static func mask(_ concepts: [Int]) -> UInt64 { concepts.reduce(0) { $0 | (1 << UInt64($1)) } }
     static func bits(_ mask: UInt64) -> [Int] { (0..<64).filter { mask & (1 << UInt64($0)) != 0 } }
 
-    func features(_ item: AnalysisItem, coach: Coach, wordIDs: inout [String: Int32]) -> Features {
-        let stems = Stemmer.stems(item.text)
+    func features(_ item: AnalysisItem, coach: Coach, wordIDs: inout [String: Int32], stems memo: inout StemMemo) -> Features {
+        let stems = memo.stems(item.text)
         let concepts = ConceptLexicon.concepts(in: stems)
         var ids: [Int32] = []
-        for w in Set(stems) where !Self.stopwords.contains(w) && w.count > 2 && !w.allSatisfy(\.isNumber) {
+        for w in Set(stems) where !Self.stopwords.contains(w) && w.count > 2 && !Tokens.isAllNumbers(w) {
             if let id = wordIDs[w] { ids.append(id) } else { let id = Int32(wordIDs.count); wordIDs[w] = id; ids.append(id) }
         }
         let ask = AskParser.parse(item.text)
@@ -108,7 +108,7 @@ public struct AgreementDrafter: Sendable {
             if let id = wordIDs[key] { return id }
             let id = Int32(wordIDs.count); wordIDs[key] = id; return id
         }
-        let keys = AskEvidence.keys(of: ask).map(keyID)
+        let keys = AskEvidence.keys(of: ask, coreStems: memo.stems(ask.core)).map(keyID)
         return Features(
             item: item, advice: advice, words: ids.sorted(), concepts: Self.mask(concepts), vague: vague,
             theme: Self.theme(concepts: concepts, stems: stems, blaming: advice.blame != nil), conditional: conditional, joint: joint,
@@ -155,7 +155,8 @@ public struct AgreementDrafter: Sendable {
     public func analyse(_ items: [AnalysisItem]) -> Analysis {
         let coach = Coach()
         var wordIDs: [String: Int32] = [:]
-        let feats = items.sorted { $0.id < $1.id }.map { features($0, coach: coach, wordIDs: &wordIDs) }
+        var stems = StemMemo()
+        let feats = items.sorted { $0.id < $1.id }.map { features($0, coach: coach, wordIDs: &wordIDs, stems: &stems) }
         var analysis = Self.classifications(feats)
         let reqs = feats.filter { $0.item.kind == .requirement }
         var keyNames = [String](repeating: "", count: wordIDs.count)

@@ -6,8 +6,11 @@ import Foundation
 /// Precision first: a shared topic alone ("patching", "rota") is not enough.
 enum AskEvidence {
     /// The object's lemmas, and the specific concepts the ask names (prefixed "c:"), as keys.
-    static func keys(of ask: Ask) -> [String] {
-        let concepts = ConceptLexicon.concepts(in: Stemmer.stems(ask.core)).filter {
+    static func keys(of ask: Ask) -> [String] { keys(of: ask, coreStems: Stemmer.stems(ask.core)) }
+
+    /// The same, given `Stemmer.stems(ask.core)` (the drafter remembers stems per draft).
+    static func keys(of ask: Ask, coreStems: [String]) -> [String] {
+        let concepts = ConceptLexicon.concepts(in: coreStems).filter {
             let c = ConceptLexicon.concepts[$0]
             return !c.vague && !ConceptLexicon.broad.contains(c.id)
         }

@@ -113,11 +113,11 @@ public enum AskParser {
         for w in words {
             if w.hasSuffix("n't") || w.hasSuffix("'re") || w.hasSuffix("'ve") || w.hasSuffix("'ll") { continue }
             let w = w.hasSuffix("'s") ? String(w.dropLast(2)) : w
-            if pronouns.contains(w) || AgreementDrafter.stopwords.contains(w) || w.count < 3 || w.allSatisfy(\.isNumber) { continue }
-            let tags = Lexicon.tags(w)
+            if pronouns.contains(w) || AgreementDrafter.stopwords.contains(w) || w.count < 3 || Tokens.isAllNumbers(w) { continue }
+            let info = Lexicon.info(w)
             // Adverbs ("first", "forward", "away") say how or when, not what.
-            if tags.contains(.adverb) || tags.contains(.auxiliary) { continue }
-            let lemma = Lexicon.info(w).correctedNounLemma
+            if info.tags.contains(.adverb) || info.tags.contains(.auxiliary) { continue }
+            let lemma = info.correctedNounLemma
             if !out.contains(lemma) { out.append(lemma) }
         }
         return out
@@ -207,9 +207,9 @@ public enum AskParser {
     static func opensWithVerb(_ words: [String]) -> Bool {
         guard let first = words.first else { return false }
         if first == "be" { return true }
-        let tags = Lexicon.tags(first)
+        let info = Lexicon.info(first), tags = info.tags
         // An imperative is the base form: "changes come from…" and "security included" are not asks to do.
-        guard tags.contains(.verb), !tags.contains(.auxiliary) || first == "be", Lexicon.lemma(first) == Lexicon.american(first) else { return false }
+        guard tags.contains(.verb), !tags.contains(.auxiliary) || first == "be", info.lemma == info.american else { return false }
         if tags.contains(.adjective), words.count > 1, !determiners.contains(words[1]) { return false }
         return true
     }

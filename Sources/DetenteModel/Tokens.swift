@@ -68,6 +68,12 @@ public enum Tokens {
         }
     }
 
+    /// `word.allSatisfy(\.isNumber)`, without `Character` properties when the word is ASCII
+    /// (there only the digits are numbers).
+    public static func isAllNumbers(_ word: String) -> Bool {
+        word.utf8.allSatisfy { $0 < 0x80 } ? word.utf8.allSatisfy(isASCIIDigit) : word.allSatisfy(\.isNumber)
+    }
+
     /// A letter, digit, hyphen or apostrophe: the bytes a word is made of.
     @inline(__always) static func isASCIIWordByte(_ b: UInt8) -> Bool {
         isASCIIAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "'")

@@ -39,6 +39,17 @@ import Testing
         }
     }
 
+    @Test func rememberedStemsMatchTheStemmer() {
+        var rng = SplitMix64(seed: Self.seed())
+        var memo = StemMemo()
+        let words = ["deploys", "deploying", "deployed", "stopped", "classes", "patches", "policies", "status", "analysis", "bus", "ran"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int(rng.next() % 12)).map { _ in rng.next() % 3 == 0 ? Self.randomText(&rng) : words[Int(rng.next() % UInt64(words.count))] }
+                .joined(separator: " ")
+            #expect(memo.stems(text) == Stemmer.stems(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func nonASCIITextTakesTheScalarPath() {
         let text = "Café déploiement, l’équipe: 10:00."
         #expect(AskParser.asciiClauseWords(text) == nil)
@@ -72,11 +83,12 @@ import Testing
         let departments = ["dev", "ops", "security"]
         let drafter = AgreementDrafter()
         var wordIDs: [String: Int32] = [:]
+        var stems = StemMemo()
         let reqs = (0..<60).map { k in
             let item = AnalysisItem(
                 id: "r\(k)", department: departments[Int(rng.next() % 3)], kind: .requirement, target: departments[Int(rng.next() % 3)],
                 text: texts[Int(rng.next() % UInt64(texts.count))])
-            return drafter.features(item, coach: Coach(), wordIDs: &wordIDs)
+            return drafter.features(item, coach: Coach(), wordIDs: &wordIDs, stems: &stems)
         }
         let guards = AgreementDrafter.SemanticGuards(reqs, requireSameTarget: drafter.requireSameTarget)
         var rejected = 0
