@@ -55,11 +55,14 @@ extension AgreementDrafter {
             // weigh too much to merge on vectors alone, so the room is asked instead.
             let ceiling = reqs.count >= SentenceVectors.commonComponentMinimum ? 1 : groupThreshold * 0.99
             let guards = SemanticGuards(reqs, requireSameTarget: requireSameTarget)
-            // A pair the guards reject scores 0, below `keepFloor` when that is positive: skip its cosine.
-            let skipsRejected = keepFloor > 0
-            sentences.forEachPair(atLeast: minimumCosine, where: { i, j in !skipsRejected || guards.mayPair(i, j) }) { i, j, cosine in
-                let s = min(ceiling, semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine)))
-                if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
+            // A pair the guards reject scores 0, below `keepFloor` when that is positive: skip its
+            // cosine, and visit only the blocks of asks that can pair at all.
+            let blocks = keepFloor > 0 ? guards.blocks() : [(Array(reqs.indices), { (_: Int, _: Int) in true })]
+            for (members, admits) in blocks {
+                sentences.forEachPair(among: members, atLeast: minimumCosine, where: { i, j in admits(i, j) && guards.mayPair(i, j) }) { i, j, cosine in
+                    let s = min(ceiling, semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine)))
+                    if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
+                }
             }
         }
         var scores = PairScores(count: reqs.count)
@@ -120,6 +123,27 @@ extension AgreementDrafter {
             self.requireSameTarget = requireSameTarget
         }
 
+        /// Ascending index lists that hold every pair `mayPair` admits exactly once (with a
+        /// filter for the list whose same-target pairs another list already holds): asks with the
+        /// same vagueness and target, then joint asks with the same vagueness across targets.
+        func blocks() -> [(members: [Int], admits: (Int, Int) -> Bool)] {
+            let target = self.target
+            guard requireSameTarget else {
+                let split = Dictionary(grouping: vague.indices) { vague[$0] }
+                return split.keys.sorted { !$0 && $1 }.map { (split[$0]!, { (_: Int, _: Int) in true }) }
+            }
+            struct Key: Hashable { let vague: Bool, target: Int }
+            let byTarget = Dictionary(grouping: vague.indices) { Key(vague: vague[$0], target: target[$0]) }
+            var out: [(members: [Int], admits: (Int, Int) -> Bool)] = byTarget.keys
+                .sorted { ($0.vague ? 1 : 0, $0.target) < ($1.vague ? 1 : 0, $1.target) }
+                .map { (byTarget[$0]!, { (_: Int, _: Int) in true }) }
+            for v in [false, true] {
+                let jointAsks = vague.indices.filter { joint[$0] && vague[$0] == v }
+                if jointAsks.count > 1 { out.append((jointAsks, { a, b in target[a] != target[b] })) }
+            }
+            return out
+        }
+
         func mayPair(_ a: Int, _ b: Int) -> Bool {
             if vague[a] != vague[b] { return false }
             if department[a] != department[b] && (conditional[a] || conditional[b]) { return false }
@@ -160,14 +184,16 @@ extension AgreementDrafter {
         for key in members.keys.sorted() {
             guard let m = members[key], m.count > 1 else { continue }
             var total = 0.0, pairs = 0
-            var best = (score: -1.0, reason: "")
+            // The first surest pair gives the reason, worded once at the end.
+            var best = (score: -1.0, x: 0, y: 0)
             for x in m {
                 for y in m where y > x {
                     let s = scores.sim(x, y); total += s; pairs += 1
-                    if s > best.score { best = (s, reason(reqs[x], reqs[y], words: keyNames)) }
+                    if s > best.score { best = (s, x, y) }
                 }
             }
-            groups.append(.init(members: m.map { reqs[$0].item.id }.sorted(), confidence: min(1, total / Double(max(pairs, 1))), reason: best.reason))
+            let why = best.score > -1 ? reason(reqs[best.x], reqs[best.y], words: keyNames) : ""
+            groups.append(.init(members: m.map { reqs[$0].item.id }.sorted(), confidence: min(1, total / Double(max(pairs, 1))), reason: why))
         }
         groups.sort { $0.members[0] < $1.members[0] }
         var groupIndex: [ItemID: Int] = [:]

@@ -30,12 +30,17 @@ struct SentenceVectors {
     /// Calls `body` for every pair `i < j` that `mayPair` admits and whose cosine reaches
     /// `minimum`, in order. `mayPair` runs first, so pairs it rejects cost no dot product.
     func forEachPair(atLeast minimum: Float, where mayPair: (Int, Int) -> Bool, _ body: (Int, Int, Float) -> Void) {
+        forEachPair(among: Array(0..<count), atLeast: minimum, where: mayPair, body)
+    }
+
+    /// The same over the pairs of `members` (ascending sentence indices) only.
+    func forEachPair(among members: [Int], atLeast minimum: Float, where mayPair: (Int, Int) -> Bool, _ body: (Int, Int, Float) -> Void) {
         let n = dimensions
         precondition(n % 4 == 0, "the dot product reads four components at a time")
         components.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else { return }
-            for i in 0..<count {
-                for j in (i + 1)..<max(i + 1, count) where mayPair(i, j) {
+            for (position, i) in members.enumerated() {
+                for j in members[(position + 1)...] where mayPair(i, j) {
                     let sum = Self.dot(base + i * n, base + j * n, count: n)
                     if sum >= minimum { body(i, j, sum) }
                 }

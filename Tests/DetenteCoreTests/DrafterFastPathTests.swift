@@ -99,6 +99,22 @@ import Testing
             }
         }
         #expect(rejected > 0)
+        // The blocks the pair loop visits hold every admitted pair exactly once, as i < j.
+        for sameTarget in [true, false] {
+            let guards = AgreementDrafter.SemanticGuards(reqs, requireSameTarget: sameTarget)
+            var visited: [Int: Int] = [:]
+            for (members, admits) in guards.blocks() {
+                for (p, i) in members.enumerated() {
+                    for j in members[(p + 1)...] where admits(i, j) && guards.mayPair(i, j) {
+                        #expect(i < j)
+                        visited[i * reqs.count + j, default: 0] += 1
+                    }
+                }
+            }
+            var expected: [Int: Int] = [:]
+            for i in reqs.indices { for j in reqs.indices where j > i && guards.mayPair(i, j) { expected[i * reqs.count + j] = 1 } }
+            #expect(visited == expected, "requireSameTarget \(sameTarget)")
+        }
     }
 }
 
