@@ -76,6 +76,7 @@ extension AgreementDrafter {
         var byKey = [[Int]](repeating: [], count: keyCount)
         for (i, f) in reqs.enumerated() { for k in f.keys { keyDF[Int(k)] += 1; byKey[Int(k)].append(i) } }
         let keyWeights = keyDF.map { AskEvidence.weight(documentFrequency: $0, documents: reqs.count) }
+        let askWeights = reqs.map { AskEvidence.keyWeight($0.keys, weights: keyWeights) }
         var scores: [Int: Double] = [:]
         // `seenBy[j] == i`: j already scored against i (a stamp per item instead of a set per item).
         var seenBy = [Int](repeating: -1, count: reqs.count)
@@ -83,7 +84,7 @@ extension AgreementDrafter {
             for k in reqs[i].keys {
                 for j in byKey[Int(k)] where j > i && seenBy[j] != i {
                     seenBy[j] = i
-                    let s = AskEvidence.confidence(reqs[i], reqs[j], weights: keyWeights)
+                    let s = AskEvidence.confidence(reqs[i], reqs[j], weights: keyWeights, askWeights: (askWeights[i], askWeights[j]))
                     if s > 0 { scores[i * reqs.count + j] = s }
                 }
             }

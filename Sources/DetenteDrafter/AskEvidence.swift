@@ -25,12 +25,19 @@ enum AskEvidence {
     /// Confidence in [0, 1] that `a` and `b` are one ask; 0 when they share no object key.
     /// Called for every pair sharing a key, so it allocates nothing.
     static func confidence(_ a: AgreementDrafter.Features, _ b: AgreementDrafter.Features, weights: [Double]) -> Double {
+        confidence(a, b, weights: weights, askWeights: (keyWeight(a.keys, weights: weights), keyWeight(b.keys, weights: weights)))
+    }
+
+    /// The summed weight of an ask's keys, in key order.
+    static func keyWeight(_ keys: [Int32], weights: [Double]) -> Double { keys.reduce(0.0) { $0 + weights[Int($1)] } }
+
+    /// The same, with each ask's `keyWeight` computed once per draft rather than once per pair.
+    static func confidence(_ a: AgreementDrafter.Features, _ b: AgreementDrafter.Features, weights: [Double], askWeights: (Double, Double)) -> Double {
         if a.vague != b.vague { return 0 }
         let crossDepartment = a.item.department != b.item.department
         if crossDepartment && (a.conditional || b.conditional) { return 0 }
         guard let ws = sharedWeight(a.keys, b.keys, weights: weights) else { return 0 }
-        let w = { (keys: [Int32]) in keys.reduce(0.0) { $0 + weights[Int($1)] } }
-        let wa = w(a.keys), wb = w(b.keys)
+        let (wa, wb) = askWeights
         let coverage = ws / max(0.001, min(wa, wb))
         let dice = 2 * ws / max(0.001, wa + wb)
         let objectScore = 0.5 * coverage + 0.5 * dice
