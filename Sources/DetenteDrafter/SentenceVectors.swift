@@ -141,9 +141,9 @@ struct SentenceVectors {
         var direction = [Float](repeating: 1 / Float(dimensions).squareRoot(), count: dimensions)
         for _ in 0..<30 {
             var next = [Float](repeating: 0, count: dimensions)
+            let p = projections(on: direction)
             for s in 0..<count {
-                let p = project(s, on: direction)
-                for d in 0..<dimensions { next[d] += p * components[s * dimensions + d] }
+                for d in 0..<dimensions { next[d] += p[s] * components[s * dimensions + d] }
             }
             let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { return }
@@ -153,16 +153,39 @@ struct SentenceVectors {
     }
 
     private mutating func remove(_ direction: [Float]) {
+        let p = projections(on: direction)
         for s in 0..<count {
-            let p = project(s, on: direction)
-            for d in 0..<dimensions { components[s * dimensions + d] -= p * direction[d] }
+            for d in 0..<dimensions { components[s * dimensions + d] -= p[s] * direction[d] }
         }
     }
 
-    private func project(_ s: Int, on direction: [Float]) -> Float {
-        var p: Float = 0
-        for d in 0..<dimensions { p += components[s * dimensions + d] * direction[d] }
-        return p
+    /// Each sentence's projection on `direction`, each summed in component order (a float sum is
+    /// not reordered); four sentences at a time, so four independent sums keep the adder busy
+    /// instead of one waiting on the last (the power iteration computes 30 × count of them).
+    func projections(on direction: [Float]) -> [Float] {
+        let n = dimensions
+        var out = [Float](repeating: 0, count: count)
+        components.withUnsafeBufferPointer { c in
+            direction.withUnsafeBufferPointer { v in
+                var s = 0
+                while s + 4 <= count {
+                    var p0: Float = 0, p1: Float = 0, p2: Float = 0, p3: Float = 0
+                    let a = s * n, b = a + n, e = b + n, f = e + n
+                    for d in 0..<n {
+                        p0 += c[a + d] * v[d]; p1 += c[b + d] * v[d]; p2 += c[e + d] * v[d]; p3 += c[f + d] * v[d]
+                    }
+                    out[s] = p0; out[s + 1] = p1; out[s + 2] = p2; out[s + 3] = p3
+                    s += 4
+                }
+                while s < count {
+                    var p: Float = 0
+                    for d in 0..<n { p += c[s * n + d] * v[d] }
+                    out[s] = p
+                    s += 1
+                }
+            }
+        }
+        return out
     }
 
     private mutating func normalise() {
