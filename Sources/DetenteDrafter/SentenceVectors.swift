@@ -138,12 +138,25 @@ struct SentenceVectors {
     /// from a fixed start, then each sentence's projection on it taken away.
     private mutating func removeCommonComponent() {
         guard count >= Self.commonComponentMinimum else { return remove(WordVectors.table.discourse) }
+        precondition(dimensions % 4 == 0, "the power iteration adds four components at a time")
         var direction = [Float](repeating: 1 / Float(dimensions).squareRoot(), count: dimensions)
         for _ in 0..<30 {
             var next = [Float](repeating: 0, count: dimensions)
-            let p = projections(on: direction)
-            for s in 0..<count {
-                for d in 0..<dimensions { next[d] += p[s] * components[s * dimensions + d] }
+            let p = projections(on: direction), n = dimensions
+            // next[d] += p[s] * c[s][d], four components per instruction: each element still gets
+            // one multiply and one add in sentence order, so the bits are those of the scalar loop.
+            components.withUnsafeBufferPointer { c in
+                next.withUnsafeMutableBufferPointer { next in
+                    let out = UnsafeMutableRawPointer(next.baseAddress!)
+                    for s in 0..<count {
+                        let row = UnsafeRawPointer(c.baseAddress! + s * n), weight = SIMD4<Float>(repeating: p[s])
+                        for d in stride(from: 0, to: n, by: 4) {
+                            let sum = out.loadUnaligned(fromByteOffset: d * 4, as: SIMD4<Float>.self)
+                                + weight * row.loadUnaligned(fromByteOffset: d * 4, as: SIMD4<Float>.self)
+                            out.storeBytes(of: sum, toByteOffset: d * 4, as: SIMD4<Float>.self)
+                        }
+                    }
+                }
             }
             let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { return }
