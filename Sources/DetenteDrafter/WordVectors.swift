@@ -12,7 +12,9 @@ enum WordVectors {
     static let rowCharacters = dimensions / 3 * 4
 
     struct Table: Sendable {
-        let index: [String: Int32]
+        let words: WordIndex
+        /// The same as a dictionary, built on first use (tests).
+        var index: [String: Int32] { WordVectors.dictionary }
         /// Smooth inverse frequency a / (a + p(w)) (Arora et al. 2017): common words say little.
         let weights: [Float]
         /// `dimensions` floats per word, each vector of unit length; decoded in full on first use.
@@ -28,16 +30,19 @@ enum WordVectors {
     static let table: Table = decode()
 
     static func decode() -> Table {
-        let words = wordList()
+        let words = WordIndex()
         let frequencies = self.frequencies
         precondition(
             dimensions % 3 == 0 && WordVectorData.vectors.utf8.count == words.count * rowCharacters && frequencies.count == words.count,
             "WordVectorData is inconsistent: regenerate it")
-        var index: [String: Int32] = [:]
-        index.reserveCapacity(words.count)
-        for (i, w) in words.enumerated() { index[w] = Int32(i) }
-        return Table(index: index, weights: frequencies.map { Float(smoothing / (smoothing + $0)) })
+        return Table(words: words, weights: frequencies.map { Float(smoothing / (smoothing + $0)) })
     }
+
+    static let dictionary: [String: Int32] = {
+        var index: [String: Int32] = [:]
+        for (i, w) in wordList().enumerated() { index[w] = Int32(i) }
+        return index
+    }()
 
     /// One word a line, split by bytes.
     static func wordList() -> [String] {
@@ -122,11 +127,11 @@ enum WordVectors {
     /// The vocabulary row for a lowercased word: as written, in American spelling, as its lemma,
     /// or typo-corrected; nil for words outside the vocabulary (most jargon and acronyms).
     static func row(of word: String) -> Int32? {
-        let index = table.index
-        if let i = index[word] { return i }
+        let index = table.words
+        if let i = index.row(of: word) { return i }
         let info = Lexicon.info(word)
         for candidate in [info.american, info.lemma, info.correctedNounLemma] where candidate != word {
-            if let i = index[candidate] { return i }
+            if let i = index.row(of: candidate) { return i }
         }
         return nil
     }

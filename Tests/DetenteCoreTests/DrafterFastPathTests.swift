@@ -177,3 +177,13 @@ import Testing
         #expect(Lexicon.asciiCorrected("déploiement") == nil)
     }
 }
+
+/// The byte-level vocabulary index answers as a dictionary of the word list does.
+@Suite struct WordIndexTests {
+    @Test func everyWordFindsItsRowAndOthersFindNone() {
+        let index = WordVectors.table.words, dictionary = WordVectors.dictionary
+        #expect(index.count == WordVectors.wordList().count)
+        for (word, row) in dictionary { #expect(index.row(of: word) == row, "\(word)") }
+        for word in ["", "zzqxv", "the ", "thee\n", "déploiement", "kubectl"] { #expect(index.row(of: word) == dictionary[word], "\(word)") }
+    }
+}
