@@ -4,7 +4,7 @@ import Foundation
 /// English words with their parts of speech and lemmas, and British spellings with their American
 /// forms, read once from `LexiconData` (built by tools/build_lexicon.py from LemmInflect, MIT).
 enum Lexicon {
-    struct Entry: Sendable {
+    struct Entry: Sendable, Equatable {
         let tags: Tags
         let lemma: String
         /// The lemma when the word is read as a noun ("bit", whose verb lemma is "bite").
@@ -34,7 +34,19 @@ enum Lexicon {
         }
     }
 
+    /// Every entry as a dictionary, built on first use (tests); the drafter reads `entry(_:)`.
     static let entries: [String: Entry] = parseEntries()
+
+    /// The word list's lines by word, over its own bytes (no dictionary of 21,000 entries at start-up).
+    static let index = LineIndex(LexiconData.entries)
+
+    /// The entry of a word, parsed from its line; nil for words outside the lexicon.
+    static func entry(_ word: String) -> Entry? {
+        index.line(of: word).flatMap { n in index.withLine(n) { parseLine($0)?.entry } }
+    }
+
+    /// Whether the lexicon has the word (a line it could not parse counts as absent, as in `entries`).
+    static func isKnown(_ word: String) -> Bool { entry(word) != nil }
 
     static let american: [String: String] = {
         var map: [String: String] = [:]
@@ -52,7 +64,7 @@ enum Lexicon {
         if word.utf8.contains(UInt8(ascii: "-")) { return word.split(separator: "-", omittingEmptySubsequences: false).map { americanSpelling(String($0)) }.joined(separator: "-") }
         for (uk, us) in [("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes")] where word.hasSuffix(uk) {
             let stem = String(word.dropLast(uk.count))
-            if entries[stem + us] != nil || entries[stem + "ize"] != nil { return stem + us }
+            if isKnown(stem + us) || isKnown(stem + "ize") { return stem + us }
         }
         return word
     }
@@ -65,7 +77,7 @@ enum Lexicon {
         text.withUTF8 { bytes in
             var lineStart = 0
             for end in 0...bytes.count where end == bytes.count || bytes[end] == 10 {
-                addEntry(UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), to: &map)
+                if let (word, entry) = parseLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<end])) { map[word] = entry }
                 lineStart = end + 1
             }
         }
@@ -73,7 +85,7 @@ enum Lexicon {
     }
 
     /// One line: word, parts of speech, then the lemma and the noun lemma when they differ.
-    private static func addEntry(_ line: UnsafeBufferPointer<UInt8>, to map: inout [String: Entry]) {
+    static func parseLine(_ line: UnsafeBufferPointer<UInt8>) -> (word: String, entry: Entry)? {
         // The first four space-separated fields (an entry has at most four), kept without an array:
         // one allocation per line was a third of the parse.
         var fields = (0..<0, 0..<0, 0..<0, 0..<0), count = 0
@@ -91,7 +103,7 @@ enum Lexicon {
             }
             start = i + 1
         }
-        guard count >= 2 else { return }
+        guard count >= 2 else { return nil }
         func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[r]), as: UTF8.self) }
         let word = text(fields.0)
         let lemma = count > 2 ? text(fields.2) : word
@@ -106,7 +118,7 @@ enum Lexicon {
             default: break
             }
         }
-        map[word] = Entry(tags: tags, lemma: lemma, nounLemma: count > 3 ? text(fields.3) : lemma)
+        return (word, Entry(tags: tags, lemma: lemma, nounLemma: count > 3 ? text(fields.3) : lemma))
     }
 
     /// What the drafter reads of one word, computed once per word and process.
@@ -130,7 +142,7 @@ enum Lexicon {
         let corrected = Self.corrected(w, american: us)
         let nounLemma = computeNounLemma(american: us)
         let value = WordInfo(
-            american: us, tags: entries[us]?.tags ?? [], lemma: computeLemma(american: us), nounLemma: nounLemma,
+            american: us, tags: entry(us)?.tags ?? [], lemma: computeLemma(american: us), nounLemma: nounLemma,
             correctedNounLemma: corrected == w ? nounLemma : computeNounLemma(corrected))
         memo.withLock { map in
             if map.count > 100_000 { map.removeAll(keepingCapacity: true) }
@@ -149,11 +161,11 @@ enum Lexicon {
     static func computeLemma(_ word: String) -> String { computeLemma(american: americanSpelling(word)) }
 
     static func computeLemma(american us: String) -> String {
-        if let entry = entries[us] { return americanSpelling(entry.lemma) }
+        if let entry = entry(us) { return americanSpelling(entry.lemma) }
         // Rarer -ize verbs outside the word list: "prioritized" → "prioritize" when that is known.
         for (suffix, base) in [("ized", "ize"), ("izing", "ize"), ("izes", "ize")] where us.hasSuffix(suffix) {
             let candidate = String(us.dropLast(suffix.count)) + base
-            if entries[candidate] != nil { return candidate }
+            if isKnown(candidate) { return candidate }
         }
         return us
     }
@@ -162,11 +174,11 @@ enum Lexicon {
     static func computeNounLemma(_ word: String) -> String { computeNounLemma(american: americanSpelling(word)) }
 
     static func computeNounLemma(american us: String) -> String {
-        entries[us].map { americanSpelling($0.nounLemma) } ?? us
+        entry(us).map { americanSpelling($0.nounLemma) } ?? us
     }
 
     /// The parts of speech a word can be; empty for words outside the lexicon (jargon, acronyms).
-    static func computeTags(_ word: String) -> Tags { entries[americanSpelling(word)]?.tags ?? [] }
+    static func computeTags(_ word: String) -> Tags { entry(americanSpelling(word))?.tags ?? [] }
 }
 
 extension Lexicon {
@@ -178,7 +190,7 @@ extension Lexicon {
 
     /// `corrected`, given the word's American spelling.
     static func corrected(_ word: String, american: String) -> String {
-        guard word.count >= 6, entries[american] == nil, word.allSatisfy({ $0.isLetter }) else { return word }
+        guard word.count >= 6, !isKnown(american), word.allSatisfy({ $0.isLetter }) else { return word }
         return asciiCorrected(word) ?? characterCorrected(word)
     }
 
@@ -191,7 +203,7 @@ extension Lexicon {
         func known(_ c: [UInt8]) -> String? {
             guard c.first == first else { return nil }
             let w = String(decoding: c, as: UTF8.self)
-            return entries[w] != nil ? w : nil
+            return isKnown(w) ? w : nil
         }
         let letters = UInt8(ascii: "a")...UInt8(ascii: "z")
         for i in bytes.indices { var c = bytes; c.remove(at: i); if let w = known(c) { return w } }
@@ -206,7 +218,7 @@ extension Lexicon {
         let chars = Array(word)
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
         // Typos rarely touch the first letter, and jargon ("Tenable") is often one edit from a word.
-        func known(_ c: [Character]) -> String? { let w = String(c); return c.first == chars.first && entries[w] != nil ? w : nil }
+        func known(_ c: [Character]) -> String? { let w = String(c); return c.first == chars.first && isKnown(w) ? w : nil }
         for i in chars.indices {  // deletion: "enviroinment"
             var c = chars; c.remove(at: i); if let w = known(c) { return w }
         }

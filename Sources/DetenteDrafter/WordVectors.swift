@@ -12,7 +12,7 @@ enum WordVectors {
     static let rowCharacters = dimensions / 3 * 4
 
     struct Table: Sendable {
-        let words: WordIndex
+        let words: LineIndex
         /// The same as a dictionary, built on first use (tests).
         var index: [String: Int32] { WordVectors.dictionary }
         /// Smooth inverse frequency a / (a + p(w)) (Arora et al. 2017): common words say little.
@@ -30,7 +30,7 @@ enum WordVectors {
     static let table: Table = decode()
 
     static func decode() -> Table {
-        let words = WordIndex()
+        let words = LineIndex(WordVectorData.words)
         let frequencies = self.frequencies
         precondition(
             dimensions % 3 == 0 && WordVectorData.vectors.utf8.count == words.count * rowCharacters && frequencies.count == words.count,
@@ -128,10 +128,10 @@ enum WordVectors {
     /// or typo-corrected; nil for words outside the vocabulary (most jargon and acronyms).
     static func row(of word: String) -> Int32? {
         let index = table.words
-        if let i = index.row(of: word) { return i }
+        if let i = index.line(of: word) { return Int32(i) }
         let info = Lexicon.info(word)
         for candidate in [info.american, info.lemma, info.correctedNounLemma] where candidate != word {
-            if let i = index.row(of: candidate) { return i }
+            if let i = index.line(of: candidate) { return Int32(i) }
         }
         return nil
     }

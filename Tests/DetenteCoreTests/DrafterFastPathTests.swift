@@ -183,7 +183,15 @@ import Testing
     @Test func everyWordFindsItsRowAndOthersFindNone() {
         let index = WordVectors.table.words, dictionary = WordVectors.dictionary
         #expect(index.count == WordVectors.wordList().count)
-        for (word, row) in dictionary { #expect(index.row(of: word) == row, "\(word)") }
-        for word in ["", "zzqxv", "the ", "thee\n", "déploiement", "kubectl"] { #expect(index.row(of: word) == dictionary[word], "\(word)") }
+        for (word, row) in dictionary { #expect(index.line(of: word) == Int(row), "\(word)") }
+        for word in ["", "zzqxv", "the ", "thee\n", "déploiement", "kubectl"] { #expect(index.line(of: word).map(Int32.init) == dictionary[word], "\(word)") }
+    }
+}
+
+/// The lexicon read line by line through its index gives the dictionary's entries.
+@Suite struct LexiconIndexTests {
+    @Test func everyEntryIsFoundAsTheDictionaryHasIt() {
+        for (word, entry) in Lexicon.entries { #expect(Lexicon.entry(word) == entry, "\(word)") }
+        for word in ["", "zzqxv", "deploy ", "déploiement"] { #expect(Lexicon.entry(word) == Lexicon.entries[word], "\(word)") }
     }
 }
