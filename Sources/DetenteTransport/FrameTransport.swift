@@ -8,6 +8,8 @@ public protocol FrameTransport: AnyObject, Sendable {
     func send(_ text: String, to ids: [ConnectionID])
     /// Queues several messages at once, in order (one hand-over to the service thread).
     func send(_ messages: [(String, [ConnectionID])])
+    /// As `send(_:)`, carrying a traced command's stamps (`StageTrace`); its ack comes first.
+    func send(_ messages: [(String, [ConnectionID])], trace: CommandTrace?)
     func close(_ id: ConnectionID, code: CloseCode, reason: String)
     /// The connection has said who it is: its hello deadline no longer applies.
     func identified(_ id: ConnectionID)
@@ -22,6 +24,8 @@ extension FrameTransport {
     public func send(_ messages: [(String, [ConnectionID])]) {
         for (text, ids) in messages { send(text, to: ids) }
     }
+    /// Fakes do not trace.
+    public func send(_ messages: [(String, [ConnectionID])], trace: CommandTrace?) { send(messages) }
     /// Fakes that do not batch need not say so.
     public func acceptBatches(_ id: ConnectionID) {}
 }

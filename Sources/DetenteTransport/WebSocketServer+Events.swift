@@ -7,6 +7,18 @@ extension WebSocketServer {
         _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
         _ input: UnsafeMutableRawPointer?, _ length: Int
     ) -> Int32 {
+        guard let trace = StageTrace.shared else { return handleEvent(wsi, reason, user, input, length) }
+        let before = StageTrace.now()
+        defer { trace.callbackNanos += StageTrace.now() - before }
+        if reason == LWS_CALLBACK_SERVER_WRITEABLE { trace.writeableCallbacks += 1 }
+        if reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED { trace.inboxDrains += 1 }
+        return handleEvent(wsi, reason, user, input, length)
+    }
+
+    private func handleEvent(
+        _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+        _ input: UnsafeMutableRawPointer?, _ length: Int
+    ) -> Int32 {
         switch reason {
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             // Already checked at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE; checked again so that no
@@ -97,6 +109,7 @@ extension WebSocketServer {
                 headroom: CLWS_pre(), into: &batchBuffer)
         {
             if self.write(write, to: wsi) < 0 { return -1 }
+            if StageTrace.shared != nil { stampWritten(write, &c.outbound) }
             budget -= 1
             if lws_send_pipe_choked(wsi) != 0 { break }
         }
