@@ -10,6 +10,8 @@ final class Connection {
     var identified = false
     /// The client said `"batch": true`: several pending messages may go as one JSON array frame.
     var batches = false
+    /// Listed in `WritePacing`, waiting for its turn to ask for a WRITEABLE callback.
+    var awaitingRelease = false
     var inbound: MessageAssembler
     var outbound: OutboundQueue
     var rate: InboundRateLimit

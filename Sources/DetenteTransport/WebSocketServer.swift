@@ -41,6 +41,8 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Where batches are assembled: one buffer for every connection (lws copies what the socket
     /// does not take at once).
     var batchBuffer: [UInt8] = []
+    /// Broadcast recipients waiting for their turn to be written.
+    var writePacing: WritePacing
     // Read from any thread (`remoteAddress(of:)`).
     let addressLock = NSLock()
     var addresses: [ConnectionID: String] = [:]
@@ -58,6 +60,7 @@ public final class WebSocketServer: @unchecked Sendable {
         self.logger = logger
         self.delegate = delegate
         inbox = Inbox(capacity: configuration.maxInboxItems)
+        writePacing = WritePacing(connectionsPerPass: configuration.broadcastConnectionsPerPass)
         let origins = OriginPolicy(
             allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
             bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
@@ -103,6 +106,7 @@ public final class WebSocketServer: @unchecked Sendable {
     private func serviceLoop(_ ctx: OpaquePointer) {
         serviceThreadID = pthread_self()
         var closingSince: UInt64?
+        let trace = StageTrace.shared
         while true {
             if contextLock.withLock({ stopRequested }) {
                 if closingSince == nil {
@@ -112,7 +116,13 @@ public final class WebSocketServer: @unchecked Sendable {
                 // Give close frames up to a second to leave, then stop.
                 if connections.isEmpty || DispatchTime.now().uptimeNanoseconds - closingSince! > 1_000_000_000 { break }
             }
+            let before = trace == nil ? 0 : StageTrace.now()
             if lws_service(ctx, 0) < 0 { break }
+            releasePacedWrites(ctx)
+            if let trace {
+                trace.serviceCalls += 1
+                trace.serviceNanos += StageTrace.now() - before
+            }
         }
         contextLock.withLock {
             running = false
@@ -150,8 +160,12 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     /// Queues several messages at once, in order; each encoded once and shared.
-    public func send(_ messages: [(String, [ConnectionID])]) {
+    public func send(_ messages: [(String, [ConnectionID])]) { send(messages, trace: nil) }
+
+    /// As `send(_:)`; a traced command's frames carry its trace (the first message is its ack).
+    public func send(_ messages: [(String, [ConnectionID])], trace: CommandTrace?) {
         let frames = messages.compactMap { text, ids in ids.isEmpty ? nil : (OutboundFrame(text), ids) }
+        if let trace { attach(trace, to: frames) }
         if frames.count == 1 { return enqueue(.send(frames[0].0, frames[0].1)) }
         if !frames.isEmpty { enqueue(.sendAll(frames)) }
     }
@@ -197,10 +211,12 @@ public final class WebSocketServer: @unchecked Sendable {
     private func perform(_ item: Inbox.Item) {
         switch item {
         case let .send(frame, ids):
-            for id in ids { queue(frame, for: id) }
+            frame.trace?.stamp(.taken)
+            for id in ids { queue(frame, for: id, paced: ids.count > 1) }
         case let .sendAll(messages):
+            messages.first?.0.trace?.stamp(.taken)
             for (frame, ids) in messages {
-                for id in ids { queue(frame, for: id) }
+                for id in ids { queue(frame, for: id, paced: ids.count > 1) }
             }
         case let .identified(id):
             connections[id]?.identified = true
@@ -215,8 +231,10 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Queues a frame for one connection, dropping it as a slow consumer past the caps.
-    func queue(_ frame: OutboundFrame, for id: ConnectionID) {
+    /// Queues a frame for one connection, dropping it as a slow consumer past the caps. An
+    /// answer asks for the WRITEABLE callback at once; a broadcast (`paced`) waits its turn in
+    /// `writePacing`.
+    func queue(_ frame: OutboundFrame, for id: ConnectionID, paced: Bool = false) {
         guard let c = connections[id], c.acceptsFrames else { return }
         if !c.outbound.append(frame) {
             // A slow consumer is dropped rather than allowed to grow memory without bound.
@@ -228,7 +246,27 @@ public final class WebSocketServer: @unchecked Sendable {
                 ])
             c.outbound.removeAll()
             c.closing = (.tryAgainLater, "slow consumer: too many unsent messages")
+        } else if paced {
+            if !c.awaitingRelease {
+                c.awaitingRelease = true
+                writePacing.wait(id)
+            }
+            return
+        } else {
+            writePacing.answerRequested()
         }
         lws_callback_on_writable(c.wsi)
+    }
+
+    /// Between lws passes: asks for the WRITEABLE callbacks of the broadcast recipients whose
+    /// turn has come (`WritePacing`).
+    private func releasePacedWrites(_ ctx: OpaquePointer) {
+        for id in writePacing.release() {
+            guard let c = connections[id] else { continue }
+            c.awaitingRelease = false
+            lws_callback_on_writable(c.wsi)
+        }
+        // The rest go after the next pass: wake it even if every released socket is choked.
+        if writePacing.backlog > 0 { lws_cancel_service(ctx) }
     }
 }
