@@ -21,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     public var handOverOnRequest = false
     /// Lazy start-up: ended workshops are opened on first use, not at start-up (docs/STORAGE.md).
     public var openEndedWorkshopsOnFirstUse = true
+    /// Files one journal batch syncs at once. A batch holds one file per workshop with work
+    /// queued; with 8 (the journal's default) the 19 workshops of one burst in the 10,000
+    /// connection bench synced in three rounds of ~10 ms each (docs/PERFORMANCE.md). Threads
+    /// start only when a batch needs them.
+    public var journalSyncThreads = 32
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -109,7 +114,10 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         self.logger = logger
         self.metricsText = metricsText
         self.clock = clock
-        self.writer = storage ?? JournalWriter(directory: configuration.sessionsDirectory, logger: logger, files: journalFiles)
+        self.writer =
+            storage
+            ?? JournalWriter(
+                directory: configuration.sessionsDirectory, logger: logger, files: journalFiles, syncThreads: configuration.journalSyncThreads)
         self.organiserTokenHash = Secrets.hash(configuration.organiserToken)
         self.abuse = AbuseGuard(configuration.abuse)
     }

@@ -44,6 +44,9 @@ final class Inbox: @unchecked Sendable {
         }
     }
 
+    /// Cheap enough for every WRITEABLE callback (one uncontended lock).
+    var isEmpty: Bool { lock.withLock { items.isEmpty } }
+
     /// Everything queued so far, oldest first; the inbox is empty afterwards.
     func takeAll() -> [Item] {
         lock.withLock {

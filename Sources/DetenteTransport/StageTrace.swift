@@ -33,6 +33,11 @@ public final class CommandTrace: @unchecked Sendable {
     var firstBroadcastWrite: UInt64 = 0
     var lastBroadcastWrite: UInt64 = 0
     var broadcastWrites = 0
+    /// Writes (to distinct connections, one per write) that carried its broadcast, in all and
+    /// before its ack was written: the ack's place in the write order, counted.
+    var broadcastConnectionWrites = 0
+    var broadcastConnectionWritesBeforeAck = 0
+    private var lastWriteSerial: UInt64 = 0
     /// Recipients the hand-over queued for (so the trace knows when the broadcast is all out).
     var broadcastRecipients = 0
 
@@ -40,10 +45,20 @@ public final class CommandTrace: @unchecked Sendable {
 
     public func stamp(_ stage: Stage) { stamps[stage.rawValue] = StageTrace.now() }
 
-    func broadcastWritten(at t: UInt64) {
+    /// One of its broadcast frames went out in write number `serial`.
+    func broadcastWritten(at t: UInt64, serial: UInt64) {
         if firstBroadcastWrite == 0 { firstBroadcastWrite = t }
         lastBroadcastWrite = t
         broadcastWrites += 1
+        if serial != lastWriteSerial {
+            lastWriteSerial = serial
+            broadcastConnectionWrites += 1
+        }
+    }
+
+    func ackWritten() {
+        stamp(.ackWritten)
+        broadcastConnectionWritesBeforeAck = broadcastConnectionWrites
     }
 }
 
@@ -65,6 +80,8 @@ public final class StageTrace: @unchecked Sendable {
     var callbackNanos: UInt64 = 0
     var writeableCallbacks = 0
     var inboxDrains = 0
+    /// Numbers the writes that carried a traced frame (service thread).
+    var writeSerial: UInt64 = 0
 
     init(path: String) { self.path = path }
 

@@ -20,16 +20,23 @@ struct StageTraceReport {
         lines.append(row("received -> last broadcast write", traces.map { delta($0.stamps[0], $0.lastBroadcastWrite) }))
         let writes = traces.map(\.broadcastWrites)
         lines.append("broadcast writes per command: \(writes.min() ?? 0) to \(writes.max() ?? 0)")
+        lines.append(row("connections written the broadcast before the ack", traces.map { Double($0.broadcastConnectionWritesBeforeAck) }))
         lines.append(row("fsync (\(fsyncSeconds.count))", fsyncSeconds.map { $0 * 1000 }))
         let calls = max(loop.serviceCalls, 1)
         lines.append(
             "service loop: \(loop.serviceCalls) lws_service calls, \(ms(loop.serviceNanos)) ms inside them, "
                 + "\(ms(loop.callbackNanos)) ms in our callbacks, \(ms((loop.serviceNanos &- loop.callbackNanos) / UInt64(calls))) ms of lws per call; "
                 + "\(loop.writeableCallbacks) writeable callbacks, \(loop.inboxDrains) inbox drains")
-        lines.append("raw (ms after received, per stage, then last broadcast write):")
+        lines.append("raw (ms after received, per stage; last broadcast write; connections written before the ack / in all):")
         for t in traces {
             let marks = t.stamps.map { $0 == 0 ? "-" : String(format: "%.2f", Double($0 &- t.stamps[0]) / 1e6) }
-            lines.append(marks.joined(separator: " ") + " " + String(format: "%.2f", Double(t.lastBroadcastWrite &- t.stamps[0]) / 1e6))
+            let last = t.lastBroadcastWrite == 0 ? "-" : String(format: "%.2f", Double(t.lastBroadcastWrite &- t.stamps[0]) / 1e6)
+            lines.append(marks.joined(separator: " ") + " \(last) \(t.broadcastConnectionWritesBeforeAck)/\(t.broadcastConnectionWrites)")
+        }
+        // For matching against a load client's own clock (the same CLOCK_MONOTONIC).
+        lines.append("absolute (s, CLOCK_MONOTONIC): received ackWritten")
+        for t in traces {
+            lines.append(String(format: "abs %.6f %.6f", Double(t.stamps[0]) / 1e9, Double(t.stamps[CommandTrace.Stage.ackWritten.rawValue]) / 1e9))
         }
         return lines.joined(separator: "\n") + "\n"
     }

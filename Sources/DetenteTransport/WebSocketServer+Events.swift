@@ -94,12 +94,17 @@ extension WebSocketServer {
     /// Sends the close frame once due, else writes queued frames as long as the socket takes
     /// them without buffering inside lws.
     private func writeable(_ wsi: OpaquePointer, _ c: Connection) -> Int32 {
+        // Mid-pass: answers handed over meanwhile are requested now, for the next pass.
+        if !inbox.isEmpty { drainInbox() }
         if c.peerClosed { return 0 }
         if let (code, reason) = c.closing, c.outbound.isEmpty || code != .normal {
             var bytes = Array(reason.utf8.prefix(120))
             CLWS_close_reason(wsi, code.rawValue, &bytes, bytes.count)
             return -1
         }
+        if yieldsTurn(c) { return 0 }
+        c.answerPending = false
+        c.yieldedTurn = false
         let corked = configuration.corkWrites && c.outbound.pendingFrames > 1 && setCork(wsi, true)
         defer { if corked { _ = setCork(wsi, false) } }
         var budget = 64
@@ -115,6 +120,18 @@ extension WebSocketServer {
         }
         if !c.outbound.isEmpty || c.closing != nil { lws_callback_on_writable(wsi) }
         return 0
+    }
+
+    /// A broadcast-only write gives its turn (once) when answers were requested during this
+    /// pass: they can go only in the next pass, so this one should end soon (`WritePacing`).
+    private func yieldsTurn(_ c: Connection) -> Bool {
+        guard writePacing.answersWaiting, !c.answerPending, !c.yieldedTurn, c.closing == nil else { return false }
+        c.yieldedTurn = true
+        if !c.awaitingRelease {
+            c.awaitingRelease = true
+            writePacing.yieldTurn(c.id)
+        }
+        return true
     }
 
     private func write(_ write: OutboundQueue.Write, to wsi: OpaquePointer) -> Int32 {

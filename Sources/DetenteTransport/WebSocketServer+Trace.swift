@@ -12,22 +12,24 @@ extension WebSocketServer {
 
     /// Stamps the traced frames a write just carried (on the service thread).
     func stampWritten(_ write: OutboundQueue.Write, _ queue: inout OutboundQueue) {
+        guard let stages = StageTrace.shared else { return }
         let now = StageTrace.now()
+        stages.writeSerial += 1
         switch write {
-        case let .single(frame): stamp(frame, at: now)
+        case let .single(frame): stamp(frame, at: now, serial: stages.writeSerial)
         case .batch:
-            for frame in queue.tracedInBatch { stamp(frame, at: now) }
+            for frame in queue.tracedInBatch { stamp(frame, at: now, serial: stages.writeSerial) }
         }
         queue.tracedInBatch.removeAll()
     }
 
-    private func stamp(_ frame: OutboundFrame, at now: UInt64) {
+    private func stamp(_ frame: OutboundFrame, at now: UInt64, serial: UInt64) {
         guard let trace = frame.trace else { return }
         if frame.isTracedAck {
-            trace.stamp(.ackWritten)
+            trace.ackWritten()
             StageTrace.shared?.finish(trace)
         } else {
-            trace.broadcastWritten(at: now)
+            trace.broadcastWritten(at: now, serial: serial)
         }
     }
 }

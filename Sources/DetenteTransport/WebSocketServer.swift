@@ -253,6 +253,7 @@ public final class WebSocketServer: @unchecked Sendable {
             }
             return
         } else {
+            c.answerPending = true
             writePacing.answerRequested()
         }
         lws_callback_on_writable(c.wsi)

@@ -8,13 +8,17 @@
 /// broadcast (docs/PERFORMANCE.md, "10,000 connections"). So answers are requested at once;
 /// broadcast recipients wait here and are released at most `connectionsPerPass` per pass, oldest
 /// first; and after a pass that requested answers, a backlog larger than one release waits one
-/// pass (never two in a row), so that pass writes the answers alone.
+/// pass (never two in a row), so that pass writes the answers alone. Answers handed over during
+/// a pass can go only in the next one, so the rest of that pass's broadcast writes give their
+/// turn (each at most once before it is written) and come first in the next release.
 ///
 /// Only cross-connection write order changes: each connection's own frames stay in its queue,
 /// in order (docs/PROTOCOL.md). A plain value: no lws, tested on its own.
 struct WritePacing {
     let connectionsPerPass: Int
     private var waiting: [ConnectionID] = []
+    /// Gave their turn to answers: released before `waiting`.
+    private var yielded: [ConnectionID] = []
     private var head = 0
     private var answersRequested = false
     private var heldLastPass = false
@@ -25,11 +29,17 @@ struct WritePacing {
     }
 
     /// Broadcast recipients not released yet (a connection may be listed more than once).
-    var backlog: Int { waiting.count - head }
+    var backlog: Int { yielded.count + waiting.count - head }
+
+    /// An answer was requested since the last release (it goes in the next pass).
+    var answersWaiting: Bool { answersRequested }
 
     /// A broadcast frame was queued for `id` (the caller lists each connection once until
     /// it is released).
     mutating func wait(_ id: ConnectionID) { waiting.append(id) }
+
+    /// A released connection gave its turn to answers: first in the next release.
+    mutating func yieldTurn(_ id: ConnectionID) { yielded.append(id) }
 
     /// An answer's connection was asked for its WRITEABLE callback at once.
     mutating func answerRequested() { answersRequested = true }
@@ -42,8 +52,10 @@ struct WritePacing {
             return []
         }
         heldLastPass = false
-        let end = min(waiting.count, head + connectionsPerPass)
-        let released = Array(waiting[head..<end])
+        var released = Array(yielded.prefix(connectionsPerPass))
+        yielded.removeFirst(released.count)
+        let end = min(waiting.count, head + connectionsPerPass - released.count)
+        released += waiting[head..<end]
         head = end
         if head == waiting.count {
             waiting.removeAll(keepingCapacity: true)
