@@ -82,7 +82,7 @@ extension DetenteServer {
         // One hand-over: a client that asked for batches gets the ack and broadcasts of one
         // command in one frame.
         trace?.stamp(.handedOver)
-        transport.send(out, trace: id == nil ? nil : trace)
+        transport.send(out, firstIsAnswer: id != nil, trace: trace)
         messagesOut.increment(by: out.reduce(0) { $0 + $1.1.count })
     }
 

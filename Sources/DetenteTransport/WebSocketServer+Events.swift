@@ -103,8 +103,11 @@ extension WebSocketServer {
             return -1
         }
         if yieldsTurn(c) { return 0 }
-        c.answerPending = false
         c.yieldedTurn = false
+        if c.answerPending {
+            c.answerPending = false
+            pendingAnswers -= 1
+        }
         let corked = configuration.corkWrites && c.outbound.pendingFrames > 1 && setCork(wsi, true)
         defer { if corked { _ = setCork(wsi, false) } }
         var budget = 64
@@ -122,10 +125,11 @@ extension WebSocketServer {
         return 0
     }
 
-    /// A broadcast-only write gives its turn (once) when answers were requested during this
-    /// pass: they can go only in the next pass, so this one should end soon (`WritePacing`).
+    /// A broadcast-only write gives its turn (once before it is written) while some connection
+    /// has an answer waiting: lws serves descriptors in order, and the answer's may come last
+    /// in this pass, or only in the next (`WritePacing`).
     private func yieldsTurn(_ c: Connection) -> Bool {
-        guard writePacing.answersWaiting, !c.answerPending, !c.yieldedTurn, c.closing == nil else { return false }
+        guard pendingAnswers > 0, !c.answerPending, !c.yieldedTurn, c.closing == nil else { return false }
         c.yieldedTurn = true
         if !c.awaitingRelease {
             c.awaitingRelease = true
@@ -155,6 +159,7 @@ extension WebSocketServer {
         let c = Unmanaged<Connection>.fromOpaque(raw).takeRetainedValue()
         user.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         connections[c.id] = nil
+        if c.answerPending { pendingAnswers -= 1 }
         if let n = connectionsPerAddress[c.address] { connectionsPerAddress[c.address] = n > 1 ? n - 1 : nil }
         addressLock.withLock { addresses[c.id] = nil }
         delegate?.connectionClosed(c.id)

@@ -43,6 +43,8 @@ public final class WebSocketServer: @unchecked Sendable {
     var batchBuffer: [UInt8] = []
     /// Broadcast recipients waiting for their turn to be written.
     var writePacing: WritePacing
+    /// Connections with an answer queued and not written yet (`Connection.answerPending`).
+    var pendingAnswers = 0
     // Read from any thread (`remoteAddress(of:)`).
     let addressLock = NSLock()
     var addresses: [ConnectionID: String] = [:]
@@ -160,14 +162,14 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     /// Queues several messages at once, in order; each encoded once and shared.
-    public func send(_ messages: [(String, [ConnectionID])]) { send(messages, trace: nil) }
+    public func send(_ messages: [(String, [ConnectionID])]) { send(messages, firstIsAnswer: false, trace: nil) }
 
-    /// As `send(_:)`; a traced command's frames carry its trace (the first message is its ack).
-    public func send(_ messages: [(String, [ConnectionID])], trace: CommandTrace?) {
+    /// One command's messages (see `FrameTransport`); a traced command's frames carry its trace.
+    public func send(_ messages: [(String, [ConnectionID])], firstIsAnswer: Bool, trace: CommandTrace?) {
+        let answers = firstIsAnswer && messages.first.map { !$0.1.isEmpty } == true
         let frames = messages.compactMap { text, ids in ids.isEmpty ? nil : (OutboundFrame(text), ids) }
-        if let trace { attach(trace, to: frames) }
-        if frames.count == 1 { return enqueue(.send(frames[0].0, frames[0].1)) }
-        if !frames.isEmpty { enqueue(.sendAll(frames)) }
+        if let trace, answers { attach(trace, to: frames) }
+        if !frames.isEmpty { enqueue(.sendAll(frames, firstIsAnswer: answers)) }
     }
 
     public func close(_ id: ConnectionID, code: CloseCode, reason: String) {
@@ -213,10 +215,11 @@ public final class WebSocketServer: @unchecked Sendable {
         case let .send(frame, ids):
             frame.trace?.stamp(.taken)
             for id in ids { queue(frame, for: id, paced: ids.count > 1) }
-        case let .sendAll(messages):
+        case let .sendAll(messages, firstIsAnswer):
             messages.first?.0.trace?.stamp(.taken)
-            for (frame, ids) in messages {
-                for id in ids { queue(frame, for: id, paced: ids.count > 1) }
+            for (i, (frame, ids)) in messages.enumerated() {
+                let paced = i > 0 || !firstIsAnswer
+                for id in ids { queue(frame, for: id, paced: paced) }
             }
         case let .identified(id):
             connections[id]?.identified = true
@@ -253,7 +256,10 @@ public final class WebSocketServer: @unchecked Sendable {
             }
             return
         } else {
-            c.answerPending = true
+            if !c.answerPending {
+                c.answerPending = true
+                pendingAnswers += 1
+            }
             writePacing.answerRequested()
         }
         lws_callback_on_writable(c.wsi)

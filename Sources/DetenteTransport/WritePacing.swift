@@ -8,9 +8,10 @@
 /// broadcast (docs/PERFORMANCE.md, "10,000 connections"). So answers are requested at once;
 /// broadcast recipients wait here and are released at most `connectionsPerPass` per pass, oldest
 /// first; and after a pass that requested answers, a backlog larger than one release waits one
-/// pass (never two in a row), so that pass writes the answers alone. Answers handed over during
-/// a pass can go only in the next one, so the rest of that pass's broadcast writes give their
-/// turn (each at most once before it is written) and come first in the next release.
+/// pass (never two in a row), so that pass writes the answers alone. A released connection may
+/// pick up new broadcast frames before it is written, and an answer handed over during a pass
+/// can go only in the next one: so while any answer waits, broadcast-only writes give their turn
+/// (each at most once before it is written, so none starves) and come first in the next release.
 ///
 /// Only cross-connection write order changes: each connection's own frames stay in its queue,
 /// in order (docs/PROTOCOL.md). A plain value: no lws, tested on its own.
@@ -30,9 +31,6 @@ struct WritePacing {
 
     /// Broadcast recipients not released yet (a connection may be listed more than once).
     var backlog: Int { yielded.count + waiting.count - head }
-
-    /// An answer was requested since the last release (it goes in the next pass).
-    var answersWaiting: Bool { answersRequested }
 
     /// A broadcast frame was queued for `id` (the caller lists each connection once until
     /// it is released).

@@ -50,16 +50,7 @@ import Testing
         var p = Self.pacing(perPass: 2, waiting: 1...4)
         #expect(p.release() == Self.ids(1...2))
         p.yieldTurn(ConnectionID(testing: 2))
-        #expect(p.answersWaiting == false)
         #expect(p.release() == [ConnectionID(testing: 2), ConnectionID(testing: 3)])
         #expect(p.release() == Self.ids(4...4))
-    }
-
-    @Test func answersAreWaitingOnlyUntilTheNextRelease() {
-        var p = WritePacing(connectionsPerPass: 2)
-        p.answerRequested()
-        #expect(p.answersWaiting)
-        _ = p.release()
-        #expect(!p.answersWaiting)
     }
 }
