@@ -43,6 +43,8 @@ public final class WebSocketServer: @unchecked Sendable {
     var batchBuffer: [UInt8] = []
     /// Broadcast recipients waiting for their turn to be written.
     var writePacing: WritePacing
+    /// False with DETENTE_BROADCAST_PER_PASS=0: every frame asks for WRITEABLE at once.
+    let paces: Bool
     /// Connections with an answer queued and not written yet (`Connection.answerPending`).
     var pendingAnswers = 0
     // Read from any thread (`remoteAddress(of:)`).
@@ -62,7 +64,8 @@ public final class WebSocketServer: @unchecked Sendable {
         self.logger = logger
         self.delegate = delegate
         inbox = Inbox(capacity: configuration.maxInboxItems)
-        writePacing = WritePacing(connectionsPerPass: configuration.broadcastConnectionsPerPass)
+        paces = configuration.broadcastConnectionsPerPass > 0
+        writePacing = WritePacing(connectionsPerPass: max(1, configuration.broadcastConnectionsPerPass))
         let origins = OriginPolicy(
             allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
             bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
@@ -249,6 +252,8 @@ public final class WebSocketServer: @unchecked Sendable {
                 ])
             c.outbound.removeAll()
             c.closing = (.tryAgainLater, "slow consumer: too many unsent messages")
+        } else if !paces {
+            // Unpaced (A/B measurements): nothing waits and nothing yields.
         } else if paced {
             if !c.awaitingRelease {
                 c.awaitingRelease = true
