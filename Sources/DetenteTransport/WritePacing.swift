@@ -1,9 +1,9 @@
 /// When a connection with frames for a broadcast asks libwebsockets for its WRITEABLE callback,
-/// so that an answer (a frame for one connection: an ack, a welcome, an error) never waits
-/// behind a broadcast to thousands.
+/// so that an answer (a command's ack, as the server names it, or any other frame sent to one
+/// connection alone: a welcome, an error) never waits behind a broadcast to thousands.
 ///
 /// Why: lws polls every descriptor, then serves the ready ones in descriptor order within one
-/// pass, and drains the inbox only between passes. At 10,020 connections one broadcast pass
+/// pass, and used to drain the inbox only once per pass (now also inside WRITEABLE callbacks). At 10,020 connections one broadcast pass
 /// took ~90 ms, and a facilitator (connected last) got its ack after every participant got the
 /// broadcast (docs/PERFORMANCE.md, "10,000 connections"). So answers are requested at once;
 /// broadcast recipients wait here and are released at most `connectionsPerPass` per pass, oldest
