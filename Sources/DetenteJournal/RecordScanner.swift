@@ -44,23 +44,37 @@ enum RecordScanner {
         return Checked(bodyEnd: s, prev: prev, hash: hash)
     }
 
-    /// Parses `{"seq":N,"at":N,"event":{…}` (the body) into a record.
-    static func record(_ line: UnsafeBufferPointer<UInt8>, _ checked: Checked, expectedSeq: Int?, offset: Int) throws(JournalRecord.Invalid) -> JournalRecord {
-        var i = 0
+    /// Reads the body's head `{"seq":N,"at":N,"event":` and returns the numbers and where the
+    /// event's JSON lies in the line.
+    static func header(_ line: UnsafeBufferPointer<UInt8>, bodyEnd: Int, expectedSeq: Int?) throws(JournalRecord.Invalid) -> (seq: Int, at: Int64, event: Range<Int>) {
         guard matches(line, 0, head) else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
-        i = head.count
+        var i = head.count
         guard let seq = integer(line, &i), matches(line, i, atKey) else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
         i += atKey.count
         guard let at = integer(line, &i), matches(line, i, eventKey) else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
         i += eventKey.count
         if let expectedSeq, seq != expectedSeq { throw JournalRecord.Invalid(reason: "sequence \(seq) where \(expectedSeq) was expected") }
+        return (seq, Int64(at), i..<bodyEnd)
+    }
+
+    /// Reads a checked line's event in place (replay's path: no tree of the record).
+    static func view(_ line: UnsafeBufferPointer<UInt8>, _ event: Range<Int>, into view: inout JSONObjectView) throws(JournalRecord.Invalid) {
+        do { try view.load(UnsafeBufferPointer(rebasing: line[event])) } catch {
+            throw JournalRecord.Invalid(reason: "unparsable event: \(error.reason)")
+        }
+        guard view.string("e") != nil else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
+    }
+
+    /// Parses `{"seq":N,"at":N,"event":{…}` (the body) into a record.
+    static func record(_ line: UnsafeBufferPointer<UInt8>, _ checked: Checked, expectedSeq: Int?, offset: Int) throws(JournalRecord.Invalid) -> JournalRecord {
+        let (seq, at, range) = try header(line, bodyEnd: checked.bodyEnd, expectedSeq: expectedSeq)
         let event: JSON
-        do { event = try JSONParser.parse(bytes: UnsafeBufferPointer(rebasing: line[i..<checked.bodyEnd])) } catch {
+        do { event = try JSONParser.parse(bytes: UnsafeBufferPointer(rebasing: line[range])) } catch {
             throw JournalRecord.Invalid(reason: "unparsable event: \(error.reason)")
         }
         guard event["e"]?.stringValue != nil else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
         return JournalRecord(
-            seq: seq, at: Int64(at), storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
+            seq: seq, at: at, storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
             hash: String(decoding: checked.hash, as: UTF8.self), offset: offset, length: line.count + 1)
     }
 

@@ -167,23 +167,16 @@ struct Verify: ParsableCommand {
         let workshopID = ((journal as NSString).lastPathComponent as NSString).deletingPathExtension
         let seal = try AuthorSeal.load(directory: directory.isEmpty ? "." : directory, workshop: workshopID, create: false)
         // Replaying is part of verifying: every record must decode to an event of the workshop it
-        // builds. Streamed: each record is checked, opened, decoded and folded, then dropped.
+        // builds. Streamed: the chain is checked on a second thread while each record is read in
+        // place, opened, decoded and folded, then dropped.
         var replayer = Workshop.Replayer()
         var counts: [String: Int] = [:]
-        var invalid: String?
-        let contents = JournalReader.stream(data: try Data(contentsOf: URL(fileURLWithPath: journal))) { r in
-            guard invalid == nil else { return }
-            do {
-                let event = try Event(json: seal.opened(r.storedEvent))
-                counts[event.name, default: 0] += 1
-                try replayer.apply(event)
-            } catch let error as Workshop.ReplayFailure {
-                invalid = error.description
-            } catch {
-                invalid = "record \(r.seq) does not decode: \(error)"
-            }
+        let replayed = JournalReader.replay(data: try Data(contentsOf: URL(fileURLWithPath: journal)), seal: seal) { _, event in
+            counts[event.name, default: 0] += 1
+            try replayer.apply(event)
         }
-        if let invalid {
+        let contents = replayed.contents
+        if let invalid = replayed.invalid {
             print("INVALID: \(invalid)")
             throw ExitCode(1)
         }
