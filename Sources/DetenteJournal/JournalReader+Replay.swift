@@ -2,9 +2,10 @@ import DetenteModel
 import DetenteWorkshop
 import Foundation
 
-/// Replay at disk speed: one thread checks the chain (line ends, SHA-256, links) while the
-/// caller's thread reads each checked record's event in place (`JSONObjectView`), opens its
-/// sealed fields and folds it. No tree and no `String` per record; memory stays flat.
+/// Replay at disk speed: a second thread checks the chain (line ends, SHA-256, links) and reads
+/// each checked record's event in place (`JSONObjectView`), opens its sealed fields and decodes
+/// it, while the caller's thread folds the events of the batch before. No tree and no `String`
+/// per record; memory stays flat (at most `DecodedBatches.maxAhead` batches wait).
 extension JournalReader {
     /// What a replay found: the chain's verdict (as `stream`) and, if a record's event did not
     /// decode or the fold refused it, why (replay stopped there).
@@ -13,7 +14,7 @@ extension JournalReader {
         public var invalid: String?
     }
 
-    /// Journals smaller than this are checked on the caller's thread (a thread costs more).
+    /// Journals smaller than this are read on the caller's thread (a thread costs more).
     static let pipelineThreshold = 1 << 20
 
     /// Checks every record, decodes its event with its sealed fields opened, and hands it to
@@ -21,166 +22,118 @@ extension JournalReader {
     /// or at the first event that does not decode or that `fold` throws for (`invalid`).
     public static func replay(data: Data, seal: AuthorSeal, _ fold: (_ seq: Int, _ event: Event) throws -> Void) -> Replayed {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let lines = CheckedLines(SharedBytes(bytes: bytes))
-            if bytes.count >= pipelineThreshold {
-                let checker = Thread { lines.check() }
-                checker.name = "detente-journal-check"
-                checker.start()
-                defer { lines.waitUntilFinished() }
-                return decode(lines, bytes, seal, fold)
+            let batches = DecodedBatches(SharedBytes(bytes: raw.bindMemory(to: UInt8.self)), seal: seal)
+            if raw.count >= pipelineThreshold {
+                let reader = Thread { batches.produce() }
+                reader.name = "detente-journal-read"
+                reader.start()
+                defer { batches.waitUntilProduced() }
+                return consume(batches, fold)
             }
-            lines.check()
-            return decode(lines, bytes, seal, fold)
+            batches.produce()
+            return consume(batches, fold)
         }
     }
 
-    private static func decode(
-        _ lines: CheckedLines, _ bytes: UnsafeBufferPointer<UInt8>, _ seal: AuthorSeal, _ fold: (Int, Event) throws -> Void
-    ) -> Replayed {
-        var view = JSONObjectView()
-        var count = 0
-        var lastHash = Array(JournalRecord.genesis.utf8)
-        var goodLength = 0
-        while let batch = lines.next() {
-            for line in batch {
-                let slice = UnsafeBufferPointer(rebasing: bytes[line.start..<line.end])
-                do {
-                    let (seq, _, event) = try RecordScanner.header(slice, bodyEnd: line.bodyEnd, expectedSeq: count + 1)
-                    try RecordScanner.view(slice, event, into: &view)
-                    count = seq
-                    lastHash = Array(slice[(slice.count - 66)..<(slice.count - 2)])
-                    goodLength = line.end + 1
-                    let decoded: Event
-                    do { decoded = try Event(fields: seal.opened(fields: view)) } catch {
-                        lines.cancel()
-                        return Replayed(contents: lines.contents(count, lastHash, goodLength, bytes.count), invalid: "record \(seq) does not decode: \(error)")
-                    }
-                    try fold(seq, decoded)
-                } catch let invalid as JournalRecord.Invalid {
-                    // The checksum held but the record is not one: the chain stops before it.
-                    lines.cancel()
-                    var contents = lines.contents(count, lastHash, goodLength, bytes.count)
-                    contents.problem = "record \(count + 1) at byte \(line.start): \(invalid.reason)"
-                    contents.salvageable = standaloneChain(bytes, from: line.end + 1)
-                    return Replayed(contents: contents, invalid: nil)
-                } catch {
-                    lines.cancel()
-                    return Replayed(contents: lines.contents(count, lastHash, goodLength, bytes.count), invalid: "\(error)")
+    private static func consume(_ batches: DecodedBatches, _ fold: (Int, Event) throws -> Void) -> Replayed {
+        while let batch = batches.next() {
+            for (seq, event) in batch {
+                do { try fold(seq, event) } catch {
+                    batches.cancel()
+                    return Replayed(contents: batches.outcome().contents, invalid: "\(error)")
                 }
             }
         }
-        return Replayed(contents: lines.contents(count, lastHash, goodLength, bytes.count), invalid: nil)
+        return batches.outcome()
     }
 }
 
-/// A buffer both replay threads read while `replay` keeps it alive (it joins the checker first).
+/// A buffer both replay threads read while `replay` keeps it alive (it waits for the reader).
 struct SharedBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
 }
 
-/// The chain checker's output: batches of checked lines, handed to the decoding thread.
-final class CheckedLines: @unchecked Sendable {
-    struct Line {
-        let start: Int
-        /// The newline's offset.
-        let end: Int
-        let bodyEnd: Int
-    }
-
-    static let batchSize = 512
-    /// Batches checked ahead of decoding at most: memory stays bounded on any journal.
-    static let maxAhead = 64
+/// The reading thread's output: batches of decoded events, then the verdict.
+final class DecodedBatches: @unchecked Sendable {
+    static let batchSize = 256
+    /// Batches decoded ahead of the fold at most: memory stays bounded on any journal.
+    static let maxAhead = 32
 
     private let shared: SharedBytes
+    private let seal: AuthorSeal
     private let condition = NSCondition()
-    private var batches: [[Line]] = []
-    private var finished = false
+    private var batches: [[(Int, Event)]] = []
+    private var produced = false
     private var cancelled = false
-    private var checkerLeft = false
-    /// Set by the checker when it stopped at a bad record.
-    private var problem: String?
-    private var salvageable: [JournalRecord] = []
+    private var verdict: JournalReader.Replayed?
 
-    init(_ shared: SharedBytes) { self.shared = shared }
+    init(_ shared: SharedBytes, seal: AuthorSeal) {
+        self.shared = shared
+        self.seal = seal
+    }
 
-    /// The checker: every line's suffix, checksum and link to the one before. Returns when done
-    /// or cancelled; `waitUntilFinished` waits for that.
-    func check() {
-        checkLines()
+    /// Reads the whole journal (or until cancelled), publishing batches as it goes.
+    func produce() {
+        let result = read()
         condition.lock()
-        checkerLeft = true
+        verdict = result
+        produced = true
         condition.broadcast()
         condition.unlock()
     }
 
-    private func checkLines() {
+    /// One record after another: chain check, head, event in place, sealed fields, decode.
+    private func read() -> JournalReader.Replayed {
         let bytes = shared.bytes
-        var prev = Array(JournalRecord.genesis.utf8)
-        var start = 0
-        var count = 0
-        var batch: [Line] = []
+        var reader = RecordReader(bytes: bytes)
+        var view = JSONObjectView()
+        var batch: [(Int, Event)] = []
         batch.reserveCapacity(Self.batchSize)
-        while start < bytes.count {
-            guard let nl = JournalReader.nextLineEnd(bytes, from: start) else {
-                stop(batch, problem: "record \(count + 1) at byte \(start): torn (no line end)", salvageable: [])
-                return
-            }
-            let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
+        while reader.start < bytes.count {
             do {
-                let checked = try RecordScanner.check(line)
-                guard RecordScanner.equal(checked.prev, prev) else {
-                    throw JournalRecord.Invalid(reason: "chain broken: prev does not match the previous record's hash")
+                let (seq, eventRange) = try reader.next()
+                try RecordScanner.view(reader.line, eventRange, into: &view)
+                do { batch.append((seq, try Event(fields: seal.opened(fields: view)))) } catch {
+                    publish(batch, last: true)
+                    return JournalReader.Replayed(contents: reader.contents(), invalid: "record \(seq) does not decode: \(error)")
                 }
-                prev = Array(checked.hash)
-                batch.append(Line(start: start, end: nl, bodyEnd: checked.bodyEnd))
+                reader.accept()
             } catch {
-                let reason = (error as? JournalRecord.Invalid)?.reason ?? "\(error)"
-                stop(batch, problem: "record \(count + 1) at byte \(start): \(reason)", salvageable: JournalReader.standaloneChain(bytes, from: nl + 1))
-                return
+                publish(batch, last: true)
+                return JournalReader.Replayed(contents: reader.failed(error), invalid: nil)
             }
-            count += 1
-            start = nl + 1
             if batch.count == Self.batchSize {
-                guard publish(batch) else { return }
+                guard publish(batch, last: false) else { return JournalReader.Replayed(contents: reader.contents(), invalid: nil) }
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        stop(batch, problem: nil, salvageable: [])
+        publish(batch, last: true)
+        return JournalReader.Replayed(contents: reader.contents(), invalid: nil)
     }
 
-    /// Hands a batch over, waiting while the decoder is far behind. False once cancelled.
-    private func publish(_ batch: [Line]) -> Bool {
+    /// Hands a batch over, waiting while the fold is far behind. False once cancelled.
+    @discardableResult
+    private func publish(_ batch: [(Int, Event)], last: Bool) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while batches.count >= Self.maxAhead && !cancelled { condition.wait() }
+        while batches.count >= Self.maxAhead && !cancelled && !last { condition.wait() }
         guard !cancelled else { return false }
-        batches.append(batch)
+        if !batch.isEmpty { batches.append(batch) }
         condition.broadcast()
         return true
     }
 
-    private func stop(_ batch: [Line], problem: String?, salvageable: [JournalRecord]) {
-        condition.lock()
-        if !batch.isEmpty { batches.append(batch) }
-        self.problem = problem
-        self.salvageable = salvageable
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch in order, or nil when the checker is done and everything was taken.
-    func next() -> [Line]? {
+    /// The next batch in order, or nil when the reader is done and everything was taken.
+    func next() -> [(Int, Event)]? {
         condition.lock()
         defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
+        while batches.isEmpty && !produced { condition.wait() }
         guard !batches.isEmpty else { return nil }
         condition.broadcast()
         return batches.removeFirst()
     }
 
-    /// The decoder stopped: the checker stops too.
+    /// The fold stopped: the reader stops too.
     func cancel() {
         condition.lock()
         cancelled = true
@@ -188,18 +141,63 @@ final class CheckedLines: @unchecked Sendable {
         condition.unlock()
     }
 
-    func waitUntilFinished() {
+    func waitUntilProduced() {
         condition.lock()
-        while !checkerLeft { condition.wait() }
+        while !produced { condition.wait() }
         condition.unlock()
     }
 
-    /// The chain's verdict once decoding ended after `count` records.
-    func contents(_ count: Int, _ lastHash: [UInt8], _ goodLength: Int, _ total: Int) -> JournalReader.Contents {
-        condition.lock()
-        defer { condition.unlock() }
-        return JournalReader.Contents(
-            records: [], goodLength: goodLength, totalLength: total, problem: finished ? problem : nil,
-            salvageable: finished ? salvageable : [], streamedCount: count, streamedLastHash: String(decoding: lastHash, as: UTF8.self))
+    /// The reader's verdict (waits for it).
+    func outcome() -> JournalReader.Replayed {
+        waitUntilProduced()
+        return condition.withLock { verdict! }
+    }
+}
+
+/// Walks a journal's lines, checking each (suffix, checksum, link, sequence) as `stream` does.
+struct RecordReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var start = 0
+    private(set) var line = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    private var lineEnd = 0
+    private var count = 0
+    private var prev = Array(JournalRecord.genesis.utf8)
+    private var goodLength = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Checks the line at `start`; returns its sequence number and where its event lies.
+    mutating func next() throws(JournalRecord.Invalid) -> (seq: Int, event: Range<Int>) {
+        guard let nl = JournalReader.nextLineEnd(bytes, from: start) else { throw JournalRecord.Invalid(reason: "torn (no line end)") }
+        lineEnd = nl
+        line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
+        let checked = try RecordScanner.check(line)
+        guard RecordScanner.equal(checked.prev, prev) else {
+            throw JournalRecord.Invalid(reason: "chain broken: prev does not match the previous record's hash")
+        }
+        let (seq, _, event) = try RecordScanner.header(line, bodyEnd: checked.bodyEnd, expectedSeq: count + 1)
+        return (seq, event)
+    }
+
+    /// The line read by `next` was good: the chain moves on past it.
+    mutating func accept() {
+        count += 1
+        prev = Array(line[(line.count - 66)..<(line.count - 2)])
+        start = lineEnd + 1
+        goodLength = start
+    }
+
+    func contents() -> JournalReader.Contents {
+        JournalReader.Contents(
+            records: [], goodLength: goodLength, totalLength: bytes.count, problem: nil, streamedCount: count,
+            streamedLastHash: String(decoding: prev, as: UTF8.self))
+    }
+
+    /// The verdict when the line at `start` is bad: the records after it that stand on their own.
+    func failed(_ error: JournalRecord.Invalid) -> JournalReader.Contents {
+        var c = contents()
+        c.problem = "record \(count + 1) at byte \(start): \(error.reason)"
+        if error.reason != "torn (no line end)" { c.salvageable = JournalReader.standaloneChain(bytes, from: lineEnd + 1) }
+        return c
     }
 }
