@@ -14,6 +14,13 @@ extension JournalReader {
         public var invalid: String?
     }
 
+    /// The shortest record an item can have (an `item_submitted` with one-letter departments,
+    /// empty texts and no replacements, in clear): `bytes / this` bounds a journal's items.
+    public static let shortestItemRecordBytes = 330
+
+    /// At most how many items a journal of `bytes` holds: what to reserve before folding it.
+    public static func itemCapacity(forJournalBytes bytes: Int) -> Int { bytes / shortestItemRecordBytes }
+
     /// Journals smaller than this are read on the caller's thread (a thread costs more).
     static let pipelineThreshold = 1 << 20
 

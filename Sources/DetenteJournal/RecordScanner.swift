@@ -37,7 +37,7 @@ enum RecordScanner {
         var i = 0
         var same = true
         for byte in hasher.finalize() {
-            same = same && hash[i] == hexDigits[Int(byte >> 4)] && hash[i + 1] == hexDigits[Int(byte & 0x0F)]
+            same = same && hash[i] == hexDigit(byte >> 4) && hash[i + 1] == hexDigit(byte & 0x0F)
             i += 2
         }
         guard same else { throw JournalRecord.Invalid(reason: "checksum mismatch") }
@@ -77,6 +77,9 @@ enum RecordScanner {
             seq: seq, at: at, storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
             hash: String(decoding: checked.hash, as: UTF8.self), offset: offset, length: line.count + 1)
     }
+
+    /// Lower-case hex of a nibble, computed (a table would be a global array looked up per byte).
+    @inline(__always) static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
 
     static func isHex(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...102).contains(b) }
 

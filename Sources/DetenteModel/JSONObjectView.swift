@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A JSON object's top-level members located in its UTF-8 bytes, without building a tree:
 /// string values stay byte ranges until asked for, numbers and literals are read in place,
 /// only nested lists and objects become `JSON`. Journal replay reads every record this way.
@@ -100,12 +96,22 @@ public struct JSONObjectView: JSONFieldSource {
                 let m = members[k]
                 if m.keyEscaped {
                     if decodeString(m.key, escaped: true).utf8.elementsEqual(wanted) { return m }
-                } else if m.key.count == wanted.count, wanted.count == 0 || memcmp(bytes.baseAddress! + m.key.lowerBound, wanted.baseAddress!, wanted.count) == 0 {
+                } else if m.key.count == wanted.count, Self.same(bytes, m.key.lowerBound, wanted) {
                     return m
                 }
             }
             return nil
         }
+    }
+
+    /// Keys are a few bytes: a loop that stops at the first difference beats a call to memcmp.
+    @inline(__always) private static func same(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < wanted.count {
+            if bytes[at + i] != wanted[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     private func decodeString(_ range: Range<Int>, escaped: Bool) -> String {

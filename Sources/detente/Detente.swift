@@ -169,9 +169,10 @@ struct Verify: ParsableCommand {
         // Replaying is part of verifying: every record must decode to an event of the workshop it
         // builds. Streamed: the chain is checked on a second thread while each record is read in
         // place, opened, decoded and folded, then dropped.
-        var replayer = Workshop.Replayer()
+        let data = try Data(contentsOf: URL(fileURLWithPath: journal))
+        var replayer = Workshop.Replayer(expectedItems: JournalReader.itemCapacity(forJournalBytes: data.count))
         var counts: [String: Int] = [:]
-        let replayed = JournalReader.replay(data: try Data(contentsOf: URL(fileURLWithPath: journal)), seal: seal) { _, event in
+        let replayed = JournalReader.replay(data: data, seal: seal) { _, event in
             counts[event.name, default: 0] += 1
             try replayer.apply(event)
         }
