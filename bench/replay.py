@@ -70,10 +70,11 @@ def verify_rate(args):
             wall = time.time() - t
             assert out.returncode == 0, out.stdout + out.stderr
             line = next(l for l in out.stdout.splitlines() if "replayed in" in l)
-            rounds.append((float(line.split(" in ")[1].split(" s")[0]), wall))
-        inner, wall = sorted(rounds)[len(rounds) // 2]
+            cpu = next((float(l.split()[1]) for l in out.stdout.splitlines() if l.startswith("cpu: ")), None)
+            rounds.append((float(line.split(" in ")[1].split(" s")[0]), wall, cpu))
+        inner, wall, cpu = sorted(rounds)[len(rounds) // 2]
         return {"events": n, "bytes": size, "seconds_in_process": inner, "events_per_second": n / inner, "wall_seconds": wall,
-                "rounds_seconds_in_process": [r[0] for r in rounds]}
+                "cpu_seconds": cpu, "rounds_seconds_in_process": [r[0] for r in rounds], "rounds_cpu_seconds": [r[2] for r in rounds]}
     finally:
         shutil.rmtree(d)
 
@@ -173,7 +174,8 @@ def replay(args, results):
     v = verify_rate(args)
     log(f"replay (verify): {v['events']:,} events ({v['bytes'] // 1024} KiB) read, checked and folded in {v['seconds_in_process']:.3f} s "
         f"= {v['events_per_second']:,.0f} events/s (median of {len(v['rounds_seconds_in_process'])}: "
-        + ", ".join(f"{r:.3f}" for r in v['rounds_seconds_in_process']) + " s)")
+        + ", ".join(f"{r:.3f}" for r in v['rounds_seconds_in_process']) + " s)"
+        + ("" if v["cpu_seconds"] is None else f"; CPU {v['cpu_seconds']:.3f} s = {v['events'] / v['cpu_seconds']:,.0f} events per CPU-second"))
     s = startup(args)
     results["replay"] = {"verify": v, "startup": s}
     if s.get("failed"):

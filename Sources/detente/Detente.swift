@@ -190,6 +190,11 @@ struct Verify: ParsableCommand {
             print("workshop: \(workshop.id), phase \(workshop.phase.rawValue), \(workshop.participants.count) participants, \(workshop.items.count) items\(seal.isPurged ? " (purged)" : "")")
         }
         print("read, checked and replayed in \(String(format: "%.3f", seconds)) s (\(Int(Double(contents.streamedCount) / max(seconds, 1e-9))) events/s)")
+        // CPU time of both threads: what the work costs when other processes share the cores.
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        print("cpu: \(String(format: "%.3f", cpu)) s (user and system, whole process so far)")
         for (name, n) in counts.sorted(by: { $0.key < $1.key }) { print("  \(name): \(n)") }
         if let problem = contents.problem {
             print("INVALID: \(problem)")
