@@ -2,9 +2,9 @@ import DetenteModel
 import DetenteWorkshop
 import Foundation
 
-/// Replay at disk speed: a second thread checks the chain (line ends, SHA-256, links) and reads
-/// each checked record's event in place (`JSONObjectView`), opens its sealed fields and decodes
-/// it, while the caller's thread folds the events of the batch before. No tree and no `String`
+/// Replay at disk speed, in three stages: one thread checks the chain (line ends, SHA-256,
+/// links), a second reads each checked record's event in place (`JSONObjectView`), opens its
+/// sealed fields and decodes it, and the caller's thread folds the events. No tree and no `String`
 /// per record; memory stays flat (at most `DecodedBatches.maxAhead` batches wait).
 extension JournalReader {
     /// What a replay found: the chain's verdict (as `stream`) and, if a record's event did not
@@ -29,14 +29,25 @@ extension JournalReader {
     /// or at the first event that does not decode or that `fold` throws for (`invalid`).
     public static func replay(data: Data, seal: AuthorSeal, _ fold: (_ seq: Int, _ event: Event) throws -> Void) -> Replayed {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let batches = DecodedBatches(SharedBytes(bytes: raw.bindMemory(to: UInt8.self)), seal: seal)
-            if raw.count >= pipelineThreshold {
+            let shared = SharedBytes(bytes: raw.bindMemory(to: UInt8.self))
+            // Run one stage after another (small journals), nothing waits for a consumer.
+            let pipelined = raw.count >= pipelineThreshold
+            let chain = CheckedLines(shared, bounded: pipelined)
+            let batches = DecodedBatches(shared, chain: chain, seal: seal, bounded: pipelined)
+            if pipelined {
+                let checker = Thread { chain.check() }
+                checker.name = "detente-journal-check"
                 let reader = Thread { batches.produce() }
                 reader.name = "detente-journal-read"
+                checker.start()
                 reader.start()
-                defer { batches.waitUntilProduced() }
+                defer {
+                    batches.waitUntilProduced()
+                    chain.waitUntilFinished()
+                }
                 return consume(batches, fold)
             }
+            chain.check()
             batches.produce()
             return consume(batches, fold)
         }
@@ -67,6 +78,7 @@ final class DecodedBatches: @unchecked Sendable {
     static let maxAhead = 32
 
     private let shared: SharedBytes
+    private let chain: CheckedLines
     private let seal: AuthorSeal
     private let condition = NSCondition()
     private var batches: [[(Int, Event)]] = []
@@ -74,9 +86,14 @@ final class DecodedBatches: @unchecked Sendable {
     private var cancelled = false
     private var verdict: JournalReader.Replayed?
 
-    init(_ shared: SharedBytes, seal: AuthorSeal) {
+    /// Whether `publish` waits while `maxAhead` batches are waiting (only with a consumer running).
+    private let bounded: Bool
+
+    init(_ shared: SharedBytes, chain: CheckedLines, seal: AuthorSeal, bounded: Bool) {
         self.shared = shared
+        self.chain = chain
         self.seal = seal
+        self.bounded = bounded
     }
 
     /// Reads the whole journal (or until cancelled), publishing batches as it goes.
@@ -89,33 +106,43 @@ final class DecodedBatches: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// One record after another: chain check, head, event in place, sealed fields, decode.
+    /// One checked record after another: head, event in place, sealed fields, decode.
     private func read() -> JournalReader.Replayed {
+        let result = decodeLines()
+        chain.cancel()
+        return result
+    }
+
+    private func decodeLines() -> JournalReader.Replayed {
         let bytes = shared.bytes
         var reader = RecordReader(bytes: bytes)
         var view = JSONObjectView()
         var batch: [(Int, Event)] = []
         batch.reserveCapacity(Self.batchSize)
-        while reader.start < bytes.count {
-            do {
-                let (seq, eventRange) = try reader.next()
-                try RecordScanner.view(reader.line, eventRange, into: &view)
-                do { batch.append((seq, try Event(fields: seal.opened(fields: view)))) } catch {
+        while let lines = chain.next() {
+            for checked in lines {
+                do {
+                    let (seq, eventRange) = try reader.next(checked)
+                    try RecordScanner.view(reader.line, eventRange, into: &view)
+                    do { batch.append((seq, try Event(fields: seal.opened(fields: view)))) } catch {
+                        publish(batch, last: true)
+                        return JournalReader.Replayed(contents: reader.contents(), invalid: "record \(seq) does not decode: \(error)")
+                    }
+                    reader.accept()
+                } catch {
                     publish(batch, last: true)
-                    return JournalReader.Replayed(contents: reader.contents(), invalid: "record \(seq) does not decode: \(error)")
+                    return JournalReader.Replayed(contents: reader.failed(error), invalid: nil)
                 }
-                reader.accept()
-            } catch {
-                publish(batch, last: true)
-                return JournalReader.Replayed(contents: reader.failed(error), invalid: nil)
-            }
-            if batch.count == Self.batchSize {
-                guard publish(batch, last: false) else { return JournalReader.Replayed(contents: reader.contents(), invalid: nil) }
-                batch.removeAll(keepingCapacity: true)
+                if batch.count == Self.batchSize {
+                    guard publish(batch, last: false) else { return JournalReader.Replayed(contents: reader.contents(), invalid: nil) }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
         }
         publish(batch, last: true)
-        return JournalReader.Replayed(contents: reader.contents(), invalid: nil)
+        var contents = reader.contents()
+        (contents.problem, contents.salvageable) = chain.verdict()
+        return JournalReader.Replayed(contents: contents, invalid: nil)
     }
 
     /// Hands a batch over, waiting while the fold is far behind. False once cancelled.
@@ -123,7 +150,7 @@ final class DecodedBatches: @unchecked Sendable {
     private func publish(_ batch: [(Int, Event)], last: Bool) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while batches.count >= Self.maxAhead && !cancelled && !last { condition.wait() }
+        while bounded && batches.count >= Self.maxAhead && !cancelled && !last { condition.wait() }
         guard !cancelled else { return false }
         if !batch.isEmpty { batches.append(batch) }
         condition.broadcast()
@@ -161,27 +188,21 @@ final class DecodedBatches: @unchecked Sendable {
     }
 }
 
-/// Walks a journal's lines, checking each (suffix, checksum, link, sequence) as `stream` does.
+/// Follows the checked lines, reading each one's head (the sequence must count up).
 struct RecordReader {
     let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var start = 0
     private(set) var line = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-    private var lineEnd = 0
+    private var current = CheckedLines.Line(start: 0, end: 0, bodyEnd: 0)
     private var count = 0
     private var prev = Array(JournalRecord.genesis.utf8)
     private var goodLength = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    /// Checks the line at `start`; returns its sequence number and where its event lies.
-    mutating func next() throws(JournalRecord.Invalid) -> (seq: Int, event: Range<Int>) {
-        guard let nl = JournalReader.nextLineEnd(bytes, from: start) else { throw JournalRecord.Invalid(reason: "torn (no line end)") }
-        lineEnd = nl
-        line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
-        let checked = try RecordScanner.check(line)
-        guard RecordScanner.equal(checked.prev, prev) else {
-            throw JournalRecord.Invalid(reason: "chain broken: prev does not match the previous record's hash")
-        }
+    /// Reads a checked line's head; returns its sequence number and where its event lies.
+    mutating func next(_ checked: CheckedLines.Line) throws(JournalRecord.Invalid) -> (seq: Int, event: Range<Int>) {
+        current = checked
+        line = UnsafeBufferPointer(rebasing: bytes[checked.start..<checked.end])
         let (seq, _, event) = try RecordScanner.header(line, bodyEnd: checked.bodyEnd, expectedSeq: count + 1)
         return (seq, event)
     }
@@ -190,8 +211,7 @@ struct RecordReader {
     mutating func accept() {
         count += 1
         prev = Array(line[(line.count - 66)..<(line.count - 2)])
-        start = lineEnd + 1
-        goodLength = start
+        goodLength = current.end + 1
     }
 
     func contents() -> JournalReader.Contents {
@@ -200,11 +220,128 @@ struct RecordReader {
             streamedLastHash: String(decoding: prev, as: UTF8.self))
     }
 
-    /// The verdict when the line at `start` is bad: the records after it that stand on their own.
+    /// The verdict when the current line's checksum held but it is not a record: the chain stops
+    /// before it; the records after it that stand on their own.
     func failed(_ error: JournalRecord.Invalid) -> JournalReader.Contents {
         var c = contents()
-        c.problem = "record \(count + 1) at byte \(start): \(error.reason)"
-        if error.reason != "torn (no line end)" { c.salvageable = JournalReader.standaloneChain(bytes, from: lineEnd + 1) }
+        c.problem = "record \(count + 1) at byte \(current.start): \(error.reason)"
+        c.salvageable = JournalReader.standaloneChain(bytes, from: current.end + 1)
         return c
+    }
+}
+
+/// The chain checker's output: batches of lines whose suffix, checksum and link held.
+final class CheckedLines: @unchecked Sendable {
+    struct Line {
+        let start: Int
+        /// The newline's offset.
+        let end: Int
+        let bodyEnd: Int
+    }
+
+    static let batchSize = 512
+    static let maxAhead = 32
+
+    private let shared: SharedBytes
+    private let condition = NSCondition()
+    private var batches: [[Line]] = []
+    private var finished = false
+    private var cancelled = false
+    private var problem: String?
+    private var salvageable: [JournalRecord] = []
+
+    /// Whether `publish` waits while `maxAhead` batches are waiting (only with a consumer running).
+    private let bounded: Bool
+
+    init(_ shared: SharedBytes, bounded: Bool) {
+        self.shared = shared
+        self.bounded = bounded
+    }
+
+    /// Checks every line until a bad one (or until cancelled), publishing batches as it goes.
+    func check() {
+        let (problem, salvageable) = checkLines()
+        condition.lock()
+        self.problem = problem
+        self.salvageable = salvageable
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func checkLines() -> (String?, [JournalRecord]) {
+        let bytes = shared.bytes
+        var prev = Array(JournalRecord.genesis.utf8)
+        var start = 0
+        var count = 0
+        var batch: [Line] = []
+        batch.reserveCapacity(Self.batchSize)
+        while start < bytes.count {
+            guard let nl = JournalReader.nextLineEnd(bytes, from: start) else {
+                publish(batch, last: true)
+                return ("record \(count + 1) at byte \(start): torn (no line end)", [])
+            }
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<nl])
+            do {
+                let checked = try RecordScanner.check(line)
+                guard RecordScanner.equal(checked.prev, prev) else {
+                    throw JournalRecord.Invalid(reason: "chain broken: prev does not match the previous record's hash")
+                }
+                prev = Array(checked.hash)
+                batch.append(Line(start: start, end: nl, bodyEnd: checked.bodyEnd))
+            } catch {
+                publish(batch, last: true)
+                let reason = (error as? JournalRecord.Invalid)?.reason ?? "\(error)"
+                return ("record \(count + 1) at byte \(start): \(reason)", JournalReader.standaloneChain(bytes, from: nl + 1))
+            }
+            count += 1
+            start = nl + 1
+            if batch.count == Self.batchSize {
+                guard publish(batch, last: false) else { return (nil, []) }
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        publish(batch, last: true)
+        return (nil, [])
+    }
+
+    @discardableResult
+    private func publish(_ batch: [Line], last: Bool) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while bounded && batches.count >= Self.maxAhead && !cancelled && !last { condition.wait() }
+        guard !cancelled else { return false }
+        if !batch.isEmpty { batches.append(batch) }
+        condition.broadcast()
+        return true
+    }
+
+    /// The next batch in order, or nil once the checker is done and everything was taken.
+    func next() -> [Line]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && !finished { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitUntilFinished() {
+        condition.lock()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Why checking stopped, if it stopped at a bad line (call once every batch was taken).
+    func verdict() -> (String?, [JournalRecord]) {
+        waitUntilFinished()
+        return condition.withLock { (problem, salvageable) }
     }
 }
