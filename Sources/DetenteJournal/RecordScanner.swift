@@ -60,7 +60,9 @@ enum RecordScanner {
     /// Reads a checked line's event in place (replay's path: no tree of the record).
     static func view(_ line: UnsafeBufferPointer<UInt8>, _ event: Range<Int>, into view: inout JSONObjectView) throws(JournalRecord.Invalid) {
         do { try view.load(UnsafeBufferPointer(rebasing: line[event])) } catch {
-            throw JournalRecord.Invalid(reason: "unparsable event: \(error.reason)")
+            // Valid JSON that is not an object is reported as the tree reader reports it.
+            let notAnObject = error.reason == "expected an object" && (try? JSONParser.parse(bytes: UnsafeBufferPointer(rebasing: line[event]))) != nil
+            throw JournalRecord.Invalid(reason: notAnObject ? "missing seq, at or event" : "unparsable event: \(error.reason)")
         }
         guard view.string("e") != nil else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
     }

@@ -70,3 +70,25 @@ import Testing
         #expect(replayed.invalid == "refused here" && seen == 100)
     }
 }
+
+/// A record whose checksum holds but whose event is not a record (a writer bug, not damage):
+/// both readers name the same problem and keep what checks out after it.
+@Suite struct ChecksummedButInvalidRecordTests {
+    @Test(arguments: [#"[1,2]"#, #"{"e":1}"#, #"{"e":"joined""#])
+    func bothReadersReportTheSameProblem(event: String) throws {
+        let (_, events) = sampleHistory(items: 2)
+        var text = ""
+        var prev = JournalRecord.genesis
+        for (i, e) in events.enumerated() {
+            let body = i == 3 ? event : e.json.encoded()
+            let (line, hash) = JournalRecord.encode(seq: i + 1, at: 60_000, eventText: body, prev: prev)
+            text += line
+            prev = hash
+        }
+        let data = Data(text.utf8)
+        let reference = JournalReader.stream(data: data) { _ in }
+        let replayed = JournalReader.replay(data: data, seal: AuthorSeal(keyBytes: nil)) { _, _ in }
+        #expect(reference.problem?.hasPrefix("record 4 at byte") == true, "\(reference.problem ?? "-")")
+        PipelinedReplayTests.expectSameVerdict(replayed.contents, reference, event)
+    }
+}
