@@ -95,3 +95,25 @@ import Testing
         }
     }
 }
+
+/// `JSON.writeString`'s fast path (no escape needed: one copy) and its escaping path agree with
+/// the escaping rules, whatever the string holds.
+@Suite struct JSONStringEncodingTests {
+    @Test func plainStringsAreCopiedAndEveryEscapeIsStillMade() {
+        #expect(JSON.string("p_00000000000000aa plain é 😀").encoded() == #""p_00000000000000aa plain é 😀""#)
+        #expect(JSON.string("a\"b\\c\n<>&\u{2028}\u{2029}\u{1}").encoded() == #""a\"b\\c\n\u003c\u003e\u0026\u2028\u2029\u0001""#)
+        #expect(JSON.string("€ starts with E2 too").encoded() == #""€ starts with E2 too""#)
+    }
+
+    /// Seed printed: random strings round-trip through encoding and parsing.
+    @Test func randomStringsRoundTrip() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("JSONStringEncodingTests seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        let pieces = ["a", "é", "😀", "\"", "\\", "\n", "<", "&", "\u{2028}", "\u{2029}", "€", "\u{7}", " ", "p_1"]
+        for _ in 0..<2_000 {
+            let s = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(try JSONParser.parse(JSON.string(s).encoded()) == .string(s), "seed \(seed): \(s.debugDescription)")
+        }
+    }
+}
