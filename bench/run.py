@@ -41,6 +41,7 @@ def arguments():
     ap.add_argument("--storm-clients", type=int, nargs="*", default=[300, 1000, 1500])
     ap.add_argument("--replay-events", type=int, default=500_000)
     ap.add_argument("--startup-workshops", type=int, default=1000)
+    ap.add_argument("--replay-cpus", default="0,1", help="CPUs `verify` is pinned to in the replay part (taskset -c)")
     ap.add_argument("--scale-clients", type=int, default=10_000)
     ap.add_argument("--scale-workshops", type=int, default=20)
     ap.add_argument("--cluster-workshops", type=int, default=200)

@@ -30,6 +30,8 @@ def run_load(tools, d, tf, sf, clients, seconds):
             "--rate", str(COMMANDS_PER_SECOND_PER_WORKSHOP), "--duration", str(seconds), "--message", EXTEND, "--match", '"type":"timer"',
             "--ready-file", ready, "--ready-timeout", str(READY_TIMEOUT),
             "--batch", "1"]  # as the pages do (docs/PROTOCOL.md, Batching)
+    if os.environ.get("DETENTE_BENCH_ACK_TIMES"):  # per-ack client times, to set against DETENTE_TRACE_STAGES
+        argv += ["--ack-times", os.environ["DETENTE_BENCH_ACK_TIMES"]]
     proc = subprocess.Popen(pinned(CLIENT_CPU, argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     t = time.time()
     while not os.path.exists(ready) and proc.poll() is None:

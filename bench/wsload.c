@@ -89,6 +89,9 @@ static int efd, started;
 #define MAX_HANDSHAKING 256
 static int handshaking;
 static char first_error[200], first_drop[120];
+/* --ack-times FILE: one line per facilitator ack, "group sent_at received_at" (CLOCK_MONOTONIC
+ * seconds), to set against a server's own stamps (DETENTE_TRACE_STAGES) on the same clock. */
+static FILE *ack_times;
 
 static void die(const char *m) { perror(m); exit(1); }
 
@@ -204,7 +207,10 @@ static void on_frame(conn *c, const char *p, size_t len, int opcode) {
 	if (c->sender && started) {
 		group_t *g = &groups[c->group];
 		for (const char *q = p, *end = p + len; (q = memmem(q, end - q, "\"type\":\"ack\"", 12)); q += 12) {
-			if (c->acks_seen < g->sent) record_in(&acks, now() - g->send_times[c->acks_seen]);
+			if (c->acks_seen < g->sent) {
+				record_in(&acks, now() - g->send_times[c->acks_seen]);
+				if (ack_times) fprintf(ack_times, "%d %.6f %.6f\n", c->group, g->send_times[c->acks_seen], now());
+			}
 			c->acks_seen++;
 		}
 		return;
@@ -381,6 +387,7 @@ static void parse_args(int argc, char **argv) {
 		else if (!strcmp(argv[i], "--ready-timeout")) ready_timeout = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--texts")) read_texts(argv[i + 1]);
+		else if (!strcmp(argv[i], "--ack-times")) { ack_times = fopen(argv[i + 1], "w"); if (!ack_times) die(argv[i + 1]); }
 		else { fprintf(stderr, "unknown option %s\n", argv[i]); exit(2); }
 	}
 	if (window_ > 64) window_ = 64;
@@ -515,5 +522,6 @@ int main(int argc, char **argv) {
 	double drain_end = now() + 3;
 	while (now() < drain_end && is_fanout() && owed() > 0 && !dropped) poll_once(10);
 	print_result(start, elapsed, counted);
+	if (ack_times) fclose(ack_times);
 	return 0;
 }

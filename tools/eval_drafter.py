@@ -82,6 +82,17 @@ def tune_baseline(baseline, dataset):
     return ["--threshold", threshold, "--recip-low", low, "--recip-high", high]
 
 
+def wording(bin_, dataset, tmp):
+    """How the draft's commitments are worded: rewritten in the third person, or the ask quoted
+    because a rewrite would not be faithful (see docs/DRAFTER.md, "Clause wording")."""
+    draft = os.path.join(tmp, "draft.json")
+    subprocess.run([bin_, "analyse", "--dataset", dataset, "--predictions", os.path.join(tmp, "w.json"), "--draft", draft], check=True)
+    with open(draft) as f:
+        clauses = [c for c in json.load(f)["clauses"] if c["section"] in ("commitment", "trade", "joint_commitment")]
+    quoted = sum(1 for c in clauses if "’s request: “" in c["text"] or "commit to: “" in c["text"] or " offers " in c["text"])
+    return len(clauses), quoted
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
@@ -115,6 +126,10 @@ def main():
         print(f"{name:<{width}} | " + " | ".join(f"{get(columns[c]):>14.3f}" for c in order))
     for n in notes:
         print("  " + n)
+    for name in ("A", "C"):
+        total, quoted = wording(args.bin, os.path.join(args.data, SETS[name]), tmp)
+        print(f"  wording {name}: {total} commitment clauses, {total - quoted} rewritten in the third person, "
+              f"{quoted} with at least one ask quoted (its rewrite would not be faithful)")
 
 
 if __name__ == "__main__":

@@ -232,12 +232,23 @@ enum Gazetteer {
         let s = fold(raw)
         let parts = s.split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 2 }
         if parts.contains(where: { isName($0) && !isCommonWord($0) && !isWorkWord($0) }) { return true }
+        // "jdoe-dev", "amartin_ops": one part is an initial and a surname.
+        if parts.contains(where: isInitialAndSurname) { return true }
         if s.count >= 5, s.allSatisfy(\.isLetter) {
             // An initial plus a surname, or a surname plus an initial.
             if isFamilyName(String(s.dropFirst())) || isFamilyName(String(s.dropLast())) { return true }
             return looksLikeFullNameLabel(s)
         }
         return false
+    }
+
+    /// "jmartinez", "ptanaka": an initial, then a family name of four letters or more that is no
+    /// everyday word or tool ("plane" is not p + Lane), the way companies build login names.
+    static func isInitialAndSurname(_ folded: String) -> Bool {
+        guard folded.count >= 5, folded.count <= 20, folded.allSatisfy(\.isLetter) else { return false }
+        if isCommonWord(folded) || isWorkWord(folded) { return false }
+        let surname = String(folded.dropFirst())
+        return isFamilyName(surname) && !isCommonWord(surname) && !isWorkWord(surname)
     }
 
     /// "seun-adeyemi", "ana-lucia-ferreira": two or three name-like parts joined by hyphens, one of

@@ -77,7 +77,8 @@ struct NameDetector {
         "email", "emailed", "mail", "mailed", "tell", "told", "page", "paged", "paging", "thanks", "thank", "cc",
         "by", "with", "dm", "dmed", "dming", "messaged", "contact", "colleague", "manager", "boss",
         "like", "except", "whom", "and", "or", "me", "sorry", "dear", "hi", "hello", "hey", "from",
-        "phone", "phoned", "phoning", "messaging", "message", "texted", "texting", "pinging", "contacted"
+        "phone", "phoned", "phoning", "messaging", "message", "texted", "texting", "pinging", "contacted",
+        "bleep", "bleeped", "bleeping", "nudge", "nudged", "escalate", "escalated"
     ]
     /// Verbs of reaching a person: after one, even a name that is also a word is a name
     /// ("phoning Brad", "ask Grace"). A subset of `cueBefore`, weighed more.
@@ -86,7 +87,7 @@ struct NameDetector {
         "phoned", "phoning", "ring", "rang", "ringing", "email", "emailed", "emailing", "mail", "mailed",
         "message", "messaged", "messaging", "text", "texted", "texting", "tell", "told", "telling",
         "thank", "thanks", "cc", "dm", "dmed", "dming", "contact", "contacted", "contacting", "dear",
-        "hi", "hello", "hey"
+        "hi", "hello", "hey", "page", "paged", "paging", "bleep", "bleeped", "bleeping", "nudge", "nudged", "escalate", "escalated"
     ]
     /// Verbs that take a tool or system as object: "run Flyway", "deploy Kestrel", "migrate to Vitess".
     static let toolVerbs: Set<String> = [
@@ -103,6 +104,11 @@ struct NameDetector {
     static let roleNouns: Set<String> = [
         "owner", "owners", "lead", "engineer", "engineers", "manager", "admin", "administrator", "expert",
         "person", "guy", "contact", "champion", "maintainer", "author", "architect", "developer", "specialist"
+    ]
+    /// Job titles that stand alone in an apposition ("Priya, the DBA"): general IT job titles.
+    static let roleTitles: Set<String> = [
+        "dba", "sre", "sysadmin", "cto", "cio", "ciso", "ceo", "coo", "cfo", "vp", "director", "analyst", "consultant",
+        "tester", "intern", "contractor", "nurse", "doctor", "clinician", "surgeon", "receptionist", "technician"
     ]
     /// Nouns for a group of people one can be "from" (a general list of organisation words).
     static let organisationNouns: Set<String> = [

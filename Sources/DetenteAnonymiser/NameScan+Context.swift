@@ -11,11 +11,11 @@ extension NameScan {
         return other.capitalised && other.lexical.contains(.place)
     }
 
-    /// "messaging ami", "ask rohan", "rohan from Support".
+    /// "messaging ami", "ask rohan", "rohan from Support", "sunita from the platform team".
     func lowercasePersonalContext(_ i: Int) -> Bool {
         if let p = prev(i), p.lexical.contains(.contactCue) { return true }
         guard let n = next(i), n.folded == "from", i + 2 < words.count, adjacent(i + 1, i + 2) else { return false }
-        return words[i + 2].capitalised
+        return words[i + 2].capitalised || fromAnOrganisation(i + 1)
     }
 
     /// "Luna, the chat bot, …", "Victor, our old CMDB": an apposition that calls the word a thing;
@@ -27,6 +27,8 @@ extension NameScan {
             k += 1
         }
         guard k + 1 < words.count, words[k].lexical.contains(.determiner) else { return false }
+        // "Priya, the DBA, …", "Hunter, our release manager": an apposition that names a role names a person.
+        if k + 1 < words.count, NameDetector.roleNouns.contains(words[k + 1].folded) || NameDetector.roleTitles.contains(words[k + 1].folded) { return false }
         for j in (k + 1)..<min(words.count, k + 4) where words[j].lexical.contains(.thingContinuation) || words[j].isWork {
             // "the tool owner", "our Kafka expert": a role noun after the thing names a person.
             return !(j + 1 < words.count && NameDetector.roleNouns.contains(words[j + 1].folded))
@@ -40,7 +42,8 @@ extension NameScan {
         let after = words[from + 1]
         if after.capitalised, !after.lexical.contains(.determiner) { return true }
         guard after.lexical.contains(.determiner), from + 2 < words.count else { return false }
-        return NameDetector.organisationNouns.contains(words[from + 2].folded)
+        // "from the vendor", "from the platform team"
+        return words[(from + 2)..<min(words.count, from + 4)].contains { NameDetector.organisationNouns.contains($0.folded) }
     }
 
     /// How far ahead, in words, a "she", "he" or "who" can refer back to a sentence's subject.

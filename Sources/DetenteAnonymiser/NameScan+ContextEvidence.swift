@@ -29,6 +29,10 @@ extension NameScan {
             total[i] += Weight.afterACue
             if words[i - 1].lexical.contains(.contactCue), w.capitalised { total[i] += Weight.afterContactVerb }
         }
+        // "According to Bjørn, …": the source of a statement, like a verb of contacting.
+        if i >= 2, w.capitalised, words[i - 2].folded == "according", words[i - 1].folded == "to" {
+            total[i] += Weight.afterACue + Weight.afterContactVerb
+        }
         // "Grace from the vendor", "Mark from Networking": a given name introduced by where the person is from.
         if w.capitalised, w.lexical.contains(.givenName), !w.isWork, let n = next(i), n.folded == "from", fromAnOrganisation(i + 1) {
             total[i] += Weight.givenNameFromSomewhere

@@ -4,6 +4,14 @@ import DetenteModel
 extension NameScan {
     /// The own evidence a capitalised neighbour of a name needs to join it, unless it is a gazetteer name.
     static let nameLikeNeighbour = 0.5
+    /// English closed-class words (prepositions, conjunctions, pronouns, articles, copulas) that a
+    /// name never grows into, even where a gazetteer lists them as rare names ("As", "Will" is not one:
+    /// it is also a verb, and a name).
+    static let functionWords: Set<String> = [
+        "as", "at", "in", "on", "if", "so", "to", "by", "of", "or", "and", "but", "for", "the", "a", "an", "with", "from", "per",
+        "via", "is", "was", "are", "were", "be", "it", "we", "us", "he", "she", "they", "you", "i", "when", "while", "then", "than",
+        "that", "this", "these", "those", "our", "their", "his", "her", "its", "my", "your", "not", "no", "yes", "after", "before"
+    ]
     /// Passes over the neighbours, so a name can grow by two words on each side ("Pieter van der Walt").
     static let neighbourPasses = 2
 
@@ -46,7 +54,9 @@ extension NameScan {
         let samePerson = person[i] != nil && person[i] == person[j] && (words[i].capitalised || !words[i].isEverydayWord)
         // "Ping Wiremu", "Ask Hamza": a cue before a name is not part of it.
         let cue = j == i + 1 && words[i].lexical.contains(.cueBefore) && person[i] == nil
-        let nameLike = words[i].capitalised && (base[i] >= Self.nameLikeNeighbour || words[i].isName) && !cue
+        // "As Kwame put it": a capitalised function word at a sentence start is no part of a name.
+        let function = Self.functionWords.contains(words[i].folded)
+        let nameLike = words[i].capitalised && (base[i] >= Self.nameLikeNeighbour || words[i].isName) && !cue && !function
         guard
             samePerson && base[i] + Weight.besideSamePerson >= NameDetector.threshold
                 || nameLike && base[i] + Weight.besideAName >= NameDetector.threshold
@@ -87,11 +97,24 @@ extension NameScan {
                 i = j + 1; continue
             }
             let key = (i...j).lazy.compactMap { person[$0] }.first
-            let range = words[i].range.lowerBound..<words[j].range.upperBound
+            let range = Self.initialBefore(words[i].range.lowerBound, in: text)..<words[j].range.upperBound
             spans.append(Span(range: range, kind: .person, rule: rule[i].isEmpty ? "name" : rule[i], subject: key ?? Gazetteer.fold(String(text[range]))))
             i = j + 1
         }
         return spans
+    }
+
+    /// "W. Okonkwo": an initial and its full stop right before a name belong to it.
+    static func initialBefore(_ start: String.Index, in text: String) -> String.Index {
+        var k = start
+        guard k > text.startIndex else { return start }
+        k = text.index(before: k)
+        if text[k] == " ", k > text.startIndex { k = text.index(before: k) }
+        guard text[k] == ".", k > text.startIndex else { return start }
+        let letter = text.index(before: k)
+        guard text[letter].isUppercase, text[letter].isLetter else { return start }
+        guard letter == text.startIndex || text[text.index(before: letter)].isWhitespace || text[text.index(before: letter)] == "(" else { return start }
+        return letter
     }
 
     /// The last word of the run of names that starts at `i`.

@@ -63,11 +63,31 @@ struct NameScan {
         total = base
         for i in words.indices where isCandidate(i) { addContextEvidence(i) }
         isName = total.map { $0 >= NameDetector.threshold }
+        markLoginNames()
         markFullNames()
         markNeighboursOfNames()
         markListedNames()
         return nameRuns()
     }
+
+    /// A login name written without "@" ("the on-call was jmartinez", "ask ptanaka"): a lowercase
+    /// word that is an initial and a surname of five letters or more (`Gazetteer.isInitialAndSurname`),
+    /// right after a word that introduces a person. Everyday words that happen to split that way
+    /// ("bridge", "stack") seldom follow such a word.
+    mutating func markLoginNames() {
+        for i in words.indices.dropFirst() where !isName[i] && !words[i].capitalised && words[i].folded.count >= 6 {
+            guard Self.personIntroducers.contains(words[i - 1].folded), adjacent(i - 1, i), !blocked(i),
+                words[i].folded.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }), Gazetteer.isInitialAndSurname(words[i].folded)
+            else { continue }
+            isName[i] = true
+            rule[i] = "name (login name: an initial and a surname)"
+        }
+    }
+
+    static let personIntroducers: Set<String> = [
+        "was", "is", "by", "cc", "ask", "asked", "ping", "pinged", "paged", "called", "emailed", "messaged", "thanks", "user", "login",
+        "username", "assignee", "owner", "@"
+    ]
 
     // MARK: - where words stand
 

@@ -31,6 +31,16 @@ enum PatternDetector {
     /// Employee-id shapes: `E1234`, `KF-70388`, multi-part prefixes (`KM-LK-30417`, `SAV/GH/0091`),
     /// digit groups (`88-1140`) and bare digit runs; which of them are ids is decided in context.
     static let idLike = regex(#"(?<![\w/-])(?:[A-Z]{1,5}(?:[-/][A-Z]{1,4}){0,3}[-/]?\d{4,8}|\d{2,4}-\d{3,6}|\d{5,8})(?![\w-]|[./]\d)"#)
+    /// Shapes an HR scheme uses that the Jira-like `idLike` does not: digit groups after a letter
+    /// ("E-104-772", "HR/22/0491") and a letter suffix ("4471-K"). Ids only after a strong cue.
+    static let groupedID = regex(#"(?<![\w/-])(?:[A-Z]{1,5}[-/]\d{2,6}(?:[-/]\d{2,6}){1,3}|\d{3,8}-[A-Z]{1,3})(?![\w-]|[./]\d)"#)
+    /// A login or user id after its cue ("id nva42", "username: jd1234"): letters, then digits.
+    static let userID = regex(#"\b(?:id|uid|userid|user id|username|user name|login|account)\s*[:=#]?\s*([a-z]{2,}[a-z._-]*\d{1,6}[a-z]*)\b"#, [.caseInsensitive])
+    /// Words before "id" that make it a thing's id, not a person's.
+    static let thingIDWords: Set<String> = [
+        "ticket", "change", "incident", "job", "build", "order", "request", "case", "issue", "run", "task", "trace", "session",
+        "transaction", "message", "device", "asset", "host", "node", "pod", "container", "commit"
+    ]
     /// A prefix and digits separated by a space (`WDC 000731`): an id only next to a name or a cue.
     static let spacedID = regex(#"(?<![\w/-])[A-Z]{2,5} \d{5,8}(?![\w-]|[./]\d)"#)
 
@@ -115,7 +125,8 @@ enum PatternDetector {
     /// byte cues and token windows change nothing but the time taken.
     static func detect(_ text: String, roster: RosterIndex, shortcuts: Bool = true) -> [Span] {
         let cues = shortcuts ? Cues(text) : Cues.everything
-        guard cues.at || cues.urlStart || cues.digits >= 3 || cues.colons >= 2 else { return [] }
+        // One digit is enough for a login id after its cue ("id nva42").
+        guard cues.at || cues.urlStart || cues.digits >= 1 || cues.colons >= 2 else { return [] }
         var scan = PatternScan(text: text, roster: roster, cues: cues)
         return scan.run()
     }

@@ -148,5 +148,29 @@ struct PatternScan {
         for m in scan(PatternDetector.spacedID, when: cues.spacedIDShape) where !overlapsFound(m.range) {
             if PatternDetector.isEmployeeID(String(m.value), at: m.range, in: text, documentCue: false) { add(m.range, .employeeID, "employee id") }
         }
+        findGroupedIDs()
+        findUserIDs()
+    }
+
+    /// "Employee E-104-772", "badge 4471-K": shapes too loose to be ids without a cue word just before.
+    mutating func findGroupedIDs() {
+        guard cues.digits >= 3 else { return }
+        for m in scan(PatternDetector.groupedID, when: true, tokensWith: PatternDetector.isDigitByte) where !overlapsFound(m.range) {
+            let before = Tokens.words(String(text[..<m.range.lowerBound].suffix(40))).suffix(3)
+            if before.contains(where: PatternDetector.strongIDCues.contains) { add(m.range, .employeeID, "employee id (after a staff cue)") }
+        }
+    }
+
+    /// "(id nva42)", "login: jd1234": a person's account name after its cue; "ticket id abc123" is a thing's.
+    mutating func findUserIDs() {
+        guard cues.digits >= 1, text.utf8.count < 4_000 else { return }
+        let lower = text.lowercased()
+        guard lower.includes("id") || lower.includes("login") || lower.includes("user") || lower.includes("account") else { return }
+        for m in PatternDetector.userID.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)) where m.numberOfRanges > 1 {
+            guard let r = Range(m.range(at: 1), in: text), let whole = Range(m.range, in: text), !overlapsFound(r) else { continue }
+            let before = Tokens.words(String(text[..<whole.lowerBound].suffix(30))).suffix(1)
+            if before.contains(where: PatternDetector.thingIDWords.contains) { continue }
+            add(r, .handle, "user id")
+        }
     }
 }

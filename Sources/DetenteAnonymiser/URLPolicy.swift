@@ -60,10 +60,11 @@ enum URLPolicy {
         }
         if codeHosts.contains(where: { host.includes($0) }), let owner = segments.first, !orgWords.contains(owner) {
             let hostLabels = Set(host.split(separator: ".").flatMap { $0.split(separator: "-") }.map(String.init))
-            if !hostLabels.contains(owner), !owner.split(separator: "-").contains(where: { hostLabels.contains(String($0)) }),
-                Gazetteer.looksLikePersonHandle(owner)
-            {
-                return "user namespace on a code host"
+            if !hostLabels.contains(owner), !owner.split(separator: "-").contains(where: { hostLabels.contains(String($0)) }) {
+                // The account page itself ("gitlab.com/jdoe-dev"): an organisation's page is over-scrubbed
+                // at worst, a person's must not leak.
+                if segments.count == 1 { return "account page on a code host" }
+                if Gazetteer.looksLikePersonHandle(owner) { return "user namespace on a code host" }
             }
         }
         // A personal site: the first host label looks like a person's name ("janedoe.example.net/blog").

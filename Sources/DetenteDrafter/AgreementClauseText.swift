@@ -73,8 +73,10 @@ enum AgreementClauseText {
         // "Give Ops a slot": the beneficiary named by its department is the asker already named.
         if isVerb, AskParser.supportVerbs.contains(lemma), let next = words.first, Coach.allGroupNames.contains(next.lowercased()) { words.removeFirst() }
         if isVerb, ["let", "allow"].contains(lemma) {
-            if let next = words.first, ["us", "me"].contains(next) { words.removeFirst() }
-            return "\(doer) \(thirdPerson(lemma, plural: plural)) \(asker) " + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
+            // "Let us deploy" lets the asker; "Let one developer shadow…" names who is let.
+            let whom: String
+            if let next = words.first, ["us", "me"].contains(next) { words.removeFirst(); whom = asker + " " } else { whom = "" }
+            return "\(doer) \(thirdPerson(lemma, plural: plural)) \(whom)" + thirdPersonWords(words, asker: asker, doer: doer).joined(separator: " ")
         }
         if isVerb, lemma == "give", let next = words.first?.lowercased(), !["us", "me", "a", "an", "the"].contains(next) {
             // "Give each service a health check": the recipient is named, not the asker.
@@ -102,18 +104,29 @@ enum AgreementClauseText {
     }
 
     /// A sentence from several asks that are one commitment: the first in full, the others as
-    /// what it also covers, so every source ask appears in the text.
-    static func groupText(_ asks: [Ask], doers: [Department], askers: [Department], together: Bool, casing: [String: String]) -> String {
-        guard let lead = asks.first else { return "" }
-        var text =
-            commitment(lead, doers: doers, askers: askers, together: together, casing: casing)
-            + conditions(asks, doers: doers, askers: askers, casing: casing) + "."
-        let others = asks.dropFirst().map {
-            commitment(
-                Ask(action: $0.action, object: $0.object, beneficiary: $0.beneficiary, condition: nil, core: $0.core),
-                doers: doers, askers: askers, together: together, casing: casing)
+    /// what it also covers, so every source ask appears in the text. Each distinct condition is
+    /// said once; an ask whose rewrite would not be faithful is quoted (`ClauseWording`).
+    static func groupText(
+        _ members: [(ask: Ask, text: String)], doers: [Department], askers: [Department], together: Bool, casing: [String: String]
+    ) -> String {
+        guard !members.isEmpty else { return "" }
+        var stated: [String] = []
+        let worded = members.map { member -> String in
+            var bare = member.ask
+            bare.condition = nil
+            var rewrite = commitment(bare, doers: doers, askers: askers, together: together, casing: casing)
+            if let c = member.ask.condition, !stated.contains(c) {
+                rewrite += conditions([member.ask], doers: doers, askers: askers, casing: casing)
+            }
+            let said = stated.joined(separator: " ")
+            guard ClauseWording.isFaithful(rewrite + " " + said, to: member.text, ask: member.ask) else {
+                return ClauseWording.quoted(member.text, doers: doers, askers: askers, together: together)
+            }
+            if let c = member.ask.condition, !stated.contains(c) { stated.append(c) }
+            return rewrite
         }
-        if !others.isEmpty { text += " This also covers: " + others.joined(separator: "; ") + "." }
+        var text = ClauseWording.terminated(worded[0])
+        if worded.count > 1 { text += " This also covers: " + ClauseWording.terminated(worded.dropFirst().joined(separator: "; ")) }
         return capitalised(text)
     }
 

@@ -32,16 +32,14 @@ struct AgreementComposer {
 
     /// "Ops provides Dev with …" and its conditions, for one ask.
     func commitment(_ item: AnalysisItem, doer: Department, asker: Department) -> String {
-        let ask = analysis.asks[item.id]!, casing = casings[item.id]!
-        return AgreementClauseText.commitment(ask, doers: [doer], askers: [asker], casing: casing)
-            + AgreementClauseText.conditions([ask], doers: [doer], askers: [asker], casing: casing)
+        ClauseWording.single(analysis.asks[item.id]!, text: item.text, doers: [doer], askers: [asker], casing: casings[item.id]!)
     }
 
     mutating func addTrades() {
         for t in analysis.trades {
             guard let a = byID[t.a], let b = byID[t.b], !refused(a.id), !refused(b.id) else { continue }
             let text = AgreementClauseText.capitalised(
-                commitment(a, doer: a.target, asker: a.department) + "; in return, " + commitment(b, doer: b.target, asker: b.department) + ".")
+                ClauseWording.terminated(commitment(a, doer: a.target, asker: a.department) + "; in return, " + commitment(b, doer: b.target, asker: b.department)))
             clauses.append(
                 .init(
                     id: clauseID("trade", [a.id, b.id]), section: .trade, text: text, departments: [a.target, b.target].sorted(),
@@ -62,7 +60,7 @@ struct AgreementComposer {
             let ordered = members.sorted { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
             let section: AgreementDraft.Section = askers.count > 1 ? .joint : .commitment
             let text = AgreementClauseText.groupText(
-                ordered.compactMap { analysis.asks[$0.id] }, doers: together ? Set(askers + doers).sorted() : doers,
+                ordered.compactMap { m in analysis.asks[m.id].map { (ask: $0, text: m.text) } }, doers: together ? Set(askers + doers).sorted() : doers,
                 askers: askers, together: together,
                 casing: ordered.reduce(into: [:]) { $0.merge(casings[$1.id]!) { old, _ in old } })
             let refusedAll = members.allSatisfy { refused($0.id) }
@@ -98,7 +96,7 @@ struct AgreementComposer {
         } else if !comments.isEmpty, verdicts(item.id).contains(.conditional) {
             text += " (condition: " + comments.sorted().joined(separator: "; ") + ")."
         } else {
-            text += "."
+            text = ClauseWording.terminated(text)
         }
         return .init(
             id: clauseID("req", [item.id]), section: section, text: text, departments: [item.department, item.target].sorted(),
@@ -108,8 +106,10 @@ struct AgreementComposer {
 
     mutating func addOffers() {
         for item in items where item.kind == .offer {
-            let offer = AgreementClauseText.capitalised(
-                AgreementClauseText.commitment(analysis.asks[item.id]!, doers: [item.department], askers: [item.target], casing: casings[item.id]!) + ".")
+            let ask = analysis.asks[item.id]!
+            let rewrite = AgreementClauseText.commitment(ask, doers: [item.department], askers: [item.target], casing: casings[item.id]!)
+            let worded = ClauseWording.isFaithful(rewrite, to: item.text, ask: ask) ? rewrite : "\(name(item.department)) offers \(name(item.target)): “\(item.text.trimmingWhitespace())”"
+            let offer = AgreementClauseText.capitalised(ClauseWording.terminated(worded))
             clauses.append(
                 .init(
                     id: clauseID("offer", [item.id]), section: .commitment, text: offer,

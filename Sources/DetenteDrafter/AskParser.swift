@@ -17,6 +17,9 @@ public struct Ask: Sendable, Equatable {
     public var negation: Negation? = nil
     /// The asker wants to act itself ("we need to restart…", "let us deploy"): the other side allows it.
     public var askerActs = false
+    /// The core follows a subject and no word of asking ("We submit on Friday, …"): a statement of
+    /// how things are, which a rewrite as an imperative would misread.
+    public var statedAsFact = false
 
     public enum Negation: Sendable, Equatable { case never, stop }
 }
@@ -81,6 +84,7 @@ public enum AskParser {
             ? .stop
             : said.contains { $0 == "never" || $0 == "don't" || $0 == "not" } ? .never : nil
         let askerActs = said.contains { ["we", "i", "we'd", "i'd"].contains($0) } && said.contains { ["need", "needs", "want", "able", "like"].contains($0) }
+        let statedAsFact = said.contains { subjects.contains($0) } && !said.contains { askingWords.contains($0) }
         var action: String?
         var objectWords = core
         var beneficiary: String?
@@ -103,8 +107,16 @@ public enum AskParser {
         return Ask(
             action: action, object: contentLemmas(objectWords), beneficiary: beneficiary,
             condition: condition.isEmpty ? nil : condition.joined(separator: " "), core: core.joined(separator: " "),
-            negation: negation, askerActs: askerActs)
+            negation: negation, askerActs: askerActs, statedAsFact: statedAsFact)
     }
+
+    /// Subject pronouns, and the words that turn "we …" / "you …" into an ask (modals, wanting,
+    /// politeness): English grammar, closed classes.
+    static let subjects: Set<String> = ["we", "i", "they", "you", "it"]
+    static let askingWords: Set<String> = [
+        "need", "needs", "want", "wants", "like", "able", "could", "would", "can", "should", "shall", "must", "may", "might", "will",
+        "please", "pls", "plz", "kindly", "we'd", "i'd", "you'd", "we'll", "i'll", "you'll", "let's", "lets", "never", "don't", "stop", "to"
+    ]
 
     /// Content words of an object phrase as lemmas: nouns, adjectives and words the lexicon does
     /// not know (jargon, acronyms); closed-class words and purpose clauses dropped.
@@ -168,7 +180,8 @@ public enum AskParser {
             guard i > 0, i + 1 < scalars.count, scalars[i - 1].properties.numericType != nil, scalars[i + 1].properties.numericType != nil else { return false }
             kept = true
         }
-        return kept && scalars.allSatisfy { $0 == ":" || $0 == "." || $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        // "08:00-11:00" is one span of times.
+        return kept && scalars.allSatisfy { $0 == ":" || $0 == "." || $0 == "-" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 
     /// Splits a clause at its first condition opener or purpose clause: the words before are the

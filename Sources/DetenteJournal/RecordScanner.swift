@@ -37,32 +37,51 @@ enum RecordScanner {
         var i = 0
         var same = true
         for byte in hasher.finalize() {
-            same = same && hash[i] == hexDigits[Int(byte >> 4)] && hash[i + 1] == hexDigits[Int(byte & 0x0F)]
+            same = same && hash[i] == hexDigit(byte >> 4) && hash[i + 1] == hexDigit(byte & 0x0F)
             i += 2
         }
         guard same else { throw JournalRecord.Invalid(reason: "checksum mismatch") }
         return Checked(bodyEnd: s, prev: prev, hash: hash)
     }
 
-    /// Parses `{"seq":N,"at":N,"event":{…}` (the body) into a record.
-    static func record(_ line: UnsafeBufferPointer<UInt8>, _ checked: Checked, expectedSeq: Int?, offset: Int) throws(JournalRecord.Invalid) -> JournalRecord {
-        var i = 0
+    /// Reads the body's head `{"seq":N,"at":N,"event":` and returns the numbers and where the
+    /// event's JSON lies in the line.
+    static func header(_ line: UnsafeBufferPointer<UInt8>, bodyEnd: Int, expectedSeq: Int?) throws(JournalRecord.Invalid) -> (seq: Int, at: Int64, event: Range<Int>) {
         guard matches(line, 0, head) else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
-        i = head.count
+        var i = head.count
         guard let seq = integer(line, &i), matches(line, i, atKey) else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
         i += atKey.count
         guard let at = integer(line, &i), matches(line, i, eventKey) else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
         i += eventKey.count
         if let expectedSeq, seq != expectedSeq { throw JournalRecord.Invalid(reason: "sequence \(seq) where \(expectedSeq) was expected") }
+        return (seq, Int64(at), i..<bodyEnd)
+    }
+
+    /// Reads a checked line's event in place (replay's path: no tree of the record).
+    static func view(_ line: UnsafeBufferPointer<UInt8>, _ event: Range<Int>, into view: inout JSONObjectView) throws(JournalRecord.Invalid) {
+        do { try view.load(UnsafeBufferPointer(rebasing: line[event])) } catch {
+            // Valid JSON that is not an object is reported as the tree reader reports it.
+            let notAnObject = error.reason == "expected an object" && (try? JSONParser.parse(bytes: UnsafeBufferPointer(rebasing: line[event]))) != nil
+            throw JournalRecord.Invalid(reason: notAnObject ? "missing seq, at or event" : "unparsable event: \(error.reason)")
+        }
+        guard view.string("e") != nil else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
+    }
+
+    /// Parses `{"seq":N,"at":N,"event":{…}` (the body) into a record.
+    static func record(_ line: UnsafeBufferPointer<UInt8>, _ checked: Checked, expectedSeq: Int?, offset: Int) throws(JournalRecord.Invalid) -> JournalRecord {
+        let (seq, at, range) = try header(line, bodyEnd: checked.bodyEnd, expectedSeq: expectedSeq)
         let event: JSON
-        do { event = try JSONParser.parse(bytes: UnsafeBufferPointer(rebasing: line[i..<checked.bodyEnd])) } catch {
+        do { event = try JSONParser.parse(bytes: UnsafeBufferPointer(rebasing: line[range])) } catch {
             throw JournalRecord.Invalid(reason: "unparsable event: \(error.reason)")
         }
         guard event["e"]?.stringValue != nil else { throw JournalRecord.Invalid(reason: "missing seq, at or event") }
         return JournalRecord(
-            seq: seq, at: Int64(at), storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
+            seq: seq, at: at, storedEvent: event, prev: String(decoding: checked.prev, as: UTF8.self),
             hash: String(decoding: checked.hash, as: UTF8.self), offset: offset, length: line.count + 1)
     }
+
+    /// Lower-case hex of a nibble, computed (a table would be a global array looked up per byte).
+    @inline(__always) static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
 
     static func isHex(_ b: UInt8) -> Bool { (48...57).contains(b) || (97...102).contains(b) }
 

@@ -31,6 +31,7 @@ public struct RoutingIndex: Sendable, Equatable {
         var tokens: [String] = []
         var ended = false
         var start = 0
+        var event = JSONObjectView()
         while start < all.count {
             guard let nl = JournalReader.nextLineEnd(all, from: start) else { break }
             let line = UnsafeBufferPointer(rebasing: all[start..<nl])
@@ -41,12 +42,12 @@ public struct RoutingIndex: Sendable, Equatable {
                 ended = true
             } else if RecordScanner.matches(line, kindAt, createdKind) || RecordScanner.matches(line, kindAt, joinedKind) {
                 let eventBytes = UnsafeBufferPointer(rebasing: line[(kindAt + 9)..<(line.count - JournalRecord.suffixLength)])
-                guard let event = try? JSONParser.parse(bytes: eventBytes) else { return nil }
-                if let c = event["code"]?.stringValue, let f = event["fth"]?.stringValue {
+                guard (try? event.load(eventBytes)) != nil else { return nil }
+                if let c = event.string("code"), let f = event.string("fth") {
                     code = c
                     fth = f
                 }
-                if event["e"]?.stringValue == "joined", let th = event["th"]?.stringValue { tokens.append(th) }
+                if event.string("e") == "joined", let th = event.string("th") { tokens.append(th) }
             }
         }
         guard ended, let code, let fth else { return nil }

@@ -11,7 +11,7 @@ extension SessionStore.Loaded {
         var events: [Event] = []
         events.reserveCapacity(contents.records.count)
         for record in contents.records {
-            do { events.append(try Event(json: seal.opened(record.storedEvent))) } catch {
+            do { events.append(try Event(fields: seal.opened(fields: record.storedEvent))) } catch {
                 throw JournalError(.corrupt, "record \(record.seq): \(error)")
             }
         }

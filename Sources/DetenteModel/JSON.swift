@@ -76,6 +76,12 @@ public indirect enum JSON: Sendable, Equatable {
 
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings (ids, names, kinds, most texts) need no escape: one scan, one copy.
+        if s.utf8.withContiguousStorageIfAvailable({ !$0.contains(where: needsEscape) }) == true {
+            out += s
+            out += "\""
+            return
+        }
         // Copy runs of bytes that need no escape as slices of the string (one memcpy each).
         let utf8 = s.utf8
         var runStart = utf8.startIndex
@@ -121,6 +127,14 @@ public indirect enum JSON: Sendable, Equatable {
         }
         out += s[runStart..<utf8.endIndex]
         out += "\""
+    }
+}
+
+extension JSON {
+    /// Whether a UTF-8 byte may start something `writeString` escapes (0xE2 may begin U+2028/9).
+    @inline(__always) static func needsEscape(_ b: UInt8) -> Bool {
+        b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
+            || b == UInt8(ascii: "&") || b == 0xE2
     }
 }
 

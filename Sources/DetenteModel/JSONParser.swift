@@ -9,8 +9,8 @@ public struct JSONParser {
     public static let maxDepth = 32
 
     /// The text's own UTF-8 storage, valid for the duration of `parse`.
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
 
     public static func parse(_ text: String) throws(Failure) -> JSON {
         var text = text
@@ -40,17 +40,17 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    private func fail(_ reason: String) -> Failure { Failure(reason: reason, offset: index) }
+    func fail(_ reason: String) -> Failure { Failure(reason: reason, offset: index) }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
             index += 1
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(Failure) -> JSON {
+    mutating func parseValue(depth: Int) throws(Failure) -> JSON {
         guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
         guard index < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[index] {
@@ -137,7 +137,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func parseString() throws(Failure) -> String {
+    mutating func parseString() throws(Failure) -> String {
         index += 1
         // Most strings have no escapes: validate the bytes in place.
         let start = index
@@ -221,9 +221,21 @@ public struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             guard index > digitsStart else { throw fail("invalid exponent") }
         }
+        if isInteger, index - start <= 18 { return .int(Self.smallInteger(bytes, start..<index)) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let i = Int(text) { return .int(i) }
         guard let d = Double(text) else { throw fail("number out of range") }
         return .double(d)
+    }
+
+    /// An integer of at most 18 digits (optionally negative), already validated: no overflow,
+    /// and no `String` per number.
+    static func smallInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var i = range.lowerBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var value = 0
+        while i < range.upperBound { value = value &* 10 &+ Int(bytes[i] &- 48); i += 1 }
+        return negative ? -value : value
     }
 }

@@ -24,7 +24,11 @@ extension DetenteServer {
         return ctx
     }
 
-    func execute(_ command: Command, by actor: Actor, in room: Room, replyTo id: ConnectionID?, ref: JSON?, clientID: String? = nil) {
+    func execute(
+        _ command: Command, by actor: Actor, in room: Room, replyTo id: ConnectionID?, ref: JSON?, clientID: String? = nil,
+        trace: CommandTrace? = nil
+    ) {
+        trace?.stamp(.started)
         if let clientID, let id, answerRepeat(command, by: actor, in: room, clientID: clientID, replyTo: id, ref: ref) { return }
         guard writer.isHealthy else {
             if let id { reply(id, error: Self.refusingError, ref: ref) }
@@ -36,6 +40,7 @@ extension DetenteServer {
             if let id { reply(id, error: error, ref: ref) }
             return
         }
+        trace?.stamp(.decided)
         var ackFields: [(String, JSON)] = [("type", "ack")]
         for e in events { if case let .itemSubmitted(item, _) = e { ackFields.append(("id", .string(item.id))) } }
         let ack = ackFields
@@ -48,16 +53,18 @@ extension DetenteServer {
         if let recentKey { room.recent.begin(recentKey) }
         let entry = JournalEntry(workshop: room.id, events: events, at: clock(), epoch: room.epoch)
         Counter(label: "detente_events_total", dimensions: configuration.metrics.dimensions(workshop: room.id)).increment(by: events.count)
+        trace?.stamp(.submitted)
         writer.submit(entry) { [weak self] result in
             guard let self else { return }
-            room.queue.async { self.completed(entry, result, in: room, ack: ack, recentKey: recentKey, replyTo: id, ref: ref) }
+            trace?.stamp(.durable)
+            room.queue.async { self.completed(entry, result, in: room, ack: ack, recentKey: recentKey, replyTo: id, ref: ref, trace: trace) }
         }
     }
 
     /// The journal's answer for one command, on the room's queue.
     private func completed(
         _ entry: JournalEntry, _ result: Result<Void, JournalError>, in room: Room, ack: [(String, JSON)],
-        recentKey: String?, replyTo id: ConnectionID?, ref: JSON?
+        recentKey: String?, replyTo id: ConnectionID?, ref: JSON?, trace: CommandTrace?
     ) {
         guard case .success = result else {
             room.writeFailed(epoch: entry.epoch)
@@ -74,7 +81,8 @@ extension DetenteServer {
         if let id { out.insert((JSON.object(ack + [("ref", ref ?? .null)]).encoded(), [id]), at: 0) }
         // One hand-over: a client that asked for batches gets the ack and broadcasts of one
         // command in one frame.
-        transport.send(out)
+        trace?.stamp(.handedOver)
+        transport.send(out, firstIsAnswer: id != nil, trace: trace)
         messagesOut.increment(by: out.reduce(0) { $0 + $1.1.count })
     }
 

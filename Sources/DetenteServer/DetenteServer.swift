@@ -21,6 +21,11 @@ public struct ServerConfiguration: Sendable {
     public var handOverOnRequest = false
     /// Lazy start-up: ended workshops are opened on first use, not at start-up (docs/STORAGE.md).
     public var openEndedWorkshopsOnFirstUse = true
+    /// Files one journal batch syncs at once. A batch holds one file per workshop with work
+    /// queued; with 8 (the journal's default) the 19 workshops of one burst in the 10,000
+    /// connection bench synced in three rounds of ~10 ms each (docs/PERFORMANCE.md). Threads
+    /// start only when a batch needs them.
+    public var journalSyncThreads = 32
     public init(organiserToken: String) { self.organiserToken = organiserToken }
 
     public var baseURL: String {
@@ -109,7 +114,10 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         self.logger = logger
         self.metricsText = metricsText
         self.clock = clock
-        self.writer = storage ?? JournalWriter(directory: configuration.sessionsDirectory, logger: logger, files: journalFiles)
+        self.writer =
+            storage
+            ?? JournalWriter(
+                directory: configuration.sessionsDirectory, logger: logger, files: journalFiles, syncThreads: configuration.journalSyncThreads)
         self.organiserTokenHash = Secrets.hash(configuration.organiserToken)
         self.abuse = AbuseGuard(configuration.abuse)
     }
@@ -130,7 +138,11 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
                 "seconds": "\(String(format: "%.3f", seconds))"
             ])
         let timer = fsyncTimer
-        writer.onFsync = { seconds, _ in timer.recordNanoseconds(Int64(seconds * 1e9)) }
+        let stages = StageTrace.shared
+        writer.onFsync = { seconds, _ in
+            timer.recordNanoseconds(Int64(seconds * 1e9))
+            stages?.recordFsync(seconds: seconds)
+        }
         writer.setReleaseHandler { [weak self] workshop in self?.handOver(workshop) }
         writer.start()
         _transport = makeTransport(configuration, logger, self)
@@ -198,6 +210,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         presenceTimer?.cancel()
         _transport?.shutdown()
         writer.shutdown()
+        StageTrace.shared?.write()
         logger.info("stopped; journal flushed")
     }
 
@@ -266,16 +279,17 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         case let .join(code, name, department):
             seating.async { self.join(id, code: code, name: name, department: department, ref: ref) }
         case let .command(command):
+            let trace = StageTrace.begin()
             if registry.withLock({ sessions[id]?.helloPending == true }) {
                 return seating.async { self.route(command, from: id, ref: ref, clientID: clientID) }
             }
-            route(command, from: id, ref: ref, clientID: clientID)
+            route(command, from: id, ref: ref, clientID: clientID, trace: trace)
         }
     }
 
     /// Hands a command to its workshop's queue, behind everything already queued there for it
     /// (the seat's binding included).
-    private func route(_ command: Command, from id: ConnectionID, ref: JSON?, clientID: String?) {
+    private func route(_ command: Command, from id: ConnectionID, ref: JSON?, clientID: String?, trace: CommandTrace? = nil) {
         let seat = registry.withLock { () -> (Room, Actor)? in
             guard let s = sessions[id], let wid = s.workshop, let actor = s.actor, let room = rooms[wid] else { return nil }
             return (room, actor)
@@ -286,7 +300,7 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         // One message budget per seat, shared by all of that seat's connections.
         let seatKey: String = if case let .participant(p) = actor { "\(room.id)/\(p)" } else { "\(room.id)/facilitator" }
         if let refusal = abuse.seatRefusal(seatKey) { return reply(id, error: refusal.error, ref: ref) }
-        room.queue.async { self.execute(command, by: actor, in: room, replyTo: id, ref: ref, clientID: clientID) }
+        room.queue.async { self.execute(command, by: actor, in: room, replyTo: id, ref: ref, clientID: clientID, trace: trace) }
     }
 
     private func create(_ id: ConnectionID, organiserToken: String?, title: String, departments: [String], template: String, k: Int, ref: JSON?) {

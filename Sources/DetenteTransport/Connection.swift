@@ -10,6 +10,12 @@ final class Connection {
     var identified = false
     /// The client said `"batch": true`: several pending messages may go as one JSON array frame.
     var batches = false
+    /// Listed in `WritePacing`, waiting for its turn to ask for a WRITEABLE callback.
+    var awaitingRelease = false
+    /// An answer (a frame for this connection alone) is queued and not written yet.
+    var answerPending = false
+    /// It gave its turn to answers once since it was last written (never twice in a row).
+    var yieldedTurn = false
     var inbound: MessageAssembler
     var outbound: OutboundQueue
     var rate: InboundRateLimit

@@ -8,6 +8,10 @@ public protocol FrameTransport: AnyObject, Sendable {
     func send(_ text: String, to ids: [ConnectionID])
     /// Queues several messages at once, in order (one hand-over to the service thread).
     func send(_ messages: [(String, [ConnectionID])])
+    /// One command's messages at once, in order. With `firstIsAnswer`, the first is the answer
+    /// to its sender (its ack), written ahead of broadcasts; the others are broadcasts, even
+    /// those for one viewer. `trace` carries the command's stage stamps (`StageTrace`).
+    func send(_ messages: [(String, [ConnectionID])], firstIsAnswer: Bool, trace: CommandTrace?)
     func close(_ id: ConnectionID, code: CloseCode, reason: String)
     /// The connection has said who it is: its hello deadline no longer applies.
     func identified(_ id: ConnectionID)
@@ -22,6 +26,8 @@ extension FrameTransport {
     public func send(_ messages: [(String, [ConnectionID])]) {
         for (text, ids) in messages { send(text, to: ids) }
     }
+    /// Fakes neither pace nor trace.
+    public func send(_ messages: [(String, [ConnectionID])], firstIsAnswer: Bool, trace: CommandTrace?) { send(messages) }
     /// Fakes that do not batch need not say so.
     public func acceptBatches(_ id: ConnectionID) {}
 }

@@ -7,8 +7,9 @@ final class Inbox: @unchecked Sendable {
     enum Item {
         case send(OutboundFrame, [ConnectionID])
         /// Several messages handed over at once, so that they are pending together (and one
-        /// batch can carry them) and cost one wake-up of the service thread.
-        case sendAll([(OutboundFrame, [ConnectionID])])
+        /// batch can carry them) and cost one wake-up of the service thread; all broadcasts but
+        /// the first when it answers the command's sender.
+        case sendAll([(OutboundFrame, [ConnectionID])], firstIsAnswer: Bool)
         case close(ConnectionID, CloseCode, String)
         case identified(ConnectionID)
         case batching(ConnectionID)
@@ -39,10 +40,13 @@ final class Inbox: @unchecked Sendable {
     private static func receivers(_ item: Item) -> [ConnectionID]? {
         switch item {
         case let .send(_, ids): return ids
-        case let .sendAll(messages): return messages.flatMap(\.1)
+        case let .sendAll(messages, _): return messages.flatMap(\.1)
         default: return nil
         }
     }
+
+    /// Cheap enough for every WRITEABLE callback (one uncontended lock).
+    var isEmpty: Bool { lock.withLock { items.isEmpty } }
 
     /// Everything queued so far, oldest first; the inbox is empty afterwards.
     func takeAll() -> [Item] {

@@ -4,6 +4,10 @@ import CLibWebSockets
 final class OutboundFrame {
     var storage: [UInt8]
     let length: Int
+    /// Set only while stages are traced (`StageTrace`): the command this frame answers or
+    /// broadcasts, and whether it is that command's ack.
+    var trace: CommandTrace?
+    var isTracedAck = false
     init(_ text: String) {
         let pre = CLWS_pre()
         storage = [UInt8](repeating: 0, count: pre)

@@ -18,6 +18,8 @@ struct OutboundQueue {
     private var frames: [OutboundFrame] = []
     private var head = 0
     private(set) var queuedBytes = 0
+    /// Traced frames (`StageTrace`) the last `takeWrite` put into a batch; the caller clears it.
+    var tracedInBatch: [OutboundFrame] = []
 
     init(limits: Limits) { self.limits = limits }
 
@@ -59,6 +61,7 @@ struct OutboundQueue {
         for i in 0..<count {
             if i > 0 { buffer.append(UInt8(ascii: ",")) }
             buffer.append(contentsOf: frames[head].payload)
+            if frames[head].trace != nil { tracedInBatch.append(frames[head]) }
             popNext()
         }
         buffer.append(UInt8(ascii: "]"))

@@ -26,6 +26,12 @@ public struct TransportConfiguration: Sendable {
     /// A batch frame (for clients that said `"batch": true`) holds at most this many bytes;
     /// a single message larger than that still goes alone.
     public var maxBatchBytes: Int = 256 * 1024
+    /// Broadcast recipients released to lws per service pass (`WritePacing`), so that a pass
+    /// stays short and answers are written between passes; DETENTE_BROADCAST_PER_PASS overrides.
+    /// At 10,000 connections one poll costs ~1.8 ms: 1,000 per pass adds ~10 polls per
+    /// broadcast to all, and keeps a pass to ~10-15 ms of writes.
+    /// 0 turns pacing off (every recipient asks at once, as before; for A/B measurements).
+    public var broadcastConnectionsPerPass = Int(ProcessInfo.processInfo.environment["DETENTE_BROADCAST_PER_PASS"] ?? "").flatMap { $0 >= 0 ? $0 : nil } ?? 1_000
     /// Bench experiment (DETENTE_BENCH_TCP_CORK=1): cork the socket around each burst of writes.
     public var corkWrites = ProcessInfo.processInfo.environment["DETENTE_BENCH_TCP_CORK"] == "1"
     /// Hand-overs waiting for the service thread beyond this are refused: their receivers are

@@ -7,6 +7,18 @@ extension WebSocketServer {
         _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
         _ input: UnsafeMutableRawPointer?, _ length: Int
     ) -> Int32 {
+        guard let trace = StageTrace.shared else { return handleEvent(wsi, reason, user, input, length) }
+        let before = StageTrace.now()
+        defer { trace.callbackNanos += StageTrace.now() - before }
+        if reason == LWS_CALLBACK_SERVER_WRITEABLE { trace.writeableCallbacks += 1 }
+        if reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED { trace.inboxDrains += 1 }
+        return handleEvent(wsi, reason, user, input, length)
+    }
+
+    private func handleEvent(
+        _ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+        _ input: UnsafeMutableRawPointer?, _ length: Int
+    ) -> Int32 {
         switch reason {
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             // Already checked at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE; checked again so that no
@@ -82,11 +94,19 @@ extension WebSocketServer {
     /// Sends the close frame once due, else writes queued frames as long as the socket takes
     /// them without buffering inside lws.
     private func writeable(_ wsi: OpaquePointer, _ c: Connection) -> Int32 {
+        // Mid-pass: answers handed over meanwhile are requested now, for the next pass.
+        if !inbox.isEmpty { drainInbox() }
         if c.peerClosed { return 0 }
         if let (code, reason) = c.closing, c.outbound.isEmpty || code != .normal {
             var bytes = Array(reason.utf8.prefix(120))
             CLWS_close_reason(wsi, code.rawValue, &bytes, bytes.count)
             return -1
+        }
+        if yieldsTurn(c) { return 0 }
+        c.yieldedTurn = false
+        if c.answerPending {
+            c.answerPending = false
+            pendingAnswers -= 1
         }
         let corked = configuration.corkWrites && c.outbound.pendingFrames > 1 && setCork(wsi, true)
         defer { if corked { _ = setCork(wsi, false) } }
@@ -97,11 +117,25 @@ extension WebSocketServer {
                 headroom: CLWS_pre(), into: &batchBuffer)
         {
             if self.write(write, to: wsi) < 0 { return -1 }
+            if StageTrace.shared != nil { stampWritten(write, &c.outbound) }
             budget -= 1
             if lws_send_pipe_choked(wsi) != 0 { break }
         }
         if !c.outbound.isEmpty || c.closing != nil { lws_callback_on_writable(wsi) }
         return 0
+    }
+
+    /// A broadcast-only write gives its turn (once before it is written) while some connection
+    /// has an answer waiting: lws serves descriptors in order, and the answer's may come last
+    /// in this pass, or only in the next (`WritePacing`).
+    private func yieldsTurn(_ c: Connection) -> Bool {
+        guard pendingAnswers > 0, !c.answerPending, !c.yieldedTurn, c.closing == nil else { return false }
+        c.yieldedTurn = true
+        if !c.awaitingRelease {
+            c.awaitingRelease = true
+            writePacing.yieldTurn(c.id)
+        }
+        return true
     }
 
     private func write(_ write: OutboundQueue.Write, to wsi: OpaquePointer) -> Int32 {
@@ -125,6 +159,7 @@ extension WebSocketServer {
         let c = Unmanaged<Connection>.fromOpaque(raw).takeRetainedValue()
         user.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         connections[c.id] = nil
+        if c.answerPending { pendingAnswers -= 1 }
         if let n = connectionsPerAddress[c.address] { connectionsPerAddress[c.address] = n > 1 ? n - 1 : nil }
         addressLock.withLock { addresses[c.id] = nil }
         delegate?.connectionClosed(c.id)

@@ -41,6 +41,12 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Where batches are assembled: one buffer for every connection (lws copies what the socket
     /// does not take at once).
     var batchBuffer: [UInt8] = []
+    /// Broadcast recipients waiting for their turn to be written.
+    var writePacing: WritePacing
+    /// False with DETENTE_BROADCAST_PER_PASS=0: every frame asks for WRITEABLE at once.
+    let paces: Bool
+    /// Connections with an answer queued and not written yet (`Connection.answerPending`).
+    var pendingAnswers = 0
     // Read from any thread (`remoteAddress(of:)`).
     let addressLock = NSLock()
     var addresses: [ConnectionID: String] = [:]
@@ -58,6 +64,8 @@ public final class WebSocketServer: @unchecked Sendable {
         self.logger = logger
         self.delegate = delegate
         inbox = Inbox(capacity: configuration.maxInboxItems)
+        paces = configuration.broadcastConnectionsPerPass > 0
+        writePacing = WritePacing(connectionsPerPass: max(1, configuration.broadcastConnectionsPerPass))
         let origins = OriginPolicy(
             allowedOrigins: configuration.allowedOrigins, publicOrigin: configuration.publicOrigin,
             bindHost: configuration.host, port: configuration.port, tls: configuration.tlsCertificate != nil)
@@ -103,6 +111,7 @@ public final class WebSocketServer: @unchecked Sendable {
     private func serviceLoop(_ ctx: OpaquePointer) {
         serviceThreadID = pthread_self()
         var closingSince: UInt64?
+        let trace = StageTrace.shared
         while true {
             if contextLock.withLock({ stopRequested }) {
                 if closingSince == nil {
@@ -112,7 +121,13 @@ public final class WebSocketServer: @unchecked Sendable {
                 // Give close frames up to a second to leave, then stop.
                 if connections.isEmpty || DispatchTime.now().uptimeNanoseconds - closingSince! > 1_000_000_000 { break }
             }
+            let before = trace == nil ? 0 : StageTrace.now()
             if lws_service(ctx, 0) < 0 { break }
+            releasePacedWrites(ctx)
+            if let trace {
+                trace.serviceCalls += 1
+                trace.serviceNanos += StageTrace.now() - before
+            }
         }
         contextLock.withLock {
             running = false
@@ -150,10 +165,14 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     /// Queues several messages at once, in order; each encoded once and shared.
-    public func send(_ messages: [(String, [ConnectionID])]) {
+    public func send(_ messages: [(String, [ConnectionID])]) { send(messages, firstIsAnswer: false, trace: nil) }
+
+    /// One command's messages (see `FrameTransport`); a traced command's frames carry its trace.
+    public func send(_ messages: [(String, [ConnectionID])], firstIsAnswer: Bool, trace: CommandTrace?) {
+        let answers = firstIsAnswer && messages.first.map { !$0.1.isEmpty } == true
         let frames = messages.compactMap { text, ids in ids.isEmpty ? nil : (OutboundFrame(text), ids) }
-        if frames.count == 1 { return enqueue(.send(frames[0].0, frames[0].1)) }
-        if !frames.isEmpty { enqueue(.sendAll(frames)) }
+        if let trace, answers { attach(trace, to: frames) }
+        if !frames.isEmpty { enqueue(.sendAll(frames, firstIsAnswer: answers)) }
     }
 
     public func close(_ id: ConnectionID, code: CloseCode, reason: String) {
@@ -197,10 +216,13 @@ public final class WebSocketServer: @unchecked Sendable {
     private func perform(_ item: Inbox.Item) {
         switch item {
         case let .send(frame, ids):
-            for id in ids { queue(frame, for: id) }
-        case let .sendAll(messages):
-            for (frame, ids) in messages {
-                for id in ids { queue(frame, for: id) }
+            frame.trace?.stamp(.taken)
+            for id in ids { queue(frame, for: id, paced: ids.count > 1) }
+        case let .sendAll(messages, firstIsAnswer):
+            messages.first?.0.trace?.stamp(.taken)
+            for (i, (frame, ids)) in messages.enumerated() {
+                let paced = i > 0 || !firstIsAnswer
+                for id in ids { queue(frame, for: id, paced: paced) }
             }
         case let .identified(id):
             connections[id]?.identified = true
@@ -215,8 +237,10 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Queues a frame for one connection, dropping it as a slow consumer past the caps.
-    func queue(_ frame: OutboundFrame, for id: ConnectionID) {
+    /// Queues a frame for one connection, dropping it as a slow consumer past the caps. An
+    /// answer asks for the WRITEABLE callback at once; a broadcast (`paced`) waits its turn in
+    /// `writePacing`.
+    func queue(_ frame: OutboundFrame, for id: ConnectionID, paced: Bool = false) {
         guard let c = connections[id], c.acceptsFrames else { return }
         if !c.outbound.append(frame) {
             // A slow consumer is dropped rather than allowed to grow memory without bound.
@@ -228,7 +252,33 @@ public final class WebSocketServer: @unchecked Sendable {
                 ])
             c.outbound.removeAll()
             c.closing = (.tryAgainLater, "slow consumer: too many unsent messages")
+        } else if !paces {
+            // Unpaced (A/B measurements): nothing waits and nothing yields.
+        } else if paced {
+            if !c.awaitingRelease {
+                c.awaitingRelease = true
+                writePacing.wait(id)
+            }
+            return
+        } else {
+            if !c.answerPending {
+                c.answerPending = true
+                pendingAnswers += 1
+            }
+            writePacing.answerRequested()
         }
         lws_callback_on_writable(c.wsi)
+    }
+
+    /// Between lws passes: asks for the WRITEABLE callbacks of the broadcast recipients whose
+    /// turn has come (`WritePacing`).
+    private func releasePacedWrites(_ ctx: OpaquePointer) {
+        for id in writePacing.release() {
+            guard let c = connections[id] else { continue }
+            c.awaitingRelease = false
+            lws_callback_on_writable(c.wsi)
+        }
+        // The rest go after the next pass: wake it even if every released socket is choked.
+        if writePacing.backlog > 0 { lws_cancel_service(ctx) }
     }
 }

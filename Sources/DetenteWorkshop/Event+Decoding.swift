@@ -8,8 +8,12 @@ extension Event {
 
     /// Decodes one journal record.
     /// - Throws: `DecodingFailure` naming the missing or bad field, or the unknown event name.
-    public init(json: JSON) throws(DecodingFailure) {
-        let f = Fields(json: json)
+    public init(json: JSON) throws(DecodingFailure) { try self.init(fields: json) }
+
+    /// Decodes one journal record from any field source: a tree, or a record's bytes read in
+    /// place (`JSONObjectView`, replay's path) with its sealed fields opened.
+    public init<Source: JSONFieldSource>(fields source: Source) throws(DecodingFailure) {
+        let f = Fields(json: source)
         let name = try f.string("e")
         if let e = try Self.contribution(name, f) {
             self = e
@@ -23,31 +27,32 @@ extension Event {
     }
 
     /// A record's typed fields; a missing or mistyped one throws, naming it.
-    struct Fields {
-        let json: JSON
-        func string(_ k: String) throws(DecodingFailure) -> String {
-            guard let v = json[k]?.stringValue else { throw DecodingFailure(description: "missing string field \(k)") }
+    struct Fields<Source: JSONFieldSource> {
+        let json: Source
+        func string(_ k: StaticString) throws(DecodingFailure) -> String {
+            guard let v = json.string(k) else { throw DecodingFailure(description: "missing string field \(k)") }
             return v
         }
-        func int(_ k: String) throws(DecodingFailure) -> Int64 {
-            guard let v = json[k]?.intValue else { throw DecodingFailure(description: "missing integer field \(k)") }
+        func int(_ k: StaticString) throws(DecodingFailure) -> Int64 {
+            guard let v = json.int(k) else { throw DecodingFailure(description: "missing integer field \(k)") }
             return Int64(v)
         }
-        func bool(_ k: String) throws(DecodingFailure) -> Bool {
-            guard let v = json[k]?.boolValue else { throw DecodingFailure(description: "missing boolean field \(k)") }
+        func bool(_ k: StaticString) throws(DecodingFailure) -> Bool {
+            guard let v = json.bool(k) else { throw DecodingFailure(description: "missing boolean field \(k)") }
             return v
         }
-        var replacements: [Replacement] { json["repl"]?.arrayValue?.compactMap(Replacement.init(json:)) ?? [] }
+        func array(_ k: StaticString) -> [JSON]? { json.value(k)?.arrayValue }
+        var replacements: [Replacement] { array("repl")?.compactMap(Replacement.init(json:)) ?? [] }
     }
 
     /// Creation, joining and what participants write, vote, approve and react; nil for another family.
-    static func contribution(_ name: String, _ f: Fields) throws(DecodingFailure) -> Event? {
+    static func contribution<S>(_ name: String, _ f: Fields<S>) throws(DecodingFailure) -> Event? {
         switch name {
         case "created":
             return .created(
                 WorkshopSetup(
                     id: try f.string("id"), title: try f.string("title"), template: try f.string("template"),
-                    departments: f.json["departments"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                    departments: f.array("departments")?.compactMap(\.stringValue) ?? [],
                     anonymityThreshold: Int(try f.int("k")), joinCode: try f.string("code"),
                     facilitatorTokenHash: try f.string("fth"), createdAt: try f.int("at")))
         case "joined": return .joined(participant: try f.string("p"), department: try f.string("d"), tokenHash: try f.string("th"))
@@ -55,8 +60,8 @@ extension Event {
             guard let kind = ItemKind(rawValue: try f.string("kind")) else { throw DecodingFailure(description: "unknown kind") }
             var item = Item(
                 id: try f.string("i"), department: try f.string("d"), kind: kind, target: try f.string("target"), text: try f.string("text"),
-                anonymised: try f.string("anon"), replacements: f.replacements, author: try f.string("author"), prompt: f.json["prompt"]?.intValue)
-            item.clientID = f.json["cid"]?.stringValue
+                anonymised: try f.string("anon"), replacements: f.replacements, author: try f.string("author"), prompt: f.json.int("prompt"))
+            item.clientID = f.json.string("cid")
             return .itemSubmitted(item, at: try f.int("at"))
         case "item_edited": return .itemEdited(try f.string("i"), text: try f.string("text"), anonymised: try f.string("anon"), replacements: f.replacements)
         case "item_withdrawn": return .itemWithdrawn(try f.string("i"))
@@ -69,34 +74,34 @@ extension Event {
             guard let v = Verdict(rawValue: try f.string("verdict")) else { throw DecodingFailure(description: "unknown verdict") }
             return .reacted(
                 try f.string("p"), try f.string("i"),
-                Reaction(verdict: v, comment: try f.string("comment"), original: f.json["original"]?.stringValue, replacements: f.replacements))
+                Reaction(verdict: v, comment: try f.string("comment"), original: f.json.string("original"), replacements: f.replacements))
         default: return nil
         }
     }
 
     /// The reveal and the agreement: the batch, the draft and the facilitator's edits of it; nil for another family.
-    static func agreement(_ name: String, _ f: Fields) throws(DecodingFailure) -> Event? {
+    static func agreement<S>(_ name: String, _ f: Fields<S>) throws(DecodingFailure) -> Event? {
         switch name {
-        case "revealed": return .revealed(f.json["items"]?.arrayValue?.compactMap(RevealedItem.init(json:)) ?? [])
-        case "presenting": return .presenting(f.json["d"]?.stringValue)
+        case "revealed": return .revealed(f.array("items")?.compactMap(RevealedItem.init(json:)) ?? [])
+        case "presenting": return .presenting(f.json.string("d"))
         case "draft_created":
             return .draftCreated(
                 AgreementDraft(
-                    clauses: f.json["clauses"]?.arrayValue?.compactMap(AgreementDraft.Clause.init(json:)) ?? [],
-                    suggestions: AgreementDraft.suggestions(from: f.json["suggestions"])))
+                    clauses: f.array("clauses")?.compactMap(AgreementDraft.Clause.init(json:)) ?? [],
+                    suggestions: AgreementDraft.suggestions(from: f.json.value("suggestions"))))
         case "suggestion_answered": return .suggestionAnswered(try f.string("s"), accepted: try f.bool("accepted"))
         case "clause_edited": return .clauseEdited(try f.string("c"), text: try f.string("text"))
         case "clauses_merged": return .clausesMerged(kept: try f.string("kept"), absorbed: try f.string("absorbed"))
         case "item_moved": return .itemMoved(try f.string("i"), from: try f.string("from"), to: try f.string("to"))
         case "endorsed": return .endorsed(try f.string("p"), try f.string("c"), support: try f.bool("support"))
-        case "focused": return .focused(f.json["i"]?.stringValue)
-        case "clause_assigned": return .clauseAssigned(try f.string("c"), owner: f.json["owner"]?.stringValue, due: f.json["due"]?.stringValue)
+        case "focused": return .focused(f.json.string("i"))
+        case "clause_assigned": return .clauseAssigned(try f.string("c"), owner: f.json.string("owner"), due: f.json.string("due"))
         default: return nil
         }
     }
 
     /// Running the room: phases, timers, ready checks, joining, hand-over, the bot, notes, the end; nil for another family.
-    static func room(_ name: String, _ f: Fields) throws(DecodingFailure) -> Event? {
+    static func room<S>(_ name: String, _ f: Fields<S>) throws(DecodingFailure) -> Event? {
         switch name {
         case "phase_changed":
             guard let ph = Phase(rawValue: try f.string("phase")) else { throw DecodingFailure(description: "unknown phase") }
@@ -109,10 +114,10 @@ extension Event {
         case "ready_check_started": return .readyCheckStarted
         case "ready_marked": return .readyMarked(try f.string("p"))
         case "joining_locked": return .joiningLocked(try f.bool("on"))
-        case "facilitation_handed": return .facilitationHanded(f.json["p"]?.stringValue)
+        case "facilitation_handed": return .facilitationHanded(f.json.string("p"))
         case "department_quiet": return .departmentQuiet(try f.string("d"), at: try f.int("at"))
         case "bot_said":
-            guard let to = f.json["to"].flatMap(Audience.init(json:)) else { throw DecodingFailure(description: "bad audience") }
+            guard let to = f.json.value("to").flatMap(Audience.init(json:)) else { throw DecodingFailure(description: "bad audience") }
             return .botSaid(to, text: try f.string("text"))
         case "note_added": return .noteAdded(try f.string("text"))
         case "ended": return .ended

@@ -25,12 +25,12 @@ extension Visibility {
 
     /// The fields of a stored event (its journal JSON keys) that are sealed at rest, with the
     /// stand-in each becomes after purge.
-    public static func sealedFields(of event: JSON) -> [(key: String, shredded: Shredded)] {
-        switch event["e"]?.stringValue {
+    public static func sealedFields<Event: JSONFieldSource>(of event: Event) -> [(key: StaticString, shredded: Shredded)] {
+        switch event.string("e") {
         case "joined", "voted", "approved", "prompt_advanced", "endorsed", "ready_marked":
             return [("p", .participant)]
         case "facilitation_handed":
-            return event["p"] == .null ? [] : [("p", .participant)]
+            return event.value("p") == .null ? [] : [("p", .participant)]
         case "item_submitted":
             // The original text and what was replaced name people; the author, the guided
             // question and the exact time link an item to its author's other items.
@@ -41,14 +41,18 @@ extension Visibility {
             return [("p", .participant), ("original", .text), ("repl", .emptyList)]
         case "bot_said":
             // A line to one participant follows what they did; its text may quote them.
-            // (Stored, a sealed audience is a string: that too marks a line to one participant.)
-            let to = event["to"]
-            let toOne = to?["kind"]?.stringValue == "participant" || to?.stringValue != nil
+            // (Stored, a sealed audience is a string, or absent beside one box holding every
+            // sealed field of the event: that too marks a line to one participant.)
+            let to = event.value("to")
+            let toOne = to?["kind"]?.stringValue == "participant" || to?.stringValue != nil || event.has(sealedBoxKey)
             return toOne ? [("to", .participantAudience), ("text", .text)] : []
         default:
             return []
         }
     }
+
+    /// The member of a stored event that holds all its sealed fields in one box (format "s2:").
+    public static let sealedBoxKey: StaticString = "sealed"
 
     /// Record times are kept to the minute: exact times of sealed contributions would let a
     /// reader of the journal line up items with who was typing when.

@@ -47,7 +47,7 @@ private func req(_ id: String, _ d: Department, _ t: Department, _ text: String)
         #expect(text.components(separatedBy: "if the on-call engineer agrees").count == 2, "condition not exactly once: \(text)")
         #expect(group?.sources.count == 3)
         // Every member appears in the text: the lead in full, the others as what it also covers.
-        #expect(text.contains("This also covers") && text.components(separatedBy: "Ops provides Dev with").count == 4)
+        #expect(text.contains("This also covers") && text.components(separatedBy: "Ops provides Dev with").count == 4, "\(text)")
     }
 
     @Test func blamingAsksAreToReframeAndNotVotable() {
