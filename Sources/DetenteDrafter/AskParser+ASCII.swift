@@ -63,14 +63,15 @@ extension AskParser {
         }
     }
 
-    /// `keepsSeparatorsBetweenDigits` for ASCII: every colon or full stop sits between two digits.
+    /// `keepsSeparatorsBetweenDigits` for ASCII: every colon or full stop sits between two digits,
+    /// and the rest are letters, digits and hyphens ("08:00-11:00" is one span of times).
     private static func keepsSeparatorsBetweenDigits(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
         var kept = false
         for (i, c) in word.enumerated() {
             if c == UInt8(ascii: ":") || c == UInt8(ascii: ".") {
                 guard i > 0, i + 1 < word.count, Tokens.isASCIIDigit(word[i - 1]), Tokens.isASCIIDigit(word[i + 1]) else { return false }
                 kept = true
-            } else if !Tokens.isASCIIAlphanumeric(c) {
+            } else if !Tokens.isASCIIAlphanumeric(c) && c != UInt8(ascii: "-") {
                 return false
             }
         }

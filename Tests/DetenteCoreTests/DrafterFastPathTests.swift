@@ -9,7 +9,7 @@ import Testing
     /// that exercise times, versions and contractions.
     static let pieces = [
         "a", "Z", "q", "0", "7", " ", "  ", ".", ":", ",", ";", "!", "?", "(", ")", "-", "'", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}",
-        "\"", "/", "&", "10:00", "v1.2", "1.", ":5", "don't", "on-call", "--x", "'tis", "Deploy", "THE", "e.g.", "3.4.5", "a:b"
+        "\"", "/", "&", "10:00", "08:00-11:00", "v1.2", "1.", ":5", "don't", "on-call", "--x", "'tis", "Deploy", "THE", "e.g.", "3.4.5", "a:b"
     ]
 
     static func randomText(_ rng: inout SplitMix64) -> String {
