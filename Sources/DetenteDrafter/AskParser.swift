@@ -152,18 +152,25 @@ public enum AskParser {
             let next = i + 1 < scalars.count ? scalars[i + 1] : " "
             let beforeSpace = next.isASCII ? (next == " " || next == "\n" || next == "\t" || next == "\r") : next.properties.isWhitespace
             if clauseBreaks.contains(ch) || ((ch == "." || ch == ":") && beforeSpace) {
-                clauses.append(words(String(current))); current = String.UnicodeScalarView()
+                clauses.append(scalarWords(String(current))); current = String.UnicodeScalarView()
             } else {
                 current.append(ch)
             }
         }
-        clauses.append(words(String(current)))
+        clauses.append(scalarWords(String(current)))
         return clauses.filter { !$0.isEmpty }
     }
 
     /// `Tokens.words`, except that a time or version ("10:00", "v1.2": a colon or full stop between
     /// two digits) stays one word, so a clause keeps "by 10:00" instead of "by 10 00".
     static func words(_ text: String) -> [String] {
+        var text = text
+        let ascii = text.withUTF8 { bytes -> [String]? in bytes.allSatisfy { $0 < 0x80 } ? asciiWords(bytes) : nil }
+        return ascii ?? scalarWords(text)
+    }
+
+    /// `words` for any text, scalar by scalar (the reference for the ASCII path).
+    static func scalarWords(_ text: String) -> [String] {
         text.split(whereSeparator: \.isWhitespace).flatMap { chunk -> [String] in
             let isWordScalar = { (c: Unicode.Scalar) in c.properties.isAlphabetic || c.properties.numericType != nil }
             let scalars = chunk.unicodeScalars

@@ -27,6 +27,7 @@ import Testing
         for _ in 0..<5_000 {
             let text = Self.randomText(&rng)
             #expect(AskParser.asciiClauseWords(text) == AskParser.scalarClauseWords(text), "\(text.debugDescription)")
+            #expect(AskParser.words(text) == AskParser.scalarWords(text), "\(text.debugDescription)")
         }
     }
 
