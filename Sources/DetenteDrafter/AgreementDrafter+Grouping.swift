@@ -57,12 +57,15 @@ extension AgreementDrafter {
             let guards = SemanticGuards(reqs, requireSameTarget: requireSameTarget)
             // A pair the guards reject scores 0, below `keepFloor` when that is positive: skip its
             // cosine, and visit only the blocks of asks that can pair at all.
-            let blocks = keepFloor > 0 ? guards.blocks() : [(Array(reqs.indices), { (_: Int, _: Int) in true })]
+            let skipsRejected = keepFloor > 0
+            let blocks = skipsRejected ? guards.blocks() : [(Array(reqs.indices), { (_: Int, _: Int) in true })]
+            let keep = { (i: Int, j: Int, cosine: Float) in
+                let s = min(ceiling, semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine)))
+                if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
+            }
             for (members, admits) in blocks {
-                sentences.forEachPair(among: members, atLeast: minimumCosine, where: { i, j in admits(i, j) && guards.mayPair(i, j) }) { i, j, cosine in
-                    let s = min(ceiling, semanticConfidence(reqs[i], reqs[j], cosine: Double(cosine)))
-                    if s >= keepFloor { best[i * reqs.count + j] = max(best[i * reqs.count + j] ?? 0, s) }
-                }
+                let mayPair = { (i: Int, j: Int) in !skipsRejected || (admits(i, j) && guards.mayPair(i, j)) }
+                sentences.forEachPair(among: members, atLeast: minimumCosine, where: mayPair, keep)
             }
         }
         var scores = PairScores(count: reqs.count)

@@ -54,10 +54,11 @@ extension AskParser {
         guard let first = chunk.firstIndex(where: Tokens.isASCIIAlphanumeric), let last = chunk.lastIndex(where: Tokens.isASCIIAlphanumeric) else { return }
         let core = UnsafeBufferPointer(rebasing: chunk[first...last])
         if keepsSeparatorsBetweenDigits(core) {
-            out.append(String(unsafeUninitializedCapacity: core.count) { buffer in
-                for (k, b) in core.enumerated() { buffer[k] = Tokens.lowercasedASCII(b) }
-                return core.count
-            })
+            out.append(
+                String(unsafeUninitializedCapacity: core.count) { buffer in
+                    for (k, b) in core.enumerated() { buffer[k] = Tokens.lowercasedASCII(b) }
+                    return core.count
+                })
         } else {
             Tokens.appendASCIIWords(chunk, to: &out)
         }

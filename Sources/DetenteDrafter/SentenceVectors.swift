@@ -86,10 +86,11 @@ struct SentenceVectors {
                 let start = i
                 while i < bytes.count, isASCIILetter(bytes[i]) { i += 1 }
                 let run = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                out.append(String(unsafeUninitializedCapacity: run.count) { buffer in
-                    for (k, b) in run.enumerated() { buffer[k] = b | 0x20 }
-                    return run.count
-                })
+                out.append(
+                    String(unsafeUninitializedCapacity: run.count) { buffer in
+                        for (k, b) in run.enumerated() { buffer[k] = b | 0x20 }
+                        return run.count
+                    })
             }
             return out
         }
@@ -151,7 +152,8 @@ struct SentenceVectors {
                     for s in 0..<count {
                         let row = UnsafeRawPointer(c.baseAddress! + s * n), weight = SIMD4<Float>(repeating: p[s])
                         for d in stride(from: 0, to: n, by: 4) {
-                            let sum = out.loadUnaligned(fromByteOffset: d * 4, as: SIMD4<Float>.self)
+                            let sum =
+                                out.loadUnaligned(fromByteOffset: d * 4, as: SIMD4<Float>.self)
                                 + weight * row.loadUnaligned(fromByteOffset: d * 4, as: SIMD4<Float>.self)
                             out.storeBytes(of: sum, toByteOffset: d * 4, as: SIMD4<Float>.self)
                         }

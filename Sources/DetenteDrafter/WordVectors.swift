@@ -87,7 +87,8 @@ enum WordVectors {
         text.withUTF8 { chars in
             var c = r * rowCharacters, d = 0
             while d < dimensions {
-                let group = UInt32(base64Value(chars[c])) << 18 | UInt32(base64Value(chars[c + 1])) << 12
+                let group =
+                    UInt32(base64Value(chars[c])) << 18 | UInt32(base64Value(chars[c + 1])) << 12
                     | UInt32(base64Value(chars[c + 2])) << 6 | UInt32(base64Value(chars[c + 3]))
                 out[d] = component(UInt8(truncatingIfNeeded: group >> 16))
                 out[d + 1] = component(UInt8(truncatingIfNeeded: group >> 8))

@@ -61,10 +61,11 @@ public enum Tokens {
             while upper > lower, !isASCIIAlphanumeric(bytes[upper - 1]) { upper -= 1 }
             guard lower < upper else { continue }
             let word = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-            out.append(String(unsafeUninitializedCapacity: word.count) { buffer in
-                for (k, b) in word.enumerated() { buffer[k] = lowercasedASCII(b) }
-                return word.count
-            })
+            out.append(
+                String(unsafeUninitializedCapacity: word.count) { buffer in
+                    for (k, b) in word.enumerated() { buffer[k] = lowercasedASCII(b) }
+                    return word.count
+                })
         }
     }
 
