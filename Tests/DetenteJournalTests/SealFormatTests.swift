@@ -10,7 +10,9 @@ import Testing
     /// Every event kind with a sealed field (both bot audiences, both hand-overs), and some without.
     static func sealedKinds() -> [Event] {
         let (_, history) = sampleHistory(items: 3, text: { "Ann Lee (ann@example.com) pages us at night, point \($0)." })
-        let item = history.compactMap { e -> Item? in if case let .itemSubmitted(i, _) = e { return i }; return nil }[0]
+        let item = history.compactMap { e -> Item? in
+            if case let .itemSubmitted(i, _) = e { return i }; return nil
+        }[0]
         var withClient = item
         withClient.clientID = "c-1"
         let repl = [Replacement(kind: .person, rule: "roster", original: "Ann Lee", placeholder: "[Person 1]", subject: "p_a")]
