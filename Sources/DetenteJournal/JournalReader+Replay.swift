@@ -5,7 +5,7 @@ import Foundation
 /// Replay at disk speed, in three stages: one thread checks the chain (line ends, SHA-256,
 /// links), a second reads each checked record's event in place (`JSONObjectView`), opens its
 /// sealed fields and decodes it, and the caller's thread folds the events. No tree and no `String`
-/// per record; memory stays flat (at most `DecodedBatches.maxAhead` batches wait).
+/// per record; memory stays flat (at most `BatchHandOff.maxAhead` batches wait).
 extension JournalReader {
     /// What a replay found: the chain's verdict (as `stream`) and, if a record's event did not
     /// decode or the fold refused it, why (replay stopped there).
@@ -74,36 +74,24 @@ struct SharedBytes: @unchecked Sendable {
 /// The reading thread's output: batches of decoded events, then the verdict.
 final class DecodedBatches: @unchecked Sendable {
     static let batchSize = 256
-    /// Batches decoded ahead of the fold at most: memory stays bounded on any journal.
-    static let maxAhead = 32
 
     private let shared: SharedBytes
     private let chain: CheckedLines
     private let seal: AuthorSeal
-    private let condition = NSCondition()
-    private var batches: [[(Int, Event)]] = []
-    private var produced = false
-    private var cancelled = false
+    private let handOff: BatchHandOff<(Int, Event)>
     private var verdict: JournalReader.Replayed?
-
-    /// Whether `publish` waits while `maxAhead` batches are waiting (only with a consumer running).
-    private let bounded: Bool
 
     init(_ shared: SharedBytes, chain: CheckedLines, seal: AuthorSeal, bounded: Bool) {
         self.shared = shared
         self.chain = chain
         self.seal = seal
-        self.bounded = bounded
+        handOff = BatchHandOff(bounded: bounded)
     }
 
     /// Reads the whole journal (or until cancelled), publishing batches as it goes.
     func produce() {
         let result = read()
-        condition.lock()
-        verdict = result
-        produced = true
-        condition.broadcast()
-        condition.unlock()
+        handOff.finish { verdict = result }
     }
 
     /// One checked record after another: head, event in place, sealed fields, decode.
@@ -145,46 +133,21 @@ final class DecodedBatches: @unchecked Sendable {
         return JournalReader.Replayed(contents: contents, invalid: nil)
     }
 
-    /// Hands a batch over, waiting while the fold is far behind. False once cancelled.
     @discardableResult
-    private func publish(_ batch: [(Int, Event)], last: Bool) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while bounded && batches.count >= Self.maxAhead && !cancelled && !last { condition.wait() }
-        guard !cancelled else { return false }
-        if !batch.isEmpty { batches.append(batch) }
-        condition.broadcast()
-        return true
-    }
+    private func publish(_ batch: [(Int, Event)], last: Bool) -> Bool { handOff.publish(batch, last: last) }
 
     /// The next batch in order, or nil when the reader is done and everything was taken.
-    func next() -> [(Int, Event)]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !produced { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        condition.broadcast()
-        return batches.removeFirst()
-    }
+    func next() -> [(Int, Event)]? { handOff.next() }
 
     /// The fold stopped: the reader stops too.
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func cancel() { handOff.cancel() }
 
-    func waitUntilProduced() {
-        condition.lock()
-        while !produced { condition.wait() }
-        condition.unlock()
-    }
+    func waitUntilProduced() { handOff.waitUntilFinished() }
 
     /// The reader's verdict (waits for it).
     func outcome() -> JournalReader.Replayed {
         waitUntilProduced()
-        return condition.withLock { verdict! }
+        return handOff.withLock { verdict! }
     }
 }
 
@@ -240,33 +203,21 @@ final class CheckedLines: @unchecked Sendable {
     }
 
     static let batchSize = 512
-    static let maxAhead = 32
 
     private let shared: SharedBytes
-    private let condition = NSCondition()
-    private var batches: [[Line]] = []
-    private var finished = false
-    private var cancelled = false
+    private let handOff: BatchHandOff<Line>
     private var problem: String?
     private var salvageable: [JournalRecord] = []
 
-    /// Whether `publish` waits while `maxAhead` batches are waiting (only with a consumer running).
-    private let bounded: Bool
-
     init(_ shared: SharedBytes, bounded: Bool) {
         self.shared = shared
-        self.bounded = bounded
+        handOff = BatchHandOff(bounded: bounded)
     }
 
     /// Checks every line until a bad one (or until cancelled), publishing batches as it goes.
     func check() {
         let (problem, salvageable) = checkLines()
-        condition.lock()
-        self.problem = problem
-        self.salvageable = salvageable
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+        handOff.finish { (self.problem, self.salvageable) = (problem, salvageable) }
     }
 
     private func checkLines() -> (String?, [JournalRecord]) {
@@ -306,42 +257,18 @@ final class CheckedLines: @unchecked Sendable {
     }
 
     @discardableResult
-    private func publish(_ batch: [Line], last: Bool) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while bounded && batches.count >= Self.maxAhead && !cancelled && !last { condition.wait() }
-        guard !cancelled else { return false }
-        if !batch.isEmpty { batches.append(batch) }
-        condition.broadcast()
-        return true
-    }
+    private func publish(_ batch: [Line], last: Bool) -> Bool { handOff.publish(batch, last: last) }
 
     /// The next batch in order, or nil once the checker is done and everything was taken.
-    func next() -> [Line]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        condition.broadcast()
-        return batches.removeFirst()
-    }
+    func next() -> [Line]? { handOff.next() }
 
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    func cancel() { handOff.cancel() }
 
-    func waitUntilFinished() {
-        condition.lock()
-        while !finished { condition.wait() }
-        condition.unlock()
-    }
+    func waitUntilFinished() { handOff.waitUntilFinished() }
 
     /// Why checking stopped, if it stopped at a bad line (call once every batch was taken).
     func verdict() -> (String?, [JournalRecord]) {
         waitUntilFinished()
-        return condition.withLock { (problem, salvageable) }
+        return handOff.withLock { (problem, salvageable) }
     }
 }
