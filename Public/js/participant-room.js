@@ -99,7 +99,7 @@ function ownForm(c) {
     const reply = await io.act({ type: "assign_clause", clause: c.id, owner: mine, due });
     if (reply.type === "ack") clean(form);
   } },
-  el("label", { for: dueId }, `${departmentName(mine)} will do this by`), el("input", { type: "date", id: dueId, value: a.due || "" }),
+  el("label", { for: dueId }, `Propose ${departmentName(mine)} as owner, due`), el("input", { type: "date", id: dueId, value: a.due || "" }),
   el("button", { type: "submit", class: "secondary" }, a.owner === mine ? "Change our date" : "We'll own this"));
 }
 
