@@ -53,14 +53,7 @@ import Testing
                 bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             } else {
                 bytes = Array(seeds[round % seeds.count].utf8)
-                for _ in 0..<Int.random(in: 1...6, using: &rng) {
-                    let i = Int.random(in: 0..<max(1, bytes.count), using: &rng)
-                    switch Int.random(in: 0..<3, using: &rng) {
-                    case 0: if !bytes.isEmpty { bytes[i] = alphabet.randomElement(using: &rng)! }
-                    case 1: bytes.insert(alphabet.randomElement(using: &rng)!, at: min(i, bytes.count))
-                    default: if !bytes.isEmpty { bytes.remove(at: i) }
-                    }
-                }
+                ByteMutation.mutate(&bytes, alphabet: alphabet, using: &rng)
             }
             let tree = bytes.withUnsafeBufferPointer { try? JSONParser.parse(bytes: $0) }
             let viewed: JSON? = bytes.withUnsafeBufferPointer { buffer in

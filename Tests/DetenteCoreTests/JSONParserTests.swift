@@ -35,14 +35,7 @@ import Testing
         let alphabet = Array("{}[]\":,0123456789.eE+-truefalsn\\u abc\n\t".utf8)
         for round in 0..<5_000 {
             var bytes = Array(seeds[round % seeds.count].utf8)
-            for _ in 0..<Int.random(in: 1...6, using: &rng) {
-                let i = Int.random(in: 0..<max(1, bytes.count), using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: if !bytes.isEmpty { bytes[i] = alphabet.randomElement(using: &rng)! }
-                case 1: bytes.insert(alphabet.randomElement(using: &rng)!, at: min(i, bytes.count))
-                default: if !bytes.isEmpty { bytes.remove(at: i) }
-                }
-            }
+            ByteMutation.mutate(&bytes, alphabet: alphabet, using: &rng)
             let text = String(decoding: bytes, as: UTF8.self)
             if let value = try? JSONParser.parse(text) {
                 #expect((try? JSONParser.parse(value.encoded())) == value, "\(text)")
