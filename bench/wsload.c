@@ -10,7 +10,8 @@
  *           latency = receive time - send time of that message.
  *   ingest: clients with tokens, each keeping --window `submit`s in flight (at most
  *           --max-per-client in all: the server bounds items per person and per workshop),
- *           timing the acks (texts from --texts, one JSON-escaped per line); with --rate, each writer sends at most that many per second.
+ *           timing the acks (texts from --texts, one JSON-escaped per line); with --rate, each writer sends
+ *           that many per second, writers staggered over the period, latency counted from when each was due.
  *           Any `error` answer fails the run. --ready-file is created when the measured
  *           phase starts (everyone connected), so a caller can sample the server then.
  *   storm:  every client connects and says hello at once; time until all have their `welcome`,
@@ -135,7 +136,12 @@ static void read_texts(const char *path) {
 }
 static void ingest_send(conn *c) {
 	if (max_per_client && c->next_ref >= max_per_client) return;
-	if (rate > 0 && ingest_start + c->next_ref / rate > now()) return; /* paced: sent later by ingest_due */
+	/* Paced (open loop): writer i's item k is due at start + (k + i/N)/rate, so the writers'
+	 * sends are spread over each period instead of arriving together; its latency counts from
+	 * when it was due, not when it left, so a server that falls behind is not forgiven
+	 * (no coordinated omission). */
+	double due = rate > 0 ? ingest_start + (c->next_ref + (double)(c - conns) / nconns) / rate : 0;
+	if (rate > 0 && due > now()) return; /* sent later by ingest_due */
 	char msg[4400];
 	long ref = c->next_ref++;
 	int len;
@@ -145,7 +151,7 @@ static void ingest_send(conn *c) {
 	else
 		len = snprintf(msg, sizeof msg, "{\"type\":\"submit\",\"kind\":\"outmodel\",\"text\":\"They value a quiet pager, point %ld from client %d.\",\"ref\":%ld}",
 		               ref, (int)(c - conns), ref);
-	c->sent_at[ref % 64] = now();
+	c->sent_at[ref % 64] = rate > 0 ? due : now();
 	send_frame(c, msg, len);
 }
 
