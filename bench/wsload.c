@@ -122,6 +122,9 @@ static int is_ingest(void) { return !strcmp(mode, "ingest"); }
 static int is_fanout(void) { return !strcmp(mode, "fanout"); }
 
 static double ingest_start;
+/* WSLOAD_ACK_TRACE=<file>: one line per ack, "<sent or due, s from the start> <latency s>" (for
+ * looking at when a tail happens; the bench does not set it). */
+static FILE *ack_trace;
 static char **texts; static long ntexts;
 
 static void read_texts(const char *path) {
@@ -185,6 +188,7 @@ static void on_ingest_frame(conn *c, const char *p, size_t len) {
 		if (!r) continue;
 		long ref = strtol(r + 6, NULL, 10);
 		record(now() - c->sent_at[ref % 64]);
+		if (ack_trace) fprintf(ack_trace, "%.6f %.6f\n", c->sent_at[ref % 64] - ingest_start, now() - c->sent_at[ref % 64]);
 		c->acked++; total_matched++;
 		last_progress = c->last_ack_at = now();
 	}
@@ -503,6 +507,7 @@ static void print_result(double start, double elapsed, long counted) {
 
 int main(int argc, char **argv) {
 	parse_args(argc, argv);
+	if (getenv("WSLOAD_ACK_TRACE")) ack_trace = fopen(getenv("WSLOAD_ACK_TRACE"), "w");
 	struct rlimit rl; getrlimit(RLIMIT_NOFILE, &rl); rl.rlim_cur = rl.rlim_max; setrlimit(RLIMIT_NOFILE, &rl);
 	deliveries.b = calloc(BUCKETS, sizeof(unsigned)); acks.b = calloc(BUCKETS, sizeof(unsigned));
 	efd = epoll_create1(0);

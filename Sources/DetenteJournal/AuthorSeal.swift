@@ -64,7 +64,7 @@ public struct AuthorSeal: Sendable {
         let nonce = try NonceSource.shared.next()
         guard
             let box = try? AES.GCM.seal(
-                Array(JSON.object(secret).encoded().utf8), using: key.key, nonce: nonce, authenticating: Array(event.name.utf8)),
+                JSON.object(secret).encodedBytes(), using: key.key, nonce: nonce, authenticating: Array(event.name.utf8)),
             let combined = box.combined
         else {
             throw JournalError(.sealing, "could not seal the personal fields of \(event.name)")

@@ -17,21 +17,14 @@ public struct EncodedBatch {
     }
 
     /// Chains an entry whose events were sealed and encoded already (`SealedEntry.encode`).
-    public mutating func append(_ entry: JournalEntry, sealedEvents: [String]) {
-        var lines: [UInt8] = []
-        var s = seq, h = lastHash
+    public mutating func append(_ entry: JournalEntry, sealedEvents: [[UInt8]]) {
         let at = entry.at - entry.at % Visibility.storedTimeGranularityMillis
         for event in sealedEvents {
-            s += 1
-            let (line, hash) = JournalRecord.encode(seq: s, at: at, eventText: event, prev: h)
-            h = hash
-            lines.append(contentsOf: line.utf8)
+            seq += 1
+            lastHash = JournalRecord.append(seq: seq, at: at, eventBytes: event, prev: lastHash, to: &journal)
         }
         if let r = entry.roster {
             roster.append(contentsOf: (JSON.object([("p", .string(r.participant)), ("name", .string(r.name))]).encoded() + "\n").utf8)
         }
-        journal.append(contentsOf: lines)
-        seq = s
-        lastHash = h
     }
 }

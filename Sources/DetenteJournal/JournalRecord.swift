@@ -30,10 +30,32 @@ public struct JournalRecord: Sendable {
 
     /// As `encode(seq:at:event:prev:)`, for an event already written as JSON text.
     public static func encode(seq: Int, at: Int64, eventText: String, prev: String) -> (line: String, hash: String) {
-        var body = #"{"seq":"# + String(seq) + #","at":"# + String(at) + #","event":"#
-        body += eventText
-        let hash = digest(prev: prev, body: body)
-        return (body + #","prev":""# + prev + #"","hash":""# + hash + "\"}\n", hash)
+        var line: [UInt8] = []
+        let hash = append(seq: seq, at: at, eventBytes: Array(eventText.utf8), prev: prev, to: &line)
+        return (String(decoding: line, as: UTF8.self), hash)
+    }
+
+    /// Appends one record's line (with its newline) for an event encoded as JSON bytes, hashing
+    /// the body where it lies in `lines`; returns the record's hash.
+    public static func append(seq: Int, at: Int64, eventBytes: [UInt8], prev: String, to lines: inout [UInt8]) -> String {
+        let start = lines.count
+        lines.reserveCapacity(start + eventBytes.count + 48 + suffixLength)
+        JSON.appendLiteral(#"{"seq":"#, to: &lines)
+        JSON.writeInt(seq, into: &lines)
+        JSON.appendLiteral(#","at":"#, to: &lines)
+        JSON.writeInt(Int(at), into: &lines)
+        JSON.appendLiteral(#","event":"#, to: &lines)
+        lines.append(contentsOf: eventBytes)
+        var hasher = SHA256()
+        hasher.update(data: Array(prev.utf8))
+        lines.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        let hash = hex(hasher.finalize())
+        JSON.appendLiteral(#","prev":""#, to: &lines)
+        lines.append(contentsOf: prev.utf8)
+        JSON.appendLiteral(#"","hash":""#, to: &lines)
+        lines.append(contentsOf: hash.utf8)
+        JSON.appendLiteral("\"}\n", to: &lines)
+        return hash
     }
 
     static func digest(prev: String, body: String) -> String {

@@ -126,7 +126,7 @@ public final class JournalWriter: @unchecked Sendable {
     /// Seals and encodes the entry on the caller's thread, then queues it for the writer.
     /// A sealing failure is reported in the entry's turn (completions stay in submission order).
     public func submit(_ entry: JournalEntry, completion: @escaping Completion) {
-        let sealed: Result<[String], JournalError>
+        let sealed: Result<[[UInt8]], JournalError>
         do throws(JournalError) { sealed = .success(try SealedEntry.encode(entry.events, with: seal(for: entry.workshop))) } catch {
             sealed = .failure(error)
         }

@@ -1,4 +1,5 @@
-import DetenteCore
+import DetenteModel
+import DetenteWorkshop
 
 extension SessionStore.Loaded {
     /// A workshop as read from any storage: its checked records, their events opened with the

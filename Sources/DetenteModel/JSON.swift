@@ -41,92 +41,15 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Serialises compactly; strings are escaped per RFC 8259 (and `<`, `>`, `&` as \u escapes so a
     /// frame pasted into HTML can never open a tag).
-    public func encoded() -> String {
-        var out = ""
-        out.reserveCapacity(128)
-        write(into: &out)
-        return out
-    }
+    public func encoded() -> String { String(decoding: encodedBytes(), as: UTF8.self) }
 
-    public func write(into out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
-        case let .int(i): out += String(i)
-        case let .double(d): out += d.isFinite ? String(d) : "null"
-        case let .string(s): JSON.writeString(s, into: &out)
-        case let .array(items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(into: &out)
-            }
-            out += "]"
-        case let .object(pairs):
-            out += "{"
-            for (i, (k, v)) in pairs.enumerated() {
-                if i > 0 { out += "," }
-                JSON.writeString(k, into: &out)
-                out += ":"
-                v.write(into: &out)
-            }
-            out += "}"
-        }
-    }
+    public func write(into out: inout String) { out += String(decoding: encodedBytes(), as: UTF8.self) }
 
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        // Most strings (ids, names, kinds, most texts) need no escape: one scan, one copy.
-        if s.utf8.withContiguousStorageIfAvailable({ !$0.contains(where: needsEscape) }) == true {
-            out += s
-            out += "\""
-            return
-        }
-        // Copy runs of bytes that need no escape as slices of the string (one memcpy each).
-        let utf8 = s.utf8
-        var runStart = utf8.startIndex
-        var i = utf8.startIndex
-        while i < utf8.endIndex {
-            let b = utf8[i]
-            let escape: String?
-            var width = 1
-            switch b {
-            case UInt8(ascii: "\""): escape = "\\\""
-            case UInt8(ascii: "\\"): escape = "\\\\"
-            case UInt8(ascii: "\n"): escape = "\\n"
-            case UInt8(ascii: "\r"): escape = "\\r"
-            case UInt8(ascii: "\t"): escape = "\\t"
-            // Escaped so JSON can sit inside HTML and JS source unchanged.
-            case UInt8(ascii: "<"): escape = "\\u003c"
-            case UInt8(ascii: ">"): escape = "\\u003e"
-            case UInt8(ascii: "&"): escape = "\\u0026"
-            case 0..<0x20:
-                let hex = String(b, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            case 0xE2:
-                // U+2028 and U+2029 end a JavaScript string literal.
-                let next = utf8.index(after: i)
-                if next < utf8.endIndex, utf8[next] == 0x80, utf8.index(after: next) < utf8.endIndex,
-                    case let last = utf8[utf8.index(after: next)], last == 0xA8 || last == 0xA9
-                {
-                    escape = last == 0xA8 ? "\\u2028" : "\\u2029"
-                    width = 3
-                } else {
-                    escape = nil
-                }
-            default: escape = nil
-            }
-            if let escape {
-                out += s[runStart..<i]
-                out += escape
-                i = utf8.index(i, offsetBy: width)
-                runStart = i
-            } else {
-                utf8.formIndex(after: &i)
-            }
-        }
-        out += s[runStart..<utf8.endIndex]
-        out += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        writeString(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -16,9 +16,8 @@ extension DetenteServer {
     }
 
     func context(_ room: Room, clientID: String? = nil) -> DecisionContext {
-        var rng = SystemRandomNumberGenerator()
         var ctx = DecisionContext(
-            now: clock(), anonymiser: room.anonymiser, seed: rng.next(),
+            now: clock(), anonymiser: room.anonymiser, seed: RandomPool.shared.uint64(),
             freshIDs: (0..<4).map { _ in Secrets.id(bits: 64) })
         ctx.clientID = clientID
         return ctx
@@ -52,7 +51,9 @@ extension DetenteServer {
         let recentKey = clientID.map { RecentCommands.key(actor, $0) }
         if let recentKey { room.recent.begin(recentKey) }
         let entry = JournalEntry(workshop: room.id, events: events, at: clock(), epoch: room.epoch)
-        Counter(label: "detente_events_total", dimensions: configuration.metrics.dimensions(workshop: room.id)).increment(by: events.count)
+        let counter = room.eventsCounter ?? Counter(label: "detente_events_total", dimensions: configuration.metrics.dimensions(workshop: room.id))
+        room.eventsCounter = counter
+        counter.increment(by: events.count)
         trace?.stamp(.submitted)
         writer.submit(entry) { [weak self] result in
             guard let self else { return }

@@ -117,7 +117,7 @@ extension DetenteServer {
     }
 
     func join(_ id: ConnectionID, code: String, name rawName: String, department: String, ref: JSON?) {
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = rawName.trimmingWhitespace()
         guard !name.isEmpty, name.count <= 60 else { return reply(id, error: DetenteError(.invalidValue, "a display name has 1 to 60 characters"), ref: ref) }
         if let refusal = abuse.lookupRefusal(from: transport.remoteAddress(of: id) ?? "") { return reply(id, error: refusal.error, ref: ref) }
         let normalised = code.uppercased().trimmingCharacters(in: .whitespaces)

@@ -1,6 +1,7 @@
 import DetenteCore
 import DetenteTransport
 import Foundation
+import Metrics
 
 /// One workshop being served, with its own serial queue: every field below is touched only on
 /// `queue`, so workshops decide, draft and export in parallel and a slow one delays only itself.
@@ -26,6 +27,9 @@ final class Room: @unchecked Sendable {
     var recent = RecentCommands()
     /// Rebuilt only when someone joins: building the roster index costs more than using it.
     private var preparedAnonymiser: (count: Int, anonymiser: Anonymiser)?
+    /// `detente_events_total` for this workshop, made once (making a counter looks it up in the
+    /// metrics factory under a lock).
+    var eventsCounter: Counter?
 
     init(workshop: Workshop, names: [ParticipantID: String]) {
         committed = workshop

@@ -1,4 +1,5 @@
 import Crypto
+import DetenteJournal
 
 /// Tokens and codes. Tokens carry 192 random bits from the system's CSPRNG; the server keeps
 /// only their SHA-256 and compares hashes in constant time. Tokens are never logged.
@@ -12,9 +13,8 @@ public enum Secrets {
 
     /// A short id with `bits` of randomness, hex encoded (ids need not be secret, only unguessable and unordered).
     static func id(bits: Int = 64) -> String {
-        var rng = SystemRandomNumberGenerator()
         var s = ""
-        for _ in 0..<(bits / 64) { let v: UInt64 = rng.next(); s += String(v, radix: 16).leftPad(16) }
+        for _ in 0..<(bits / 64) { s += String(RandomPool.shared.uint64(), radix: 16).leftPad(16) }
         return s
     }
 

@@ -147,7 +147,7 @@ extension Workshop {
             throw DetenteError(.invalidValue, item.kind == .outmodel ? "react to a statement with accurate, partly or wrong" : "react to a requirement with accept, conditional or cannot")
         }
         let comment = String(comment.prefix(Self.maxTextLength))
-        if verdict == .conditional || verdict == .cannot || verdict == .wrong, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if verdict == .conditional || verdict == .cannot || verdict == .wrong, comment.trimmingWhitespace().isEmpty {
             throw DetenteError(.invalidValue, "say why: a comment is needed with '\(verdict.rawValue)'")
         }
         var table = pseudonyms

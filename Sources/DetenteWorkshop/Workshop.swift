@@ -292,7 +292,7 @@ public struct Workshop: Sendable {
     }
 
     static func validText(_ raw: String) throws(DetenteError) -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmingWhitespace()
         guard !text.isEmpty else { throw DetenteError(.invalidValue, "text is empty") }
         guard text.count <= maxTextLength else { throw DetenteError(.invalidValue, "text is longer than \(maxTextLength) characters") }
         return text

@@ -110,3 +110,36 @@ import Testing
         }
     }
 }
+
+/// The byte writer's numbers and control escapes, which the string tests above do not reach.
+@Suite struct JSONByteWriterTests {
+    @Test func integersAreWrittenAsSwiftPrintsThem() {
+        for i in [0, 7, -7, 10, 99, 100, -100, 1_796_150_520_000, Int.max, Int.min, Int.max - 1, Int.min + 1] {
+            #expect(JSON.int(i).encoded() == String(i))
+        }
+    }
+
+    @Test func everyControlByteGetsItsFourDigitEscape() throws {
+        for b in 0..<0x20 {
+            let s = String(UnicodeScalar(UInt8(b)))
+            let encoded = JSON.string(s).encoded()
+            let expected: String
+            switch b {
+            case 0x0A: expected = #""\n""#
+            case 0x0D: expected = #""\r""#
+            case 0x09: expected = #""\t""#
+            default: expected = "\"\\u00" + (b < 16 ? "0" : "") + String(b, radix: 16) + "\""
+            }
+            #expect(encoded == expected)
+            #expect(try JSONParser.parse(encoded) == .string(s))
+        }
+    }
+
+    @Test func bytesAndStringAgree() {
+        let value: JSON = ["a": [1, -2, "x\u{1}y", nil, true, .double(2.5)], "b": ["c": "€<"]]
+        #expect(String(decoding: value.encodedBytes(), as: UTF8.self) == value.encoded())
+        var s = "prefix"
+        value.write(into: &s)
+        #expect(s == "prefix" + value.encoded())
+    }
+}
