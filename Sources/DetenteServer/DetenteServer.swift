@@ -320,11 +320,12 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
-    // MARK: - the clock and presence
+    // MARK: - the clock, presence and counts
 
     private func flushPresence() {
         for room in registry.withLock({ Array(rooms.values) }) {
             room.queue.async {
+                if !room.countsDirty.isEmpty { self.transport.send(room.takeCountsFrames()) }
                 guard room.presenceDirty else { return }
                 room.presenceDirty = false
                 for (text, ids) in room.presenceFrames() { self.transport.send(text, to: ids) }

@@ -23,6 +23,8 @@ final class Room: @unchecked Sendable {
     /// Presence changed since it was last sent; flushed a few times a second so a thousand
     /// people arriving at once cost a few updates, not a million frames.
     var presenceDirty = false
+    /// Counts frames (`Visibility.countsAudience`) owed since the last flush, sent with presence.
+    var countsDirty: Set<Audience> = []
     /// Commands recently seen with a `client_id`, so a resend is answered, not repeated.
     var recent = RecentCommands()
     /// Rebuilt only when someone joins: building the roster index costs more than using it.
@@ -66,6 +68,13 @@ final class Room: @unchecked Sendable {
         }
     }
 
+    /// The latest counts for every audience owed them, and nothing owed any more.
+    func takeCountsFrames() -> [(String, [ConnectionID])] {
+        let frames = countsDirty.compactMap { Visibility.countsFrame(for: $0, in: committed) }.map { ($0.audience, $0.message.encoded()) }
+        countsDirty = []
+        return recipients(frames)
+    }
+
     /// Presence differs only by rights and department: one frame per group of viewers.
     func presenceFrames() -> [(String, [ConnectionID])] {
         let on = online
@@ -79,7 +88,13 @@ final class Room: @unchecked Sendable {
         var frames: [(Audience, String)] = []
         for event in events {
             committed.apply(event)
-            for f in Visibility.frames(for: event, in: committed) { frames.append((f.audience, f.message.encoded())) }
+            for f in Visibility.frames(for: event, in: committed) {
+                if let audience = Visibility.countsAudience(of: f) {
+                    countsDirty.insert(audience)
+                } else {
+                    frames.append((f.audience, f.message.encoded()))
+                }
+            }
             if case let .facilitationHanded(p) = event {
                 // A seat's rights change at once for its open connections.
                 for (c, v) in viewers {
