@@ -24,8 +24,12 @@ final class Inbox: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func put(_ item: Item) {
+    /// - Returns: whether the inbox was empty before: only then must the service thread be
+    ///   woken (a non-empty inbox has a wake-up pending that will drain this item too).
+    @discardableResult
+    func put(_ item: Item) -> Bool {
         lock.withLock {
+            let wasEmpty = items.isEmpty
             if items.count >= capacity, let ids = Self.receivers(item) {
                 // The receivers resume by snapshot when they reconnect.
                 for id in Set(ids) { items.append(.close(id, .tryAgainLater, "server overloaded; reconnect")) }
@@ -33,6 +37,7 @@ final class Inbox: @unchecked Sendable {
             } else {
                 items.append(item)
             }
+            return wasEmpty
         }
     }
 
