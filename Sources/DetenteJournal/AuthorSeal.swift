@@ -59,7 +59,7 @@ public struct AuthorSeal: Sendable {
         var secret: [(String, JSON)] = []
         clear.reserveCapacity(pairs.count + 1)
         for (k, v) in pairs {
-            if fields.contains(where: { $0.key.description == k }) { secret.append((k, v)) } else { clear.append((k, v)) }
+            if fields.contains(where: { Self.same($0.key, k) }) { secret.append((k, v)) } else { clear.append((k, v)) }
         }
         let nonce = try NonceSource.shared.next()
         guard
@@ -71,6 +71,12 @@ public struct AuthorSeal: Sendable {
         }
         clear.append((Visibility.sealedBoxKey.description, .string(Self.prefixV2 + combined.base64EncodedString())))
         return .object(clear)
+    }
+
+    /// A field name compared without making a `String` of the static one (per member of every event).
+    static func same(_ key: StaticString, _ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { $0.elementsEqual(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)) }
     }
 
     /// The form the core works with: sealed fields opened, or their stand-ins once purged.

@@ -39,7 +39,10 @@ public struct JournalRecord: Sendable {
     /// the body where it lies in `lines`; returns the record's hash.
     public static func append(seq: Int, at: Int64, eventBytes: [UInt8], prev: String, to lines: inout [UInt8]) -> String {
         let start = lines.count
-        lines.reserveCapacity(start + eventBytes.count + 48 + suffixLength)
+        // Room for the record, growing geometrically: an exact reserve per record would copy
+        // the whole batch each time.
+        let needed = start + eventBytes.count + 48 + suffixLength
+        if lines.capacity < needed { lines.reserveCapacity(max(needed, 2 * lines.capacity)) }
         JSON.appendLiteral(#"{"seq":"#, to: &lines)
         JSON.writeInt(seq, into: &lines)
         JSON.appendLiteral(#","at":"#, to: &lines)
