@@ -121,6 +121,9 @@ public final class WebSocketServer: @unchecked Sendable {
                 // Give close frames up to a second to leave, then stop.
                 if connections.isEmpty || DispatchTime.now().uptimeNanoseconds - closingSince! > 1_000_000_000 { break }
             }
+            // A hand-over wakes this thread only when it finds the inbox empty; one made before
+            // the context existed woke nobody, so the loop looks before it waits.
+            if !inbox.isEmpty { drainInbox() }
             let before = trace == nil ? 0 : StageTrace.now()
             if lws_service(ctx, 0) < 0 { break }
             releasePacedWrites(ctx)
