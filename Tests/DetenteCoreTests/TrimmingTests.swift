@@ -27,8 +27,10 @@ import Testing
         let seed = UInt64.random(in: 0...UInt64.max)
         print("TrimmingTests seed \(seed)")
         var rng = SplitMix64(seed: seed)
-        let pieces = [" ", "\t", "\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{2028}",
-                      "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{200B}", "\u{FEFF}", "a", "é", "e\u{301}", "😀", "\u{301}", "~"]
+        let pieces = [
+            " ", "\t", "\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{2028}",
+            "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{200B}", "\u{FEFF}", "a", "é", "e\u{301}", "😀", "\u{301}", "~"
+        ]
         for _ in 0..<3_000 {
             let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
             #expect(s.trimmingWhitespace() == s.trimmingCharacters(in: .whitespacesAndNewlines), "seed \(seed): \(s.debugDescription)")
