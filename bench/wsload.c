@@ -138,6 +138,9 @@ static void read_texts(const char *path) {
 	fclose(f);
 }
 static void ingest_send(conn *c) {
+	/* Nothing before the common start: a frame that reaches a seated writer while others are
+	 * still connecting (its presence update) must not set off sends timed against no start. */
+	if (!started) return;
 	if (max_per_client && c->next_ref >= max_per_client) return;
 	/* Paced (open loop): writer i's item k is due at start + (k + i/N)/rate, so the writers'
 	 * sends are spread over each period instead of arriving together; its latency counts from

@@ -76,7 +76,7 @@ public struct AuthorSeal: Sendable {
     /// A field name compared without making a `String` of the static one (per member of every event).
     static func same(_ key: StaticString, _ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { $0.elementsEqual(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)) }
+        return key.withUTF8Buffer { k in name.withUTF8 { $0.elementsEqual(k) } }
     }
 
     /// The form the core works with: sealed fields opened, or their stand-ins once purged.

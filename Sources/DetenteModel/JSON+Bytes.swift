@@ -42,8 +42,9 @@ extension JSON {
     /// Appends a literal's UTF-8 bytes (for writers of JSON-shaped text around encoded values).
     @inline(__always) public static func appendLiteral(_ s: StaticString, to out: inout [UInt8]) { append(s, to: &out) }
 
+    /// `withUTF8Buffer`, not `utf8Start`: a literal of one scalar is not stored as a pointer.
     @inline(__always) static func append(_ s: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     public static func writeInt(_ value: Int, into out: inout [UInt8]) {
@@ -112,9 +113,8 @@ extension JSON {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 append(escape, to: &out)
                 if hexDigits {
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(hex.utf8Start[Int(b >> 4)])
-                    out.append(hex.utf8Start[Int(b & 0x0F)])
+                    out.append(hexDigit(b >> 4))
+                    out.append(hexDigit(b & 0x0F))
                 }
                 i += width
                 runStart = i
@@ -123,4 +123,6 @@ extension JSON {
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 }

@@ -325,7 +325,11 @@ public final class DetenteServer: WebSocketServerDelegate, @unchecked Sendable {
     private func flushPresence() {
         for room in registry.withLock({ Array(rooms.values) }) {
             room.queue.async {
-                if !room.countsDirty.isEmpty { self.transport.send(room.takeCountsFrames()) }
+                if !room.countsDirty.isEmpty {
+                    let frames = room.takeCountsFrames()
+                    self.transport.send(frames)
+                    self.messagesOut.increment(by: frames.reduce(0) { $0 + $1.1.count })
+                }
                 guard room.presenceDirty else { return }
                 room.presenceDirty = false
                 for (text, ids) in room.presenceFrames() { self.transport.send(text, to: ids) }

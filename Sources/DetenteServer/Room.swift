@@ -96,6 +96,8 @@ final class Room: @unchecked Sendable {
                 }
             }
             if case let .facilitationHanded(p) = event {
+                // A new delegate has no counts yet: the next flush brings them.
+                countsDirty.insert(.facilitators)
                 // A seat's rights change at once for its open connections.
                 for (c, v) in viewers {
                     if case let .participant(pid, d, _) = v.role { viewers[c] = .participant(pid, d, delegate: pid == p) }
