@@ -21,7 +21,9 @@ public enum FacilitatorBot {
         }
         if item.kind == .outmodel {
             let index = w.promptIndex[author] ?? 0
-            if index < w.template.outmodelQuestions.count {
+            // Once per question (after its first answer): said after every item it was noise,
+            // and each line is an event sealed, journaled and sent. `w` is the state before this item.
+            if index < w.template.outmodelQuestions.count, w.lastAnsweredPrompt[author] != index {
                 lines.append("Anything else on this question? If not, press “Next question”.")
             }
         }

@@ -10,6 +10,7 @@ extension Workshop {
         items[item.id] = item
         count(item, 1)
         itemsWritten[item.author, default: 0] += 1
+        if let prompt = item.prompt { lastAnsweredPrompt[item.author] = prompt }
         textBytes += item.anonymised.utf8.count
         if let cid = item.clientID { submittedByClientID[ClientKey(author: item.author, clientID: cid)] = item.id }
         lastActivity[item.department] = at

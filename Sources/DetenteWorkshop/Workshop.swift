@@ -58,6 +58,9 @@ public struct Workshop: Sendable {
     /// Items ever written per participant, and per (author, client id): the bounds and the
     /// resend check of `submit`.
     var itemsWritten: [ParticipantID: Int] = [:]
+    /// The guided question each participant last answered: the bot suggests moving on once per
+    /// question, not after every item.
+    var lastAnsweredPrompt: [ParticipantID: Int] = [:]
     struct ClientKey: Hashable, Sendable { let author: ParticipantID; let clientID: String }
     var submittedByClientID: [ClientKey: ItemID] = [:]
     /// Bytes of every item text ever written (anonymised form): the bound on snapshot size.

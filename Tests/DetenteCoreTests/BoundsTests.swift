@@ -41,7 +41,8 @@ import Testing
         var h = Harness(k: 1)
         try h.join("p_a", "dev")
         try h.advance(to: .outmodel)
-        for i in 0..<150 { try h.run(.submit(kind: .outmodel, text: "They value uptime, point \(i).", target: nil), .participant("p_a")) }
+        // Each item brings two bot lines: the thanks and the note that a phone number was replaced.
+        for i in 0..<150 { try h.run(.submit(kind: .outmodel, text: "They value uptime, call 020 7946 \(1000 + i).", target: nil), .participant("p_a")) }
         let snapshot = Visibility.snapshot(of: h.w, for: .participant("p_a", "dev"), online: [], names: [:])
         let chat = snapshot["chat"]?.arrayValue ?? []
         #expect(h.w.botLog.filter { $0.audience.includes(.participant("p_a", "dev")) }.count > Workshop.snapshotChatLines)

@@ -268,3 +268,40 @@ func expectCode(_ expected: DetenteError.Code, _ body: () throws -> Void) {
         }
     }
 }
+
+/// The bot's "Anything else on this question?" comes once per guided question, after its first
+/// answer, not after every item (it was the same line again and again).
+@Suite struct GuidedQuestionNudgeTests {
+    static let nudge = "Anything else on this question?"
+
+    static func nudged(_ events: [Event]) -> Bool {
+        events.contains { if case let .botSaid(_, text) = $0 { return text.hasPrefix(nudge) } else { return false } }
+    }
+
+    @Test func onceAfterTheFirstAnswerToEachQuestion() throws {
+        var h = Harness()
+        try h.join("a", "dev")
+        try h.join("b", "ops")
+        try h.advance(to: .outmodel)
+        let first = try h.run(.submit(kind: .outmodel, text: "They value a quiet pager above everything else.", target: nil), .participant("a"))
+        #expect(Self.nudged(first))
+        let second = try h.run(.submit(kind: .outmodel, text: "They fear the change freeze more than outages.", target: nil), .participant("a"))
+        #expect(!Self.nudged(second), "the same question: no second nudge")
+        #expect(second.contains { if case .botSaid = $0 { return true } else { return false } }, "the item is still acknowledged")
+        let other = try h.run(.submit(kind: .outmodel, text: "They measure success by uptime and ticket counts.", target: nil), .participant("b"))
+        #expect(Self.nudged(other), "each participant has their own questions")
+        try h.run(.nextPrompt, .participant("a"))
+        let next = try h.run(.submit(kind: .outmodel, text: "They are rewarded for stability, not for speed.", target: nil), .participant("a"))
+        #expect(Self.nudged(next), "a new question: the nudge again")
+    }
+
+    @Test func replayRebuildsTheSameMemory() throws {
+        var h = Harness()
+        try h.join("a", "dev")
+        try h.advance(to: .outmodel)
+        try h.run(.submit(kind: .outmodel, text: "They value a quiet pager above everything else.", target: nil), .participant("a"))
+        let replayed = try Workshop.replay(h.events)
+        #expect(replayed.lastAnsweredPrompt == h.w.lastAnsweredPrompt)
+        #expect(replayed.lastAnsweredPrompt["a"] == 0)
+    }
+}
