@@ -23,9 +23,7 @@ public struct JournalRecord: Sendable {
 
     /// Encodes a record and returns its line (with the newline) and its hash.
     public static func encode(seq: Int, at: Int64, event: JSON, prev: String) -> (line: String, hash: String) {
-        var text = ""
-        event.write(into: &text)
-        return encode(seq: seq, at: at, eventText: text, prev: prev)
+        encode(seq: seq, at: at, eventText: event.encoded(), prev: prev)
     }
 
     /// As `encode(seq:at:event:prev:)`, for an event already written as JSON text.

@@ -44,13 +44,6 @@ public indirect enum JSON: Sendable, Equatable {
     public func encoded() -> String { String(decoding: encodedBytes(), as: UTF8.self) }
 
     public func write(into out: inout String) { out += String(decoding: encodedBytes(), as: UTF8.self) }
-
-    static func writeString(_ s: String, into out: inout String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + 2)
-        writeString(s, into: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
-    }
 }
 
 extension JSON {
